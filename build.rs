@@ -1,0 +1,38 @@
+//! Links libaudit.so.1: SONAME, the exported symbol set from abi/libaudit.symbols, and the
+//! one C function stable Rust cannot define (the variadic audit_msg).
+use std::{env, fs, path::PathBuf};
+
+fn main() {
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    println!("cargo:rerun-if-changed=abi/libaudit.symbols");
+    println!("cargo:rerun-if-changed=src/ffi/audit_msg.c");
+
+    // The version script lists the whole ABI; rustc's own script already exports the Rust-defined
+    // functions, this one adds the C-defined audit_msg. No version node: 3.0.9 has no symbol versions.
+    let abi = fs::read_to_string("abi/libaudit.symbols").expect("abi/libaudit.symbols");
+    let mut map = String::from("{\n  global:\n");
+    for name in abi.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        map.push_str(&format!("    {};\n", name.split_whitespace().next().unwrap()));
+    }
+    map.push_str("  local: *;\n};\n");
+    let map_path = out.join("libaudit.map");
+    fs::write(&map_path, map).unwrap();
+
+    // Nothing in Rust calls audit_msg, so the archive is linked whole for the export to exist.
+    cc::Build::new()
+        .file("src/ffi/audit_msg.c")
+        .warnings(true)
+        .extra_warnings(true)
+        .cargo_metadata(false)
+        .compile("audit_msg");
+    println!("cargo:rustc-link-search=native={}", out.display());
+    println!("cargo:rustc-link-lib=static:+whole-archive=audit_msg");
+
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libaudit.so.1");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={}", map_path.display());
+    // Symbols of the list that are not defined yet are simply not exported (tests/abi.rs reports them).
+    println!("cargo:rustc-cdylib-link-arg=-Wl,--undefined-version");
+    // Like the original: resolve our own calls at load, and refuse undefined references.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,now");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,defs");
+}

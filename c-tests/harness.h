@@ -1,0 +1,50 @@
+/* Shared by the C conformance tests. Each test is compiled against the REAL libaudit.h and run
+ * twice by tests/c_conformance.rs: with the system's libaudit.so.1 and with ours. Its standard
+ * output must be identical; a CHECK failure or a non-zero exit fails the test under either.
+ *
+ * Print only what must agree (return values, errno names, bytes sent, kernel records with times
+ * and pids normalised). Where we deliberately differ (docs/deviations.md), branch on h_is_ours()
+ * and print the same line once the library-specific expectation holds. */
+#ifndef HARNESS_H
+#define HARNESS_H
+#include <errno.h>
+#include <libaudit.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* libaudit exports these without declaring them in libaudit.h. */
+extern int audit_send(int fd, int type, const void *data, unsigned int size);
+extern int __audit_send(int fd, int type, const void *data, unsigned int size, int *seq);
+extern void audit_msg(int priority, const char *fmt, ...);
+
+void h_init(void);
+int h_is_ours(void);
+/* "what: rc=N errno=ENAME" then resets errno to 0. */
+void h_rc(const char *what, long rc);
+void h_check(int cond, const char *what);
+int h_done(void);
+
+/* Records every datagram sent with sendto() by anyone in this process while on. */
+void h_capture(int on);
+/* Prints the recorded datagrams as hex (one line each) under a label, then forgets them. */
+void h_print_sent(const char *label);
+
+/* A socket on the kernel's readlog multicast group: the kernel's own record of what was logged. */
+int h_readlog_open(void);
+/* Prints records from this process (and its children) until `max` were seen or `timeout_ms`
+ * passed without any, normalising timestamps, serials and pids. Returns how many. */
+int h_readlog_print(int fd, int max, int timeout_ms);
+
+/* Sets the kernel's enabled flag (0 or 1 only) through raw netlink, independent of the library
+ * under test; the original value is put back at exit. */
+void h_audit_enabled(int on);
+
+/* Runs fn in a child as uid/gid 65534 with no groups or capabilities; returns its exit status. */
+int h_as_nobody(void (*fn)(void));
+/* Runs fn in a child in a new user namespace mapping root to our uid (the container case). */
+int h_in_userns(void (*fn)(void));
+
+/* Raw netlink to and from the kernel, bypassing the library under test. */
+int h_raw_open(void);
+int h_raw_request(int fd, int type, const void *data, unsigned len, unsigned seq);
+#endif

@@ -1,0 +1,120 @@
+//! libaudit's own error numbers (returned negated by rule building and a few controls), and the
+//! messages audit_number_to_errmsg prints for them.
+
+pub const EAU_OPMISSING: i32 = 1;
+pub const EAU_FIELDUNKNOWN: i32 = 2;
+pub const EAU_ARCHMISPLACED: i32 = 3;
+pub const EAU_ARCHUNKNOWN: i32 = 4;
+pub const EAU_ELFUNKNOWN: i32 = 5;
+pub const EAU_ARCHNOBIT: i32 = 6;
+pub const EAU_EXITONLY: i32 = 7;
+pub const EAU_MSGTYPEUNKNOWN: i32 = 8;
+pub const EAU_MSGTYPEEXCLUDEUSER: i32 = 9;
+pub const EAU_UPGRADEFAIL: i32 = 10;
+pub const EAU_STRTOOLONG: i32 = 11;
+pub const EAU_MSGTYPECREDEXCLUDE: i32 = 12;
+pub const EAU_OPEQNOTEQ: i32 = 13;
+pub const EAU_PERMRWXA: i32 = 14;
+pub const EAU_ERRUNKNOWN: i32 = 15;
+pub const EAU_FILETYPEUNKNOWN: i32 = 16;
+pub const EAU_EXITENTRYONLY: i32 = 17;
+pub const EAU_KEYDEP: i32 = 19;
+pub const EAU_FIELDVALMISSING: i32 = 20;
+pub const EAU_FIELDVALNUM: i32 = 21;
+pub const EAU_FIELDNAME: i32 = 22;
+pub const EAU_COMPFIELDNAME: i32 = 24;
+pub const EAU_COMPVAL: i32 = 25;
+pub const EAU_COMPFIELDUNKNOWN: i32 = 26;
+pub const EAU_COMPVALUNKNOWN: i32 = 27;
+pub const EAU_FIELDTOOMANY: i32 = 28;
+pub const EAU_OPEQ: i32 = 29;
+pub const EAU_FIELDNOSUPPORT: i32 = 30;
+pub const EAU_FIELDNOFILTER: i32 = 31;
+pub const EAU_FILTERMISSING: i32 = 32;
+pub const EAU_COMPINCOMPAT: i32 = 33;
+pub const EAU_FIELDUNAVAIL: i32 = 34;
+pub const EAU_FILTERNOSUPPORT: i32 = 35;
+pub const EAU_FSTYPEUNKNOWN: i32 = 36;
+pub const EAU_FIELDVALTOOBIG: i32 = 37;
+pub const EAU_PRINT_NOTHING: i32 = 38;
+
+/// Where the caller's option text goes around the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Alone,
+    Before,
+    After,
+    Silent,
+}
+
+/// (error number as returned, i.e. negative; placement of the option; text). Numbers 18 and 23
+/// are retired but still known (they print the option and an empty message).
+const MESSAGES: &[(i32, Place, &str)] = &[
+    (-EAU_OPMISSING, Place::After, "-F missing operation for"),
+    (-EAU_FIELDUNKNOWN, Place::After, "-F unknown field:"),
+    (-EAU_ARCHMISPLACED, Place::Before, "must be before -S"),
+    (-EAU_ARCHUNKNOWN, Place::Before, "machine type not found"),
+    (-EAU_ELFUNKNOWN, Place::Before, "elf mapping not found"),
+    (-EAU_ARCHNOBIT, Place::Before, "requested bit level not supported by machine"),
+    (-EAU_EXITONLY, Place::Before, "can only be used with exit filter list"),
+    (-EAU_MSGTYPEUNKNOWN, Place::After, "-F unknown message type -"),
+    (-EAU_MSGTYPEEXCLUDEUSER, Place::Alone, "msgtype field can only be used with exclude or user filter list"),
+    (-EAU_UPGRADEFAIL, Place::Alone, "Failed upgrading rule"),
+    (-EAU_STRTOOLONG, Place::Alone, "String value too long"),
+    (-EAU_MSGTYPECREDEXCLUDE, Place::Alone, "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter"),
+    (-EAU_OPEQNOTEQ, Place::Before, "only takes = or != operators"),
+    (-EAU_PERMRWXA, Place::Alone, "Permission can only contain  'rwxa'"),
+    (-EAU_ERRUNKNOWN, Place::After, "-F unknown errno -"),
+    (-EAU_FILETYPEUNKNOWN, Place::After, "-F unknown file type - "),
+    (-EAU_EXITENTRYONLY, Place::Before, "can only be used with exit and entry filter list"),
+    (-18, Place::Before, ""),
+    (-EAU_KEYDEP, Place::Alone, "Key field needs a watch, syscall or exe path given prior to it"),
+    (-EAU_FIELDVALMISSING, Place::After, "-F missing value after operation for"),
+    (-EAU_FIELDVALNUM, Place::After, "-F value should be number for"),
+    (-EAU_FIELDNAME, Place::After, "-F missing field name before operator for"),
+    (-23, Place::After, ""),
+    (-EAU_COMPFIELDNAME, Place::After, "-C missing field name before operator for"),
+    (-EAU_COMPVAL, Place::After, "-C missing value after operation for "),
+    (-EAU_COMPFIELDUNKNOWN, Place::After, "-C unknown field:"),
+    (-EAU_COMPVALUNKNOWN, Place::After, "-C unknown right hand value for comparison with:"),
+    (-EAU_FIELDTOOMANY, Place::After, "Too many fields in rule:"),
+    (-EAU_OPEQ, Place::Before, "only takes = operator"),
+    (-EAU_FIELDNOSUPPORT, Place::After, "Field option not supported by kernel:"),
+    (-EAU_FIELDNOFILTER, Place::Before, "must be used with exclude, user, or exit filter"),
+    (-EAU_FILTERMISSING, Place::Alone, "filter is missing from rule"),
+    (-EAU_COMPINCOMPAT, Place::After, "-C incompatible comparison"),
+    (-EAU_FIELDUNAVAIL, Place::Before, "field is not valid for the filter"),
+    (-EAU_FILTERNOSUPPORT, Place::Before, "filter is not supported by the kernel"),
+    (-EAU_FSTYPEUNKNOWN, Place::After, "file system type is unknown for field:"),
+    (-EAU_FIELDVALTOOBIG, Place::After, "value is too large for field:"),
+    (-EAU_PRINT_NOTHING, Place::Silent, ""),
+];
+
+/// The line audit_number_to_errmsg prints to stderr (without its newline), if any. `option` is
+/// the caller's text as bytes (None for a NULL pointer, printed as glibc prints it).
+pub fn line(errnumber: i32, option: Option<&[u8]>) -> Option<Vec<u8>> {
+    let &(_, place, text) = MESSAGES.iter().find(|m| m.0 == errnumber)?;
+    let option = option.unwrap_or(b"(null)");
+    let joined = |a: &[u8], b: &[u8]| [a, b" ", b].concat();
+    match place {
+        Place::Alone => Some(text.as_bytes().to_vec()),
+        Place::Before => Some(joined(option, text.as_bytes())),
+        Place::After => Some(joined(text.as_bytes(), option)),
+        Place::Silent => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_the_option() {
+        assert_eq!(line(-2, Some(b"foo")).unwrap(), b"-F unknown field: foo");
+        assert_eq!(line(-3, Some(b"-F arch=b64")).unwrap(), b"-F arch=b64 must be before -S");
+        assert_eq!(line(-11, Some(b"x")).unwrap(), b"String value too long");
+        assert_eq!(line(-38, Some(b"x")), None);
+        assert_eq!(line(-99, Some(b"x")), None);
+        assert_eq!(line(2, Some(b"x")), None);
+    }
+}

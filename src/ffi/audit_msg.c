@@ -1,0 +1,27 @@
+/* audit_msg: the one variadic export. Stable Rust cannot define a C-variadic function, so the
+ * formatting happens here with libc's own v*printf; whether and where the message goes is
+ * decided by the Rust side (src/message.rs), which set_aumessage_mode configures. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+/* 0: drop, 1: stderr, 2: syslog. Hidden: this reference makes the Rust definition hidden too,
+ * so it never appears in the library's dynamic symbol table. */
+__attribute__((visibility("hidden"))) int libaudit_rs_message_route(int priority);
+
+void audit_msg(int priority, const char *fmt, ...)
+{
+	va_list ap;
+	int route = libaudit_rs_message_route(priority);
+
+	if (route == 0 || fmt == NULL)
+		return;
+	va_start(ap, fmt);
+	if (route == 2) {
+		vsyslog(priority, fmt, ap);
+	} else {
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
+	va_end(ap);
+}

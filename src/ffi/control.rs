@@ -1,0 +1,248 @@
+//! Status, settings, features, signal info, capabilities, loginuid and session, messages.
+
+use std::ffi::{c_char, c_int, c_uint};
+
+use super::types::{auditfail_t, debug_message_t, message_t, rep_wait_t};
+use super::{c_bytes, entry, seq_or_errno, set_errno, zero_or_errno};
+use crate::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
+use crate::errormsg::{self, EAU_FIELDNOSUPPORT};
+use crate::kernel::{AUDIT_FEATURE_LOGINUID_IMMUTABLE, audit_reply};
+use crate::message;
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_request_status(fd: c_int) -> c_int {
+    entry(-libc::EFAULT, || seq_or_errno(control::request_status(fd)))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_is_enabled(fd: c_int) -> c_int {
+    entry(-1, || control::is_enabled(fd))
+}
+
+fn set(fd: c_int, setting: Setting, value: u32) -> c_int {
+    entry(-libc::EFAULT, || seq_or_errno(control::set(fd, setting, value)))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_set_enabled(fd: c_int, enabled: u32) -> c_int {
+    set(fd, Setting::Enabled, enabled)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_set_failure(fd: c_int, failure: u32) -> c_int {
+    set(fd, Setting::Failure, failure)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_set_rate_limit(fd: c_int, limit: u32) -> c_int {
+    set(fd, Setting::RateLimit, limit)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_set_backlog_limit(fd: c_int, limit: u32) -> c_int {
+    set(fd, Setting::BacklogLimit, limit)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_set_backlog_wait_time(fd: c_int, bwt: u32) -> c_int {
+    set(fd, Setting::BacklogWaitTime, bwt)
+}
+
+/// Registers `pid` as the audit daemon: 1 on success (after waiting briefly for an error reply
+/// unless WAIT_NO), or -errno.
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int {
+    entry(-libc::EFAULT, || {
+        let rc = seq_or_errno(control::set(fd, Setting::Pid, pid));
+        if rc < 0 {
+            return rc;
+        }
+        if wmode != 0 {
+            control::drain_one_reply(fd);
+        }
+        1
+    })
+}
+
+/// 0, or the lost count the kernel reset (errno set to its negation, as the original does), or
+/// -errno; -EAU_FIELDNOSUPPORT where the kernel cannot reset it.
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
+    entry(-libc::EFAULT, || match control::reset_lost(fd) {
+        Some(result) => zero_or_errno(result),
+        None => -EAU_FIELDNOSUPPORT,
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
+    entry(-libc::EFAULT, || zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0)))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_request_features(fd: c_int) -> c_int {
+    entry(-libc::EFAULT, || seq_or_errno(control::request_features(fd)))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_get_features() -> u32 {
+    entry(0, control::features)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
+    entry(-libc::EFAULT, || seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0)))
+}
+
+/// Irreversible until reboot on a real kernel.
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
+    audit_set_feature(fd, AUDIT_FEATURE_LOGINUID_IMMUTABLE, 1, 1)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_request_rules_list_data(fd: c_int) -> c_int {
+    entry(-libc::EFAULT, || seq_or_errno(control::request_rules_list(fd)))
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_request_signal_info(fd: c_int) -> c_int {
+    entry(-libc::EFAULT, || seq_or_errno(control::request_signal_info(fd)))
+}
+
+/// Formats a signal_info reply ("op=... auid=... uid=... ses=... pid=... [subj=...] res=...")
+/// into `buf` as snprintf(buf, len, ...) would, and returns `buf`.
+///
+/// # Safety
+/// `buf` is NULL or has `len` writable bytes; `rep` is NULL or a reply whose signal_info points
+/// into its own message; `op` and `res` are NULL or strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_format_signal_info(
+    buf: *mut c_char,
+    len: c_int,
+    op: *const c_char,
+    rep: *const audit_reply,
+    res: *const c_char,
+) -> *mut c_char {
+    entry(buf, || {
+        // SAFETY: per the contract; the original crashes on NULL, we return buf untouched.
+        let Some(rep) = (unsafe { rep.as_ref() }) else { return buf };
+        let info = unsafe { rep.payload.signal_info };
+        if info.is_null() || buf.is_null() || len <= 0 {
+            return buf;
+        }
+        let (auid, pid) = unsafe { ((*info).uid, (*info).pid) };
+        // The context follows uid and pid when the reply is longer than header + 8 bytes.
+        let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
+        let (op, res) = unsafe { (c_bytes(op).unwrap_or(b"(null)"), c_bytes(res).unwrap_or(b"(null)")) };
+        let text = control::format_signal_info(op, auid, pid, ctx, res);
+        let n = text.len().min(len as usize - 1);
+        // SAFETY: n + 1 <= len bytes of buf are written.
+        unsafe {
+            std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast(), n);
+            *buf.add(n) = 0;
+        }
+        buf
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_can_control() -> c_int {
+    entry(0, || control::capable(CAP_AUDIT_CONTROL) as c_int)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_can_write() -> c_int {
+    entry(0, || control::capable(CAP_AUDIT_WRITE) as c_int)
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_can_read() -> c_int {
+    entry(0, || control::capable(CAP_AUDIT_READ) as c_int)
+}
+
+/// The loginuid, or (uid_t)-1 with errno from the failure (0 when the file was malformed).
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_getloginuid() -> libc::uid_t {
+    entry(u32::MAX, || {
+        set_errno(0);
+        control::loginuid().unwrap_or_else(|e| {
+            set_errno(e);
+            u32::MAX
+        })
+    })
+}
+
+/// 0 on success, 1 on failure (errno from the failing call).
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_setloginuid(uid: libc::uid_t) -> c_int {
+    entry(1, || {
+        set_errno(0);
+        match control::set_loginuid(uid) {
+            Ok(()) => 0,
+            Err(e) => {
+                set_errno(e);
+                1
+            }
+        }
+    })
+}
+
+/// The session id, or (uint32_t)-2 with errno from the failure.
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_get_session() -> u32 {
+    entry(u32::MAX - 1, || {
+        set_errno(0);
+        control::session().unwrap_or_else(|e| {
+            set_errno(e);
+            u32::MAX - 1
+        })
+    })
+}
+
+/// Prints the message for a -EAU_* rule-building error to stderr, with `opt` placed in it.
+///
+/// # Safety
+/// `opt` is NULL or a string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
+    entry((), || {
+        if let Some(line) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
+            let line = std::ffi::CString::new(line.into_iter().filter(|&b| b != 0).collect::<Vec<_>>()).unwrap_or_default();
+            message::write_stderr_line(&line);
+        }
+    })
+}
+
+/// Reads failure_action from /etc/libaudit.conf: 0 if read, 1 on error; `*failmode` is set
+/// either way.
+///
+/// # Safety
+/// `failmode` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn get_auditfail_action(failmode: *mut auditfail_t) -> c_int {
+    entry(1, || {
+        let (ok, action) = control::failure_action(control::CONFIG_FILE);
+        // SAFETY: per the contract; the original crashes on NULL.
+        if let Some(out) = unsafe { failmode.as_mut() } {
+            *out = action;
+        }
+        c_int::from(!ok)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn set_aumessage_mode(mode: message_t, debug: debug_message_t) {
+    entry((), || message::set_mode(mode, debug))
+}
+
+/// For audit_msg.c: 0 drop, 1 stderr, 2 syslog. Hidden from the dynamic symbol table by the
+/// C side's visibility declaration.
+#[unsafe(no_mangle)]
+pub extern "C" fn libaudit_rs_message_route(priority: c_int) -> c_int {
+    entry(0, || match message::route(priority) {
+        None => 0,
+        Some(message::MSG_SYSLOG) => 2,
+        Some(_) => 1,
+    })
+}

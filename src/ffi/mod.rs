@@ -1,0 +1,75 @@
+//! The C ABI. Every export is a few lines: convert the arguments, call the safe core, convert
+//! the result, set errno as the original does. Every export runs its body through [`entry`], so
+//! a panic never unwinds into the host process.
+
+pub mod control;
+pub mod netlink;
+pub mod types;
+
+use std::ffi::{CStr, c_char, c_int};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::netlink::{Failed, Sent};
+pub use crate::netlink::sys::{errno, set_errno};
+
+/// Runs an export's body; if it panics, the export returns `on_panic` (with errno EFAULT)
+/// instead of unwinding into C.
+pub fn entry<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+        set_errno(libc::EFAULT);
+        on_panic
+    })
+}
+
+/// A C string argument as bytes; None for NULL.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives the returned slice.
+pub unsafe fn c_bytes<'a>(p: *const c_char) -> Option<&'a [u8]> {
+    // SAFETY: per the contract above.
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
+}
+
+/// Copies bytes into a NUL-terminated string from malloc, which the caller may free().
+/// NULL (errno ENOMEM) if malloc fails.
+pub fn malloc_c_string(bytes: &[u8]) -> *mut c_char {
+    // SAFETY: malloc'd buffer of len+1 bytes, fully written before it is returned.
+    unsafe {
+        let p = libc::malloc(bytes.len() + 1).cast::<u8>();
+        if !p.is_null() {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+            *p.add(bytes.len()) = 0;
+        }
+        p.cast()
+    }
+}
+
+/// audit_send's convention: the sequence number (> 0); a value the ACK carried instead (with
+/// errno set to its negation, as the original does); or -errno with errno set.
+pub fn seq_or_errno(result: Result<Sent, Failed>) -> c_int {
+    match result {
+        Ok(Sent { seq, ack: 0 }) => seq as c_int,
+        Ok(Sent { ack, .. }) => ack_value(ack),
+        Err(f) => fail(f.errno),
+    }
+}
+
+/// __audit_send's convention: 0 on success, the ACK's positive value, or -errno.
+pub fn zero_or_errno(result: Result<Sent, Failed>) -> c_int {
+    match result {
+        Ok(Sent { ack: 0, .. }) => 0,
+        Ok(Sent { ack, .. }) => ack_value(ack),
+        Err(f) => fail(f.errno),
+    }
+}
+
+fn ack_value(ack: i32) -> c_int {
+    set_errno(ack.wrapping_neg());
+    ack
+}
+
+/// Sets errno and returns its negation.
+pub fn fail(errno: i32) -> c_int {
+    set_errno(errno);
+    -errno
+}

@@ -1,0 +1,178 @@
+//! The kernel's and libaudit's wire and ABI structures, laid out as in <linux/audit.h>,
+//! <linux/netlink.h> and libaudit.h (x86_64: audit_reply 9016, audit_message 8988,
+//! audit_rule_data 1040 bytes; c-tests/layout.c checks every offset against the real header).
+#![allow(non_camel_case_types)]
+
+use std::ffi::{c_char, c_int};
+
+pub const NETLINK_AUDIT: c_int = 9;
+pub const NLMSG_ERROR: u16 = 2;
+pub const NLMSG_DONE: u16 = 3;
+pub const NLM_F_REQUEST: u16 = 1;
+pub const NLM_F_ACK: u16 = 4;
+/// The largest datagram libaudit builds or receives (PATH_MAX*2 + CONTEXT_SIZE*2 + 11 + 256 + 1).
+pub const MAX_AUDIT_MESSAGE_LENGTH: usize = 8970;
+pub const NLMSG_HDRLEN: usize = std::mem::size_of::<nlmsghdr>();
+
+pub const AUDIT_GET: u16 = 1000;
+pub const AUDIT_SET: u16 = 1001;
+pub const AUDIT_LIST_RULES: u16 = 1013;
+pub const AUDIT_SIGNAL_INFO: u16 = 1010;
+pub const AUDIT_USER: u16 = 1005;
+pub const AUDIT_LOGIN: u16 = 1006;
+pub const AUDIT_GET_FEATURE: u16 = 1019;
+pub const AUDIT_SET_FEATURE: u16 = 1018;
+pub const AUDIT_KERNEL: u16 = 2000;
+pub const AUDIT_FIRST_USER_MSG: u16 = 1100;
+pub const AUDIT_LAST_USER_MSG: u16 = 1199;
+pub const AUDIT_FIRST_USER_MSG2: u16 = 2100;
+pub const AUDIT_LAST_USER_MSG2: u16 = 2999;
+pub const AUDIT_FIRST_EVENT: u16 = 1300;
+pub const AUDIT_INTEGRITY_LAST_MSG: u16 = 1899;
+
+pub const AUDIT_STATUS_ENABLED: u32 = 0x0001;
+pub const AUDIT_STATUS_FAILURE: u32 = 0x0002;
+pub const AUDIT_STATUS_PID: u32 = 0x0004;
+pub const AUDIT_STATUS_RATE_LIMIT: u32 = 0x0008;
+pub const AUDIT_STATUS_BACKLOG_LIMIT: u32 = 0x0010;
+pub const AUDIT_STATUS_BACKLOG_WAIT_TIME: u32 = 0x0020;
+pub const AUDIT_STATUS_LOST: u32 = 0x0040;
+pub const AUDIT_STATUS_BACKLOG_WAIT_TIME_ACTUAL: u32 = 0x0080;
+pub const AUDIT_FEATURE_BITMAP_LOST_RESET: u32 = 0x0000_0020;
+pub const AUDIT_FEATURE_LOGINUID_IMMUTABLE: u32 = 0;
+pub const AUDIT_MAX_FIELDS: usize = 64;
+pub const AUDIT_BITMASK_SIZE: usize = 64;
+
+
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct nlmsghdr {
+    pub nlmsg_len: u32,
+    pub nlmsg_type: u16,
+    pub nlmsg_flags: u16,
+    pub nlmsg_seq: u32,
+    pub nlmsg_pid: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct nlmsgerr {
+    pub error: c_int,
+    pub msg: nlmsghdr,
+}
+
+/// `struct audit_status`; `feature_bitmap` shares its slot with `version` in the kernel's union.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct audit_status {
+    pub mask: u32,
+    pub enabled: u32,
+    pub failure: u32,
+    pub pid: u32,
+    pub rate_limit: u32,
+    pub backlog_limit: u32,
+    pub lost: u32,
+    pub backlog: u32,
+    pub feature_bitmap: u32,
+    pub backlog_wait_time: u32,
+    pub backlog_wait_time_actual: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct audit_features {
+    pub vers: u32,
+    pub mask: u32,
+    pub features: u32,
+    pub lock: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct audit_rule_data {
+    pub flags: u32,
+    pub action: u32,
+    pub field_count: u32,
+    pub mask: [u32; AUDIT_BITMASK_SIZE],
+    pub fields: [u32; AUDIT_MAX_FIELDS],
+    pub values: [u32; AUDIT_MAX_FIELDS],
+    pub fieldflags: [u32; AUDIT_MAX_FIELDS],
+    pub buflen: u32,
+    pub buf: [c_char; 0],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct audit_sig_info {
+    pub uid: libc::uid_t,
+    pub pid: libc::pid_t,
+    pub ctx: [c_char; 0],
+}
+
+/// One netlink datagram as libaudit receives it: header then payload.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct audit_message {
+    pub nlh: nlmsghdr,
+    pub data: [c_char; MAX_AUDIT_MESSAGE_LENGTH],
+}
+
+/// The pointer union at the end of `struct audit_reply`: which member is set depends on `type`.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub union audit_reply_payload {
+    pub status: *mut audit_status,
+    pub ruledata: *mut audit_rule_data,
+    pub message: *mut c_char,
+    pub error: *mut nlmsgerr,
+    pub signal_info: *mut audit_sig_info,
+    pub features: *mut audit_features,
+}
+
+#[repr(C)]
+pub struct audit_reply {
+    pub type_: c_int,
+    pub len: c_int,
+    pub nlh: *mut nlmsghdr,
+    pub msg: audit_message,
+    pub payload: audit_reply_payload,
+}
+
+/// NLMSG_ALIGN: netlink aligns every message to 4 bytes.
+pub const fn nlmsg_align(len: usize) -> usize {
+    (len + 3) & !3
+}
+
+/// NLMSG_SPACE: the aligned size of a message carrying `payload` bytes, or None past usize.
+pub const fn nlmsg_space(payload: usize) -> Option<usize> {
+    match payload.checked_add(NLMSG_HDRLEN + 3) {
+        Some(n) => Some(n & !3),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn sizes_match_the_c_abi() {
+        assert_eq!(size_of::<nlmsghdr>(), 16);
+        assert_eq!(size_of::<audit_status>(), 44);
+        assert_eq!(size_of::<audit_rule_data>(), 1040);
+        assert_eq!(size_of::<audit_message>(), 8988);
+        assert_eq!(size_of::<audit_reply>(), 9016);
+        assert_eq!(offset_of!(audit_reply, msg), 16);
+        assert_eq!(offset_of!(audit_reply, payload), 9008);
+    }
+
+    #[test]
+    fn nlmsg_space_aligns_and_refuses_overflow() {
+        assert_eq!(nlmsg_space(0), Some(16));
+        assert_eq!(nlmsg_space(1), Some(20));
+        assert_eq!(nlmsg_space(8952), Some(8968));
+        assert_eq!(nlmsg_space(usize::MAX), None);
+    }
+}

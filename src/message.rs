@@ -1,0 +1,96 @@
+//! Where the library's own diagnostics go: set_aumessage_mode chooses stderr, syslog or nothing
+//! (the default), and whether LOG_DEBUG messages pass. audit_msg (ffi/audit_msg.c) and the
+//! Rust code share this one setting.
+
+use std::ffi::{CStr, CString, c_int};
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub use libc::{LOG_DEBUG, LOG_ERR, LOG_WARNING};
+
+/// message_t of libaudit.h.
+pub const MSG_STDERR: u8 = 0;
+pub const MSG_SYSLOG: u8 = 1;
+pub const MSG_QUIET: u8 = 2;
+
+// The caller's mode in the low half, the debug flag in the high half: one atomic, so a reader
+// never sees half an update.
+static SETTING: AtomicU64 = AtomicU64::new(MSG_QUIET as u64);
+
+/// Keeps the raw values a C caller passed: like the original, any mode but quiet or syslog
+/// writes to stderr, and any non-zero debug lets LOG_DEBUG through.
+pub fn set_mode(mode: u32, debug: u32) {
+    SETTING.store(u64::from(mode) | u64::from(debug != 0) << 32, Ordering::Relaxed);
+}
+
+/// Where a message of `priority` goes now: Some(MSG_STDERR or MSG_SYSLOG), or None.
+pub fn route(priority: c_int) -> Option<u8> {
+    let setting = SETTING.load(Ordering::Relaxed);
+    let debug = setting >> 32 != 0;
+    match setting as u32 {
+        m if m == u32::from(MSG_QUIET) => None,
+        _ if priority == LOG_DEBUG && !debug => None,
+        m if m == u32::from(MSG_SYSLOG) => Some(MSG_SYSLOG),
+        _ => Some(MSG_STDERR),
+    }
+}
+
+/// Emits one diagnostic as audit_msg would.
+pub fn log(priority: c_int, args: fmt::Arguments<'_>) {
+    let Some(mode) = route(priority) else { return };
+    let text = CString::new(fmt::format(args).replace('\0', "")).unwrap_or_default();
+    if mode == MSG_SYSLOG {
+        // SAFETY: "%s" with one NUL-terminated string.
+        unsafe { libc::syslog(priority, c"%s".as_ptr(), text.as_ptr()) };
+    } else {
+        write_stderr_line(&text);
+    }
+}
+
+/// Writes through C's own stderr stream, so our lines interleave correctly with the host's.
+pub fn write_stderr_line(text: &CStr) {
+    unsafe extern "C" {
+        static mut stderr: *mut libc::FILE;
+    }
+    // SAFETY: glibc's stderr stream is valid for the life of the process.
+    unsafe {
+        let stream = stderr;
+        libc::fputs(text.as_ptr(), stream);
+        libc::fputc(b'\n' as c_int, stream);
+    }
+}
+
+/// strerror's text for an errno, as the original prints it.
+pub fn strerror(errnum: i32) -> String {
+    let mut buf = [0 as libc::c_char; 256];
+    // SAFETY: the XSI strerror_r writes a NUL-terminated message into buf.
+    unsafe {
+        if libc::strerror_r(errnum, buf.as_mut_ptr(), buf.len()) != 0 {
+            return format!("Unknown error {errnum}");
+        }
+        CStr::from_ptr(buf.as_ptr()).to_string_lossy().into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_by_default_and_debug_gated() {
+        assert_eq!(route(LOG_ERR), None);
+        set_mode(0, 0);
+        assert_eq!(route(LOG_ERR), Some(MSG_STDERR));
+        assert_eq!(route(LOG_DEBUG), None);
+        set_mode(1, 1);
+        assert_eq!(route(LOG_DEBUG), Some(MSG_SYSLOG));
+        set_mode(7, 1);
+        assert_eq!(route(LOG_ERR), Some(MSG_STDERR));
+        set_mode(2, 0);
+    }
+
+    #[test]
+    fn strerror_matches_libc() {
+        assert_eq!(strerror(libc::EPERM), "Operation not permitted");
+    }
+}

@@ -1,0 +1,338 @@
+//! Talking to the kernel's audit subsystem over NETLINK_AUDIT: requests, their ACKs, replies.
+//!
+//! Unlike the original, a request waits for the ACK carrying its own sequence number, and on
+//! the common path costs two syscalls: the sendto, and one recvfrom that finds the ACK the
+//! kernel queued while handling the sendto. Anything else read on the way is kept for
+//! audit_get_reply (see fdstate).
+
+pub mod fdstate;
+pub mod sys;
+
+use std::mem::MaybeUninit;
+use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::kernel::*;
+use crate::message::{self, LOG_ERR};
+pub use sys::Errno;
+
+/// The original polls 500 ms at most 81 times for an ACK before giving up with EAGAIN.
+const ACK_TIMEOUT: Duration = Duration::from_millis(81 * 500);
+const ACK_POLL_MS: i32 = 500;
+/// While other threads wait on the same fd, one of them may read our ACK: look again soon.
+const SHARED_FD_POLL_MS: i32 = 5;
+
+/// The size of `struct audit_message`, the receive buffer of audit_get_reply.
+pub const RECEIVE_SIZE: usize = std::mem::size_of::<audit_message>();
+
+pub fn open() -> Result<RawFd, Errno> {
+    let fd = sys::open_audit_socket()?;
+    fdstate::forget(fd);
+    Ok(fd)
+}
+
+pub fn close(fd: RawFd) {
+    if fd >= 0 {
+        fdstate::forget(fd);
+        sys::close(fd);
+    }
+}
+
+static SEQUENCE: AtomicI32 = AtomicI32::new(0);
+
+/// The next request's sequence number: 1, 2, ... i32::MAX, then 1 again (never 0 or negative,
+/// so that audit_send's return value stays positive).
+fn next_sequence() -> u32 {
+    let previous = SEQUENCE
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| Some(if s == i32::MAX { 1 } else { s + 1 }))
+        .unwrap_or_default();
+    if previous == i32::MAX { 1 } else { previous as u32 + 1 }
+}
+
+/// A request that failed: the errno, and its sequence number if it got as far as having one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failed {
+    pub errno: Errno,
+    pub seq: Option<u32>,
+}
+
+/// The outcome of a request the kernel accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sent {
+    pub seq: u32,
+    /// The ACK's error field when it is not negative: 0, or a value the kernel returns through
+    /// it (AUDIT_SET with the lost counter reset answers with the old count).
+    pub ack: i32,
+}
+
+/// The largest payload a request may carry.
+pub const MAX_PAYLOAD: usize = (MAX_AUDIT_MESSAGE_LENGTH & !3) - NLMSG_HDRLEN;
+
+/// Builds the request datagram: header, payload, zero padding to NLMSG_SPACE.
+fn frame<'b>(buf: &'b mut [MaybeUninit<u8>; RECEIVE_SIZE], msg_type: u16, payload: Option<&[u8]>, size: usize, seq: u32) -> &'b [u8] {
+    let total = nlmsg_space(size).expect("size checked by the caller");
+    let header = nlmsghdr {
+        nlmsg_len: total as u32,
+        nlmsg_type: msg_type,
+        nlmsg_flags: NLM_F_REQUEST | NLM_F_ACK,
+        nlmsg_seq: seq,
+        nlmsg_pid: 0,
+    };
+    let mut bytes = header_bytes(&header).into_iter().chain(payload.unwrap_or(&[]).iter().copied()).chain(std::iter::repeat(0));
+    for slot in &mut buf[..total] {
+        slot.write(bytes.next().unwrap_or(0));
+    }
+    // SAFETY: the loop above wrote the first `total` bytes.
+    unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), total) }
+}
+
+fn header_bytes(h: &nlmsghdr) -> [u8; NLMSG_HDRLEN] {
+    let mut b = [0u8; NLMSG_HDRLEN];
+    b[0..4].copy_from_slice(&h.nlmsg_len.to_ne_bytes());
+    b[4..6].copy_from_slice(&h.nlmsg_type.to_ne_bytes());
+    b[6..8].copy_from_slice(&h.nlmsg_flags.to_ne_bytes());
+    b[8..12].copy_from_slice(&h.nlmsg_seq.to_ne_bytes());
+    b[12..16].copy_from_slice(&h.nlmsg_pid.to_ne_bytes());
+    b
+}
+
+/// Reads the netlink header at the start of a datagram, if it is long enough to hold one.
+pub fn parse_header(datagram: &[u8]) -> Option<nlmsghdr> {
+    let b = datagram.get(..NLMSG_HDRLEN)?;
+    let u32_at = |i: usize| u32::from_ne_bytes(b[i..i + 4].try_into().unwrap());
+    Some(nlmsghdr {
+        nlmsg_len: u32_at(0),
+        nlmsg_type: u16::from_ne_bytes([b[4], b[5]]),
+        nlmsg_flags: u16::from_ne_bytes([b[6], b[7]]),
+        nlmsg_seq: u32_at(8),
+        nlmsg_pid: u32_at(12),
+    })
+}
+
+/// NLMSG_OK: the header fits the datagram and claims no more than was received.
+pub fn nlmsg_ok(header: &nlmsghdr, received: usize) -> bool {
+    received >= NLMSG_HDRLEN && header.nlmsg_len as usize >= NLMSG_HDRLEN && header.nlmsg_len as usize <= received
+}
+
+/// The error field of an NLMSG_ERROR datagram.
+fn ack_error(datagram: &[u8]) -> Option<i32> {
+    let b = datagram.get(NLMSG_HDRLEN..NLMSG_HDRLEN + 4)?;
+    Some(i32::from_ne_bytes(b.try_into().unwrap()))
+}
+
+/// Sends one request and waits for its ACK. `payload` None with `size` > 0 sends zeros, as the
+/// original does for a NULL data pointer. The error is a positive errno; an ACK carrying a
+/// negative error is returned as that errno.
+pub fn request(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
+    let refuse = |errno| Err(Failed { errno, seq: None });
+    if fd < 0 {
+        return refuse(libc::EBADF);
+    }
+    match nlmsg_space(size) {
+        Some(space) if space <= MAX_AUDIT_MESSAGE_LENGTH => {}
+        _ => return refuse(libc::EINVAL),
+    }
+    let payload = payload.map(|p| &p[..size.min(p.len())]);
+    let seq = next_sequence();
+    let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
+    let datagram = frame(&mut buf, msg_type, payload, size, seq);
+
+    let sharers = fdstate::await_ack(fd, seq);
+    let outcome = match sys::send_to_kernel(fd, datagram) {
+        Ok(n) if n == datagram.len() => wait_for_ack(fd, seq, sharers > 1),
+        Ok(0) => Ok(0),
+        Ok(_) => Err(libc::EINVAL),
+        Err(e) => Err(e),
+    };
+    let stored = fdstate::stop_awaiting(fd, seq);
+    let ack = match (outcome, stored) {
+        (Err(libc::EAGAIN), Some(ack)) => Ok(ack),
+        (outcome, _) => outcome,
+    };
+    match ack {
+        Ok(ack) if ack >= 0 => Ok(Sent { seq, ack }),
+        Ok(negative) => Err(Failed { errno: -negative, seq: Some(seq) }),
+        Err(errno) => Err(Failed { errno, seq: Some(seq) }),
+    }
+}
+
+/// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first.
+fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
+    let deadline = Instant::now() + ACK_TIMEOUT;
+    let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
+    loop {
+        if let Some(ack) = fdstate::take_ack(fd, seq) {
+            return Ok(ack);
+        }
+        match sys::recv(fd, &mut buf, libc::MSG_DONTWAIT) {
+            Ok(r) => {
+                if !r.address_ok || r.sender_port != 0 {
+                    message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket"));
+                    continue;
+                }
+                match parse_header(r.data) {
+                    Some(h) if h.nlmsg_type == NLMSG_ERROR && nlmsg_ok(&h, r.data.len()) => {
+                        let error = ack_error(r.data).unwrap_or(0);
+                        if h.nlmsg_seq == seq {
+                            return Ok(error);
+                        }
+                        // Another thread's ACK, or a stale one nobody waits for any more.
+                        fdstate::deliver_ack(fd, h.nlmsg_seq, error);
+                    }
+                    _ => fdstate::stash(fd, r.data),
+                }
+            }
+            Err(libc::EAGAIN) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    return Err(libc::EAGAIN);
+                }
+                let slice = if shared { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
+                sys::wait_readable(fd, slice.min(left.as_millis() as i32 + 1));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Why audit_get_reply found no usable datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyError {
+    /// recvfrom failed with this errno.
+    Receive(Errno),
+    /// The sender's address had the wrong size (EPROTO; errno untouched).
+    BadAddress,
+    /// A datagram not from the kernel (EINVAL; errno untouched).
+    Spoofed,
+    /// The header does not fit what was received: EFBIG if the buffer was filled, else EBADE.
+    /// audit_reply's header fields are still filled from what came.
+    Malformed(Errno, nlmsghdr),
+}
+
+/// One datagram as audit_get_reply hands it over.
+pub struct Reply {
+    pub len: usize,
+    pub header: nlmsghdr,
+}
+
+/// Receives one datagram into `out` (the `msg` of a struct audit_reply): first any datagram
+/// kept while waiting for an ACK, then from the socket with `flags` (MSG_PEEK, MSG_DONTWAIT...).
+pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i32) -> Result<Reply, ReplyError> {
+    let peek = flags & libc::MSG_PEEK != 0;
+    let len = match fdstate::unstash(fd, out, peek) {
+        Some(len) => len,
+        None => loop {
+            let r = sys::recv(fd, out, flags).map_err(|e| {
+                if e != libc::EAGAIN {
+                    message::log(LOG_ERR, format_args!("Error receiving audit netlink packet ({})", message::strerror(e)));
+                }
+                ReplyError::Receive(e)
+            })?;
+            if !r.address_ok {
+                message::log(LOG_ERR, format_args!("Bad address size reading audit netlink socket"));
+                return Err(ReplyError::BadAddress);
+            }
+            if r.sender_port != 0 {
+                message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket"));
+                return Err(ReplyError::Spoofed);
+            }
+            // An ACK that another thread of this process is waiting for is handed to it.
+            if let Some(h) = parse_header(r.data) {
+                if h.nlmsg_type == NLMSG_ERROR && !peek {
+                    if let Some(error) = ack_error(r.data) {
+                        if fdstate::deliver_ack(fd, h.nlmsg_seq, error) {
+                            continue;
+                        }
+                    }
+                }
+            }
+            break r.data.len();
+        },
+    };
+    // SAFETY: unstash or recv initialised the first `len` bytes.
+    let data: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), len) };
+    let header = parse_header(data).unwrap_or_default();
+    if !nlmsg_ok(&header, len) {
+        return Err(if len == RECEIVE_SIZE {
+            message::log(LOG_ERR, format_args!("Netlink event from kernel is too big"));
+            ReplyError::Malformed(libc::EFBIG, header)
+        } else {
+            message::log(LOG_ERR, format_args!("Netlink message from kernel was not OK"));
+            ReplyError::Malformed(libc::EBADE, header)
+        });
+    }
+    Ok(Reply { len, header })
+}
+
+/// Which member of audit_reply's pointer union points at the payload of a datagram of this type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload {
+    Error,
+    Status,
+    Features,
+    RuleData,
+    Message,
+    SignalInfo,
+    None,
+}
+
+pub fn payload_kind(msg_type: u16) -> Payload {
+    match msg_type {
+        NLMSG_ERROR => Payload::Error,
+        AUDIT_GET => Payload::Status,
+        AUDIT_GET_FEATURE => Payload::Features,
+        AUDIT_LIST_RULES => Payload::RuleData,
+        AUDIT_USER | AUDIT_LOGIN | AUDIT_KERNEL => Payload::Message,
+        AUDIT_FIRST_USER_MSG..=AUDIT_LAST_USER_MSG => Payload::Message,
+        AUDIT_FIRST_USER_MSG2..=AUDIT_LAST_USER_MSG2 => Payload::Message,
+        AUDIT_FIRST_EVENT..=AUDIT_INTEGRITY_LAST_MSG => Payload::Message,
+        AUDIT_SIGNAL_INFO => Payload::SignalInfo,
+        _ => Payload::None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_header_payload_and_padding() {
+        let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
+        let d = frame(&mut buf, AUDIT_USER, Some(b"hi\0"), 3, 7);
+        assert_eq!(d.len(), 20);
+        let h = parse_header(d).unwrap();
+        assert_eq!((h.nlmsg_len, h.nlmsg_type, h.nlmsg_flags, h.nlmsg_seq, h.nlmsg_pid), (20, 1005, 5, 7, 0));
+        assert_eq!(&d[16..], b"hi\0\0");
+        let d = frame(&mut buf, AUDIT_SET, None, 44, 8);
+        assert!(d[16..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn refuses_bad_fd_and_oversize_without_sending() {
+        let refused = |errno| Err(Failed { errno, seq: None });
+        assert_eq!(request(-1, AUDIT_GET, None, 0), refused(libc::EBADF));
+        assert_eq!(request(0, AUDIT_USER, None, MAX_PAYLOAD + 1), refused(libc::EINVAL));
+        assert_eq!(request(0, AUDIT_USER, None, usize::MAX), refused(libc::EINVAL));
+    }
+
+    #[test]
+    fn sequence_wraps_to_one() {
+        SEQUENCE.store(i32::MAX - 1, Ordering::Relaxed);
+        assert_eq!(next_sequence(), i32::MAX as u32);
+        assert_eq!(next_sequence(), 1);
+        assert_eq!(next_sequence(), 2);
+    }
+
+    #[test]
+    fn payload_kinds_follow_the_type_ranges() {
+        assert_eq!(payload_kind(2), Payload::Error);
+        assert_eq!(payload_kind(1000), Payload::Status);
+        assert_eq!(payload_kind(1107), Payload::Message);
+        assert_eq!(payload_kind(1300), Payload::Message);
+        assert_eq!(payload_kind(1899), Payload::Message);
+        assert_eq!(payload_kind(1900), Payload::None);
+        assert_eq!(payload_kind(2999), Payload::Message);
+        assert_eq!(payload_kind(3000), Payload::None);
+    }
+}

@@ -1,0 +1,113 @@
+//! The few syscalls the netlink core makes, as safe functions returning the errno on failure.
+//! Each leaves the caller's `errno` as it found it: the C layer decides what errno a caller sees.
+
+use std::mem::{MaybeUninit, size_of};
+use std::os::fd::RawFd;
+
+use crate::kernel::NETLINK_AUDIT;
+
+/// A positive errno value.
+pub type Errno = i32;
+
+pub fn errno() -> Errno {
+    // SAFETY: __errno_location always returns this thread's errno slot.
+    unsafe { *libc::__errno_location() }
+}
+
+pub fn set_errno(value: Errno) {
+    // SAFETY: as above.
+    unsafe { *libc::__errno_location() = value }
+}
+
+/// Runs one libc call that reports failure as -1, keeping errno untouched.
+fn call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
+    let saved = errno();
+    let rc = f();
+    let result = if rc < 0 { Err(errno()) } else { Ok(rc as usize) };
+    set_errno(saved);
+    result
+}
+
+pub fn open_audit_socket() -> Result<RawFd, Errno> {
+    // SOCK_CLOEXEC in the same call: no window in which a forked child inherits the socket.
+    call(|| unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, NETLINK_AUDIT) as isize })
+        .map(|fd| fd as RawFd)
+}
+
+pub fn close(fd: RawFd) {
+    let _ = call(|| unsafe { libc::close(fd) as isize });
+}
+
+fn kernel_address() -> libc::sockaddr_nl {
+    // SAFETY: sockaddr_nl is plain data; all zero is a valid value.
+    let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+    addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+    addr
+}
+
+/// sendto the kernel (port 0), retried on EINTR.
+pub fn send_to_kernel(fd: RawFd, datagram: &[u8]) -> Result<usize, Errno> {
+    let addr = kernel_address();
+    loop {
+        let rc = call(|| unsafe {
+            libc::sendto(
+                fd,
+                datagram.as_ptr().cast(),
+                datagram.len(),
+                0,
+                (&addr as *const libc::sockaddr_nl).cast(),
+                size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+            )
+        });
+        match rc {
+            Err(libc::EINTR) => continue,
+            other => return other,
+        }
+    }
+}
+
+/// One received datagram and who sent it.
+pub struct Received<'a> {
+    pub data: &'a [u8],
+    /// The sender's address had the size of a sockaddr_nl.
+    pub address_ok: bool,
+    /// The sender's netlink port: 0 is the kernel.
+    pub sender_port: u32,
+}
+
+/// recvfrom into `buf` (which may be uninitialised), retried on EINTR.
+pub fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Received<'_>, Errno> {
+    let mut addr = kernel_address();
+    loop {
+        let mut addr_len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
+        let rc = call(|| unsafe {
+            libc::recvfrom(
+                fd,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                flags,
+                (&mut addr as *mut libc::sockaddr_nl).cast(),
+                &mut addr_len,
+            )
+        });
+        match rc {
+            Err(libc::EINTR) => continue,
+            Err(e) => return Err(e),
+            Ok(len) => {
+                let len = len.min(buf.len());
+                return Ok(Received {
+                    // SAFETY: recvfrom wrote the first `len` bytes of `buf`.
+                    data: unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), len) },
+                    address_ok: addr_len as usize == size_of::<libc::sockaddr_nl>(),
+                    sender_port: addr.nl_pid,
+                });
+            }
+        }
+    }
+}
+
+/// Waits up to `timeout_ms` for `fd` to become readable (EINTR restarts the wait).
+pub fn wait_readable(fd: RawFd, timeout_ms: i32) {
+    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    while let Err(libc::EINTR) = call(|| unsafe { libc::poll(&mut pfd, 1, timeout_ms) as isize }) {}
+}

@@ -1,0 +1,174 @@
+//! Shared by the integration tests: our library built and staged as libaudit.so.1, the lock that
+//! serialises everything touching kernel audit state, and a guard that puts that state back.
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::fs;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Where the integration tests put what they build (never cargo's own target dir, whose lock
+/// `cargo test` holds).
+pub fn work_dir() -> PathBuf {
+    let dir = repo().join("target").join("it");
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A directory holding our release build as `libaudit.so.1`, for LD_LIBRARY_PATH. Built once
+/// per test process.
+pub fn ours() -> &'static Path {
+    static STAGE: OnceLock<PathBuf> = OnceLock::new();
+    STAGE.get_or_init(|| {
+        let target = work_dir().join("cargo");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--release", "--lib", "--target-dir"])
+            .arg(&target)
+            .current_dir(repo())
+            .status()
+            .expect("cargo build");
+        assert!(status.success(), "building the cdylib failed");
+        let stage = work_dir().join("ours");
+        fs::create_dir_all(&stage).unwrap();
+        let staged = stage.join("libaudit.so.1");
+        let _ = fs::remove_file(&staged);
+        fs::copy(target.join("release/libaudit.so"), &staged).unwrap();
+        stage
+    })
+}
+
+/// Held while a test may touch kernel audit state: by every test in this process (a mutex)
+/// and across processes and worktrees on this machine (flock).
+pub struct KernelLock {
+    _file: fs::File,
+    _guard: MutexGuard<'static, ()>,
+}
+
+pub fn kernel_lock() -> KernelLock {
+    static IN_PROCESS: Mutex<()> = Mutex::new(());
+    let guard = IN_PROCESS.lock().unwrap_or_else(|p| p.into_inner());
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open("/run/lock/libaudit-rs-kernel.lock")
+        .or_else(|_| fs::File::create(std::env::temp_dir().join("libaudit-rs-kernel.lock")))
+        .expect("lock file");
+    // SAFETY: flock on a file we own.
+    assert_eq!(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) }, 0);
+    KernelLock { _file: file, _guard: guard }
+}
+
+/// The kernel audit state a test may change, as `auditctl -s` and `auditctl -l` show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditState {
+    pub status: Vec<(String, String)>,
+    pub rules: String,
+}
+
+const RESTORABLE: &[&str] = &["enabled", "failure", "pid", "rate_limit", "backlog_limit", "backlog_wait_time"];
+
+fn auditctl(args: &[&str]) -> String {
+    // The system's auditctl with the system's library: the reference we restore with.
+    let out = Command::new("auditctl").args(args).env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").output().expect("auditctl");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn audit_state() -> AuditState {
+    let status = auditctl(&["-s"])
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .filter(|(k, _)| RESTORABLE.contains(k))
+        .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        .collect();
+    AuditState { status, rules: auditctl(&["-l"]) }
+}
+
+/// Puts back what differs from `saved`. Never writes enabled 2 or failure 2.
+pub fn restore(saved: &AuditState) {
+    let now = audit_state();
+    for ((key, want), (_, have)) in saved.status.iter().zip(&now.status) {
+        if want == have {
+            continue;
+        }
+        let flag = match key.as_str() {
+            "enabled" if want != "2" => "-e",
+            "failure" if want != "2" => "-f",
+            "rate_limit" => "-r",
+            "backlog_limit" => "-b",
+            "backlog_wait_time" => "--backlog_wait_time",
+            "pid" => {
+                // Unregister whatever daemon a test left behind.
+                if want == "0" {
+                    unregister_audit_pid();
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        auditctl(&[flag, want]);
+    }
+    if now.rules != saved.rules && saved.rules.trim() == "No rules" {
+        auditctl(&["-D"]);
+    }
+}
+
+fn unregister_audit_pid() {
+    // SAFETY: plain socket calls; the struct is audit_status with mask AUDIT_STATUS_PID, pid 0.
+    unsafe {
+        let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, 9);
+        if fd < 0 {
+            return;
+        }
+        let mut msg = [0u8; 16 + 44];
+        msg[0..4].copy_from_slice(&60u32.to_ne_bytes());
+        msg[4..6].copy_from_slice(&1001u16.to_ne_bytes());
+        msg[6..8].copy_from_slice(&5u16.to_ne_bytes());
+        msg[16..20].copy_from_slice(&4u32.to_ne_bytes());
+        let mut addr: libc::sockaddr_nl = std::mem::zeroed();
+        addr.nl_family = libc::AF_NETLINK as u16;
+        libc::sendto(fd, msg.as_ptr().cast(), msg.len(), 0, (&addr as *const libc::sockaddr_nl).cast(), std::mem::size_of_val(&addr) as u32);
+        libc::close(fd);
+    }
+}
+
+/// Holds the kernel lock and restores the audit state on drop, also when the test panics.
+pub struct KernelGuard {
+    pub saved: AuditState,
+    _lock: KernelLock,
+}
+
+impl KernelGuard {
+    pub fn new() -> Self {
+        let lock = kernel_lock();
+        KernelGuard { saved: audit_state(), _lock: lock }
+    }
+
+    /// What changed since the guard was taken (empty if nothing).
+    pub fn changes(&self) -> Vec<String> {
+        let now = audit_state();
+        let mut out: Vec<String> = self
+            .saved
+            .status
+            .iter()
+            .zip(&now.status)
+            .filter(|(a, b)| a != b)
+            .map(|(a, b)| format!("{} {} -> {}", a.0, a.1, b.1))
+            .collect();
+        if now.rules != self.saved.rules {
+            out.push(format!("rules changed:\n{}", now.rules));
+        }
+        out
+    }
+}
+
+impl Drop for KernelGuard {
+    fn drop(&mut self) {
+        restore(&self.saved);
+    }
+}
