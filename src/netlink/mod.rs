@@ -69,7 +69,8 @@ pub struct Sent {
 /// The largest payload a request may carry.
 pub const MAX_PAYLOAD: usize = (MAX_AUDIT_MESSAGE_LENGTH & !3) - NLMSG_HDRLEN;
 
-/// Builds the request datagram: header, payload, zero padding to NLMSG_SPACE.
+/// Builds the request datagram: header, payload, zero padding to NLMSG_SPACE. Writes only those
+/// bytes, each once: the rest of the buffer stays uninitialised.
 fn frame<'b>(buf: &'b mut [MaybeUninit<u8>; RECEIVE_SIZE], msg_type: u16, payload: Option<&[u8]>, size: usize, seq: u32) -> &'b [u8] {
     let total = nlmsg_space(size).expect("size checked by the caller");
     let header = nlmsghdr {
@@ -79,12 +80,19 @@ fn frame<'b>(buf: &'b mut [MaybeUninit<u8>; RECEIVE_SIZE], msg_type: u16, payloa
         nlmsg_seq: seq,
         nlmsg_pid: 0,
     };
-    let mut bytes = header_bytes(&header).into_iter().chain(payload.unwrap_or(&[]).iter().copied()).chain(std::iter::repeat(0));
-    for slot in &mut buf[..total] {
-        slot.write(bytes.next().unwrap_or(0));
-    }
-    // SAFETY: the loop above wrote the first `total` bytes.
+    let payload = payload.unwrap_or(&[]);
+    let (head, rest) = buf[..total].split_at_mut(NLMSG_HDRLEN);
+    let (data, padding) = rest.split_at_mut(payload.len());
+    head.copy_from_slice(as_uninit(&header_bytes(&header)));
+    data.copy_from_slice(as_uninit(payload));
+    padding.fill(MaybeUninit::new(0));
+    // SAFETY: the three writes above initialised the first `total` bytes.
     unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), total) }
+}
+
+fn as_uninit(bytes: &[u8]) -> &[MaybeUninit<u8>] {
+    // SAFETY: MaybeUninit<u8> has the layout of u8, and initialised bytes are valid for it.
+    unsafe { std::slice::from_raw_parts(bytes.as_ptr().cast(), bytes.len()) }
 }
 
 fn header_bytes(h: &nlmsghdr) -> [u8; NLMSG_HDRLEN] {
