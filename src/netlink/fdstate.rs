@@ -3,13 +3,15 @@
 //! behalf of another thread waiting on the same fd.
 //!
 //! The common path (one thread, the ACK first in the queue) never takes the lock for reading:
-//! `BUSY` counts fds that have anything stored.
+//! `BUSY` counts fds that have anything stored. The states live in a short list (a process has
+//! few audit sockets) and stay, emptied, until their fd is forgotten, so that registering a
+//! request neither hashes nor allocates.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{LazyLock, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 
 #[derive(Default)]
 struct FdState {
@@ -27,25 +29,28 @@ impl FdState {
     }
 }
 
-static STATES: LazyLock<Mutex<HashMap<RawFd, FdState>>> = LazyLock::new(Default::default);
+static STATES: Mutex<Vec<(RawFd, FdState)>> = Mutex::new(Vec::new());
 static BUSY: AtomicUsize = AtomicUsize::new(0);
 
-fn states() -> MutexGuard<'static, HashMap<RawFd, FdState>> {
+fn states() -> MutexGuard<'static, Vec<(RawFd, FdState)>> {
     // A panic while holding the lock leaves consistent data (every update is one statement).
     STATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Runs `f` on the fd's state, creating it if needed and dropping it once empty.
+/// Runs `f` on the fd's state, creating it if needed; BUSY counts the states not empty.
 fn with<R>(fd: RawFd, f: impl FnOnce(&mut FdState) -> R) -> R {
-    let mut map = states();
-    let created = !map.contains_key(&fd);
-    let state = map.entry(fd).or_default();
+    let mut list = states();
+    let i = match list.iter().position(|(f, _)| *f == fd) {
+        Some(i) => i,
+        None => {
+            list.push((fd, FdState::default()));
+            list.len() - 1
+        }
+    };
+    let state = &mut list[i].1;
+    let was_empty = state.is_empty();
     let result = f(state);
-    let now_empty = state.is_empty();
-    if now_empty {
-        map.remove(&fd);
-    }
-    match (created, now_empty) {
+    match (was_empty, state.is_empty()) {
         (true, false) => {
             BUSY.fetch_add(1, Ordering::AcqRel);
         }
@@ -63,9 +68,9 @@ fn anything_stored() -> bool {
 
 /// Forgets everything about `fd`: it was closed, or a new socket got its number.
 pub fn forget(fd: RawFd) {
-    if anything_stored() {
-        let mut map = states();
-        if map.remove(&fd).is_some() {
+    let mut list = states();
+    if let Some(i) = list.iter().position(|(f, _)| *f == fd) {
+        if !list.swap_remove(i).1.is_empty() {
             BUSY.fetch_sub(1, Ordering::AcqRel);
         }
     }
