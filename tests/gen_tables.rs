@@ -187,6 +187,20 @@ fn emit_table(out: &mut String, ident: &str, what: &str, t: &Probed) {
             .collect();
         writeln!(out, "        {},", line.join(", ")).unwrap();
     }
+    out.push_str("    ],\n    keys: &[\n");
+    let keys: Vec<String> = t
+        .by_name
+        .keys()
+        .map(|s| {
+            let mut prefix = [0u8; 16];
+            let n = s.len().min(16);
+            prefix[..n].copy_from_slice(&s[..n]);
+            format!("{:#034x}", u128::from_be_bytes(prefix))
+        })
+        .collect();
+    for chunk in keys.chunks(4) {
+        writeln!(out, "        {},", chunk.join(", ")).unwrap();
+    }
     out.push_str("    ],\n");
     let (min, max) = (*t.by_number.keys().next().unwrap(), *t.by_number.keys().last().unwrap());
     let span = (max as i64 - min as i64 + 1) as usize;

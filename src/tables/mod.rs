@@ -54,6 +54,9 @@ pub struct Table {
     fold: Fold,
     /// Sorted bytewise by name (strcmp order).
     by_name: &'static [(&'static CStr, i32)],
+    /// The first 16 bytes of each name (zero padded) as a big-endian integer: sorted like the
+    /// names, so the search compares integers and checks the whole name only where they tie.
+    keys: &'static [u128],
     by_number: ByNumber,
 }
 
@@ -68,9 +71,15 @@ impl Table {
                 Fold::Exact => b,
             };
         }
-        let key = &*key;
-        let i = self.by_name.binary_search_by(|(n, _)| n.to_bytes().cmp(key)).ok()?;
-        Some(self.by_name[i].1)
+        let prefix = u128::from_be_bytes(buf[..16].try_into().unwrap());
+        let key = &buf[..name.len()];
+        let first = self.keys.partition_point(|&k| k < prefix);
+        self.keys[first..]
+            .iter()
+            .take_while(|&&k| k == prefix)
+            .zip(&self.by_name[first..])
+            .find(|(_, (n, _))| n.to_bytes() == key)
+            .map(|(_, &(_, number))| number)
     }
 
     fn name(&self, number: i32) -> Option<&'static CStr> {
