@@ -7,7 +7,8 @@
 //!   their place in `enum io_uring_op`).
 //!
 //! `cargo test --test gen_tables -- --ignored` rewrites the file; `data_is_current` (part of the
-//! ordinary `cargo test`) fails when the committed file is not what the sources give.
+//! ordinary `cargo test`) fails when the committed file is not what the sources give. Being a
+//! test, it builds the crate first: after changing `Table`'s fields, patch data.rs by hand once.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_void};
