@@ -63,7 +63,7 @@ impl Origin<'_> {
         let exe = exe();
         let tty = match self.tty {
             None => facts::terminal(),
-            Some(t) if t.is_empty() => {
+            Some([]) => {
                 if detect_empty {
                     facts::terminal()
                 } else {
@@ -339,7 +339,7 @@ pub fn user_command(
     }
     let tty = match tty {
         None => facts::terminal(),
-        Some(t) if t.is_empty() => None,
+        Some([]) => None,
         Some(t) => Some(t.to_vec()),
     };
     let exe = facts::exe();
