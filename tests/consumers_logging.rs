@@ -140,7 +140,7 @@ fn records_of(Step(args, input): &Step, ours: bool) -> Vec<String> {
         String::from_utf8_lossy(&out.stderr)
     );
     let started = Instant::now();
-    let records = log.drain(Duration::from_millis(300));
+    let records = log.drain(Duration::from_millis(500));
     assert!(started.elapsed() < Duration::from_secs(60));
     let own = format!(" pid={pid} ");
     records
