@@ -265,11 +265,13 @@ pub fn reset_lost(fd: RawFd) -> Option<Result<Sent, Failed>> {
 }
 
 /// audit_set_pid's optional wait: up to 100 ms for a reply (sent only on error), then one
-/// non-blocking read whose result is dropped.
-pub fn drain_one_reply(fd: RawFd) {
+/// non-blocking read whose datagram is dropped. Returns the errno that read left, if it failed.
+pub fn drain_one_reply(fd: RawFd) -> Option<sys::Errno> {
     let mut buf = [MaybeUninit::uninit(); netlink::RECEIVE_SIZE];
     sys::wait_readable(fd, 100);
-    let _ = netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT);
+    netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT)
+        .err()
+        .and_then(netlink::ReplyError::errno)
 }
 
 // --- What this process may do -----------------------------------------------------------------

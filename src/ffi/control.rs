@@ -66,7 +66,9 @@ pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int
             return rc;
         }
         if wmode != 0 {
-            control::drain_one_reply(fd);
+            if let Some(errno) = control::drain_one_reply(fd) {
+                set_errno(errno);
+            }
         }
         1
     })
