@@ -105,7 +105,8 @@ pub fn set(fd: RawFd, setting: Setting, value: u32) -> Result<Sent, Failed> {
 
 /// AUDIT_SET_FEATURE for feature number `feature`: turn it on or off, and lock it if asked.
 pub fn set_feature(fd: RawFd, feature: u32, value: bool, lock: bool) -> Result<Sent, Failed> {
-    let bit = 1u32.checked_shl(feature).unwrap_or(0);
+    // AUDIT_FEATURE_TO_MASK of <linux/audit.h>: the shift count is taken modulo 32.
+    let bit = 1u32 << (feature & 31);
     let f = audit_features {
         vers: 0,
         mask: bit,
