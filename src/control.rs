@@ -242,27 +242,48 @@ pub fn is_enabled(fd: RawFd) -> (i32, Option<sys::Errno>) {
     (value, Some(errno))
 }
 
-/// The kernel's feature bitmap, asked once per process (0 if it cannot be had). Unlike the
-/// original, the probe's socket is closed afterwards and concurrent first calls are safe.
-pub fn features() -> u32 {
+/// The kernel's feature bitmap, asked once per process (0 if it cannot be had), and the errno
+/// the probe left if this call made it and it failed. Unlike the original, the probe's socket is
+/// closed afterwards and concurrent first calls are safe.
+pub fn features() -> (u32, Option<sys::Errno>) {
     static FEATURES: OnceLock<u32> = OnceLock::new();
-    *FEATURES.get_or_init(|| {
-        let Ok(fd) = netlink::open() else { return 0 };
+    let mut errno = None;
+    let bitmap = *FEATURES.get_or_init(|| {
+        let fd = match netlink::open() {
+            Ok(fd) => fd,
+            Err(e) => {
+                errno = Some(e);
+                return 0;
+            }
+        };
         let bitmap = match request_status(fd) {
-            Ok(_) => await_status(fd).map_or(0, |s| s.feature_bitmap),
-            Err(_) => 0,
+            Ok(_) => await_status(fd).map_or_else(
+                |e| {
+                    errno = e;
+                    0
+                },
+                |s| s.feature_bitmap,
+            ),
+            Err(f) => {
+                errno = Some(f.errno);
+                0
+            }
         };
         netlink::close(fd);
         bitmap
-    })
+    });
+    (bitmap, errno)
 }
 
-/// audit_reset_lost: refused with -EAU_FIELDNOSUPPORT where the kernel cannot reset the counter.
-pub fn reset_lost(fd: RawFd) -> Option<Result<Sent, Failed>> {
-    if features() & AUDIT_FEATURE_BITMAP_LOST_RESET == 0 {
-        return None;
+/// audit_reset_lost. Err where the kernel cannot reset the counter (-EAU_FIELDNOSUPPORT), with
+/// the errno a failed feature probe left.
+pub fn reset_lost(fd: RawFd) -> Result<Result<Sent, Failed>, Option<sys::Errno>> {
+    match features() {
+        (bitmap, _) if bitmap & AUDIT_FEATURE_BITMAP_LOST_RESET != 0 => {
+            Ok(set(fd, Setting::ResetLost, 0))
+        }
+        (_, errno) => Err(errno),
     }
-    Some(set(fd, Setting::ResetLost, 0))
 }
 
 /// audit_set_pid's optional wait: up to 100 ms for a reply (sent only on error), then one

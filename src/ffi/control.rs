@@ -79,8 +79,13 @@ pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
     entry(-libc::EFAULT, || match control::reset_lost(fd) {
-        Some(result) => zero_or_errno(result),
-        None => -EAU_FIELDNOSUPPORT,
+        Ok(result) => zero_or_errno(result),
+        Err(probe_errno) => {
+            if let Some(e) = probe_errno {
+                set_errno(e);
+            }
+            -EAU_FIELDNOSUPPORT
+        }
     })
 }
 
@@ -100,7 +105,13 @@ pub extern "C" fn audit_request_features(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_get_features() -> u32 {
-    entry(0, control::features)
+    entry(0, || {
+        let (bitmap, probe_errno) = control::features();
+        if let Some(e) = probe_errno {
+            set_errno(e);
+        }
+        bitmap
+    })
 }
 
 #[unsafe(no_mangle)]
