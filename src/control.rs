@@ -105,7 +105,8 @@ pub fn set(fd: RawFd, setting: Setting, value: u32) -> Result<Sent, Failed> {
 
 /// AUDIT_SET_FEATURE for feature number `feature`: turn it on or off, and lock it if asked.
 pub fn set_feature(fd: RawFd, feature: u32, value: bool, lock: bool) -> Result<Sent, Failed> {
-    let bit = 1u32.checked_shl(feature).unwrap_or(0);
+    // AUDIT_FEATURE_TO_MASK of <linux/audit.h>: the shift count is taken modulo 32.
+    let bit = 1u32 << (feature & 31);
     let f = audit_features {
         vers: 0,
         mask: bit,
@@ -159,25 +160,31 @@ pub fn request_signal_info(fd: RawFd) -> Result<Sent, Failed> {
 
 /// After a request, waits for the kernel's AUDIT_GET reply the way the original does: 40 rounds
 /// of (up to 100 ms for data, one non-blocking read), stopping early at an error or done message.
-fn await_status(fd: RawFd) -> Option<audit_status> {
+/// Err carries the errno the last failed read left (None when an error or done message ended it).
+fn await_status(fd: RawFd) -> Result<audit_status, Option<sys::Errno>> {
     let mut buf = [MaybeUninit::uninit(); netlink::RECEIVE_SIZE];
+    let mut last_error = None;
     for _ in 0..40 {
         sys::wait_readable(fd, 100);
-        let Ok(reply) = netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT) else {
-            continue;
+        let reply = match netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT) {
+            Ok(reply) => reply,
+            Err(e) => {
+                last_error = e.errno().or(last_error);
+                continue;
+            }
         };
         match reply.header.nlmsg_type {
-            NLMSG_DONE | NLMSG_ERROR => return None,
+            NLMSG_DONE | NLMSG_ERROR => return Err(last_error),
             AUDIT_GET => {
                 // SAFETY: get_reply initialised `reply.len` bytes.
                 let data: &[u8] =
                     unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), reply.len) };
-                return Some(parse_status(&data[NLMSG_HDRLEN..]));
+                return Ok(parse_status(&data[NLMSG_HDRLEN..]));
             }
             _ => continue,
         }
     }
-    None
+    Err(last_error)
 }
 
 /// Reads a struct audit_status from a payload; fields the kernel did not send stay 0.
@@ -215,54 +222,78 @@ pub fn parse_status(payload: &[u8]) -> audit_status {
 }
 
 /// audit_is_enabled: the kernel's `enabled` (0, 1 or 2); 0 where auditing is absent or the caller
-/// may not ask; -1 on any other failure.
-pub fn is_enabled(fd: RawFd) -> i32 {
+/// may not ask; -1 on any other failure. The errno is the one the original leaves, if it sets one.
+pub fn is_enabled(fd: RawFd) -> (i32, Option<sys::Errno>) {
     if fd < 0 {
-        return 0;
+        return (0, None);
     }
     let errno = match request_status(fd) {
         Ok(_) => match await_status(fd) {
-            Some(status) => return status.enabled as i32,
-            None => return -1,
+            Ok(status) => return (status.enabled as i32, None),
+            Err(errno) => return (-1, errno),
         },
         Err(f) => f.errno,
     };
-    match errno {
+    let value = match errno {
         libc::ECONNREFUSED => 0,
         libc::EPERM if !capable(CAP_AUDIT_CONTROL) => 0,
         _ => -1,
-    }
+    };
+    (value, Some(errno))
 }
 
-/// The kernel's feature bitmap, asked once per process (0 if it cannot be had). Unlike the
-/// original, the probe's socket is closed afterwards and concurrent first calls are safe.
-pub fn features() -> u32 {
+/// The kernel's feature bitmap, asked once per process (0 if it cannot be had), and the errno
+/// the probe left if this call made it and it failed. Unlike the original, the probe's socket is
+/// closed afterwards and concurrent first calls are safe.
+pub fn features() -> (u32, Option<sys::Errno>) {
     static FEATURES: OnceLock<u32> = OnceLock::new();
-    *FEATURES.get_or_init(|| {
-        let Ok(fd) = netlink::open() else { return 0 };
+    let mut errno = None;
+    let bitmap = *FEATURES.get_or_init(|| {
+        let fd = match netlink::open() {
+            Ok(fd) => fd,
+            Err(e) => {
+                errno = Some(e);
+                return 0;
+            }
+        };
         let bitmap = match request_status(fd) {
-            Ok(_) => await_status(fd).map_or(0, |s| s.feature_bitmap),
-            Err(_) => 0,
+            Ok(_) => await_status(fd).map_or_else(
+                |e| {
+                    errno = e;
+                    0
+                },
+                |s| s.feature_bitmap,
+            ),
+            Err(f) => {
+                errno = Some(f.errno);
+                0
+            }
         };
         netlink::close(fd);
         bitmap
-    })
+    });
+    (bitmap, errno)
 }
 
-/// audit_reset_lost: refused with -EAU_FIELDNOSUPPORT where the kernel cannot reset the counter.
-pub fn reset_lost(fd: RawFd) -> Option<Result<Sent, Failed>> {
-    if features() & AUDIT_FEATURE_BITMAP_LOST_RESET == 0 {
-        return None;
+/// audit_reset_lost. Err where the kernel cannot reset the counter (-EAU_FIELDNOSUPPORT), with
+/// the errno a failed feature probe left.
+pub fn reset_lost(fd: RawFd) -> Result<Result<Sent, Failed>, Option<sys::Errno>> {
+    match features() {
+        (bitmap, _) if bitmap & AUDIT_FEATURE_BITMAP_LOST_RESET != 0 => {
+            Ok(set(fd, Setting::ResetLost, 0))
+        }
+        (_, errno) => Err(errno),
     }
-    Some(set(fd, Setting::ResetLost, 0))
 }
 
 /// audit_set_pid's optional wait: up to 100 ms for a reply (sent only on error), then one
-/// non-blocking read whose result is dropped.
-pub fn drain_one_reply(fd: RawFd) {
+/// non-blocking read whose datagram is dropped. Returns the errno that read left, if it failed.
+pub fn drain_one_reply(fd: RawFd) -> Option<sys::Errno> {
     let mut buf = [MaybeUninit::uninit(); netlink::RECEIVE_SIZE];
     sys::wait_readable(fd, 100);
-    let _ = netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT);
+    netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT)
+        .err()
+        .and_then(netlink::ReplyError::errno)
 }
 
 // --- What this process may do -----------------------------------------------------------------

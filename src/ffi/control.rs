@@ -16,7 +16,13 @@ pub extern "C" fn audit_request_status(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_is_enabled(fd: c_int) -> c_int {
-    entry(-1, || control::is_enabled(fd))
+    entry(-1, || {
+        let (value, errno) = control::is_enabled(fd);
+        if let Some(errno) = errno {
+            set_errno(errno);
+        }
+        value
+    })
 }
 
 fn set(fd: c_int, setting: Setting, value: u32) -> c_int {
@@ -60,7 +66,9 @@ pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int
             return rc;
         }
         if wmode != 0 {
-            control::drain_one_reply(fd);
+            if let Some(errno) = control::drain_one_reply(fd) {
+                set_errno(errno);
+            }
         }
         1
     })
@@ -71,8 +79,13 @@ pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
     entry(-libc::EFAULT, || match control::reset_lost(fd) {
-        Some(result) => zero_or_errno(result),
-        None => -EAU_FIELDNOSUPPORT,
+        Ok(result) => zero_or_errno(result),
+        Err(probe_errno) => {
+            if let Some(e) = probe_errno {
+                set_errno(e);
+            }
+            -EAU_FIELDNOSUPPORT
+        }
     })
 }
 
@@ -92,7 +105,13 @@ pub extern "C" fn audit_request_features(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_get_features() -> u32 {
-    entry(0, control::features)
+    entry(0, || {
+        let (bitmap, probe_errno) = control::features();
+        if let Some(e) = probe_errno {
+            set_errno(e);
+        }
+        bitmap
+    })
 }
 
 #[unsafe(no_mangle)]

@@ -115,15 +115,15 @@ pub unsafe extern "C" fn audit_get_reply(
         if fd < 0 {
             return -libc::EBADF;
         }
-        if rep.is_null() {
-            return fail(libc::EFAULT);
-        }
         // GET_REPLY_NONBLOCKING (1) means MSG_DONTWAIT; other values pass through as flags.
         let flags = if block == 1 {
             libc::MSG_DONTWAIT
         } else {
             block
         } | peek;
+        if rep.is_null() {
+            return fail(netlink::discard_reply(fd, flags));
+        }
         // SAFETY: rep points to a writable audit_reply, whose msg is RECEIVE_SIZE bytes.
         let rep = unsafe { &mut *rep };
         let buf = unsafe { &mut *(&raw mut rep.msg).cast::<[MaybeUninit<u8>; RECEIVE_SIZE]>() };

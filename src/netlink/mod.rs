@@ -245,6 +245,16 @@ pub enum ReplyError {
     Malformed(Errno, nlmsghdr),
 }
 
+impl ReplyError {
+    /// The errno audit_get_reply leaves for this failure, if it sets one.
+    pub fn errno(self) -> Option<Errno> {
+        match self {
+            ReplyError::Receive(e) | ReplyError::Malformed(e, _) => Some(e),
+            ReplyError::BadAddress | ReplyError::Spoofed => None,
+        }
+    }
+}
+
 /// One datagram as audit_get_reply hands it over.
 pub struct Reply {
     pub len: usize,
@@ -301,9 +311,16 @@ pub fn get_reply(
             break r.data.len();
         },
     };
-    // SAFETY: unstash or recv initialised the first `len` bytes.
-    let data: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), len) };
-    let header = parse_header(data).unwrap_or_default();
+    // A datagram shorter than a header: the header fields it did not carry read as 0 (the
+    // original reads whatever the buffer held before).
+    for slot in out.iter_mut().take(NLMSG_HDRLEN).skip(len) {
+        slot.write(0);
+    }
+    // SAFETY: unstash or recv initialised the first `len` bytes, the loop the rest of a header.
+    let header = parse_header(unsafe {
+        std::slice::from_raw_parts(out.as_ptr().cast(), len.max(NLMSG_HDRLEN))
+    })
+    .unwrap_or_default();
     if !nlmsg_ok(&header, len) {
         return Err(if len == RECEIVE_SIZE {
             message::log(
@@ -320,6 +337,31 @@ pub fn get_reply(
         });
     }
     Ok(Reply { len, header })
+}
+
+/// audit_get_reply without a reply buffer. The original hands recvfrom the bad address, so the
+/// kernel consumes the next datagram (unless peeking) and fails with EFAULT; this does the same
+/// with a buffer of its own. Returns the errno.
+pub fn discard_reply(fd: RawFd, flags: i32) -> Errno {
+    let mut scratch = [MaybeUninit::uninit(); RECEIVE_SIZE];
+    let errno = if fdstate::unstash(fd, &mut scratch, flags & libc::MSG_PEEK != 0).is_some() {
+        libc::EFAULT
+    } else {
+        match sys::recv(fd, &mut scratch, flags) {
+            Ok(_) => libc::EFAULT,
+            Err(e) => e,
+        }
+    };
+    if errno != libc::EAGAIN {
+        message::log(
+            LOG_ERR,
+            format_args!(
+                "Error receiving audit netlink packet ({})",
+                message::strerror(errno)
+            ),
+        );
+    }
+    errno
 }
 
 /// Which member of audit_reply's pointer union points at the payload of a datagram of this type.
