@@ -9,3 +9,4 @@ pub mod ffi;
 pub mod kernel;
 pub mod message;
 pub mod netlink;
+pub mod rules;

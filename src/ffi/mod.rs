@@ -4,6 +4,7 @@
 
 pub mod control;
 pub mod netlink;
+pub mod rules;
 pub mod types;
 
 use std::ffi::{CStr, c_char, c_int};
