@@ -10,3 +10,4 @@ pub mod kernel;
 pub mod message;
 pub mod netlink;
 pub mod rules;
+pub mod tables;
