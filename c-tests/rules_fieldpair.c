@@ -1,7 +1,8 @@
 /* audit_rule_fieldpair_data and audit_rule_interfield_comp_data: sweeps of field x operator x
  * value x filter list, valid and invalid. For each: the return code, the caller's pair string
  * afterwards (the original writes NULs at the operator), the _audit_* variables, every byte of
- * the rule that changed (fixed part and buf), and the library's messages (stderr is stdout). */
+ * the rule that changed (fixed part and buf), errno, and the library's messages (stderr is
+ * stdout). */
 #include "harness.h"
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +32,7 @@ static const char *values[] = {
 	"EPERM", "-EACCES", "eperm", "ENOSUCH", "SYSCALL", "user_login", "UNKNOWN[1234]", "1100",
 	"file", "dir", "socket", "rwxa", "RW", "rwxax", "q", "b64", "b32", "x86_64", "i386",
 	"c000003e", "0xc000003e", "40000003", "aarch64", "ppc", "tmpfs", "debugfs", "0x62656572",
-	"/bin/ls", "key1", "45", "46", " 7", "+7",
+	"/bin/ls", "key1", "45", "46", " 7", "+7", "ffffffffffffffffffffffff", "0xffffffffffffffffff",
 };
 static const int lists[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
 
@@ -84,10 +85,10 @@ static int apply(struct audit_rule_data **r, const char *text, int list, int cmp
 	size_t len = strlen(text);
 	int rc;
 
-	memcpy(pair, text, len + 1);
+	memcpy(pair, text, len + 1); errno = 0;
 	rc = cmp ? audit_rule_interfield_comp_data(r, pair, list) :
 		   audit_rule_fieldpair_data(r, pair, list);
-	printf("%s list=%d [%.60s] rc=%d", cmp ? "C" : "F", list, text, rc);
+	printf("%s list=%d [%.60s] rc=%d errno=%d", cmp ? "C" : "F", list, text, rc, errno);
 	show_pair(pair, len > 60 ? 60 : len);
 	globals();
 	return rc;

@@ -11,8 +11,8 @@ pub mod types;
 use std::ffi::{CStr, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::netlink::{Failed, Sent};
 pub use crate::netlink::sys::{errno, set_errno};
+use crate::netlink::{Failed, Sent};
 
 /// Runs an export's body; if it panics, the export returns `on_panic` (with errno EFAULT)
 /// instead of unwinding into C.

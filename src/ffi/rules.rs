@@ -55,11 +55,31 @@ fn store_globals(before: Globals, after: Globals) {
             ptr::write_volatile(addr_of_mut!(_audit_elf), after.elf);
         }
         for (was, now, slot) in [
-            (before.syscall_added, after.syscall_added, addr_of_mut!(_audit_syscalladded)),
-            (before.perm_added, after.perm_added, addr_of_mut!(_audit_permadded)),
-            (before.arch_added, after.arch_added, addr_of_mut!(_audit_archadded)),
-            (before.exe_added, after.exe_added, addr_of_mut!(_audit_exeadded)),
-            (before.filterfs_added, after.filterfs_added, addr_of_mut!(_audit_filterfsadded)),
+            (
+                before.syscall_added,
+                after.syscall_added,
+                addr_of_mut!(_audit_syscalladded),
+            ),
+            (
+                before.perm_added,
+                after.perm_added,
+                addr_of_mut!(_audit_permadded),
+            ),
+            (
+                before.arch_added,
+                after.arch_added,
+                addr_of_mut!(_audit_archadded),
+            ),
+            (
+                before.exe_added,
+                after.exe_added,
+                addr_of_mut!(_audit_exeadded),
+            ),
+            (
+                before.filterfs_added,
+                after.filterfs_added,
+                addr_of_mut!(_audit_filterfsadded),
+            ),
         ] {
             if was != now {
                 ptr::write_volatile(slot, now);
@@ -80,7 +100,9 @@ fn with_globals<R>(f: impl FnOnce(&mut Globals) -> R) -> R {
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_rule_create_data() -> *mut audit_rule_data {
     // SAFETY: a zeroed allocation of the fixed part, from libc so the caller may free() it.
-    entry(ptr::null_mut(), || unsafe { libc::calloc(1, RULE_SIZE).cast() })
+    entry(ptr::null_mut(), || unsafe {
+        libc::calloc(1, RULE_SIZE).cast()
+    })
 }
 
 /// Zeroes the fixed part of a rule (NULL is ignored; the original crashes).
@@ -108,18 +130,28 @@ pub unsafe extern "C" fn audit_rule_free_data(rule: *mut audit_rule_data) {
 /// # Safety
 /// `rule` is NULL (-1) or points to at least the fixed part of a rule.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_syscall_data(rule: *mut audit_rule_data, scall: c_int) -> c_int {
+pub unsafe extern "C" fn audit_rule_syscall_data(
+    rule: *mut audit_rule_data,
+    scall: c_int,
+) -> c_int {
     // SAFETY: per the contract.
-    entry(-1, || unsafe { rule.as_mut() }.map_or(-1, |r| rules::add_syscall(r, scall)))
+    entry(-1, || {
+        unsafe { rule.as_mut() }.map_or(-1, |r| rules::add_syscall(r, scall))
+    })
 }
 
 /// # Safety
 /// `rule` is NULL or points to at least the fixed part of a rule; `scall` is NULL or a string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_syscallbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
+pub unsafe extern "C" fn audit_rule_syscallbyname_data(
+    rule: *mut audit_rule_data,
+    scall: *const c_char,
+) -> c_int {
     entry(-1, || {
         // SAFETY: per the contract; NULLs give -1 where the original crashes.
-        let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else { return -1 };
+        let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
+            return -1;
+        };
         rules::add_syscall_by_name(rule, name, load_globals().elf)
     })
 }
@@ -127,10 +159,15 @@ pub unsafe extern "C" fn audit_rule_syscallbyname_data(rule: *mut audit_rule_dat
 /// # Safety
 /// As audit_rule_syscallbyname_data.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_io_uringbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
+pub unsafe extern "C" fn audit_rule_io_uringbyname_data(
+    rule: *mut audit_rule_data,
+    scall: *const c_char,
+) -> c_int {
     entry(-1, || {
         // SAFETY: per the contract.
-        let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else { return -1 };
+        let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
+            return -1;
+        };
         rules::add_uringop_by_name(rule, name)
     })
 }
@@ -145,8 +182,14 @@ unsafe fn clear_operator(pair: *const c_char, split: Split) {
     let saved = errno();
     let target = pair.wrapping_add(split.at).cast_mut();
     let zeros = [0u8; 2];
-    let local = libc::iovec { iov_base: zeros.as_ptr().cast_mut().cast(), iov_len: split.len };
-    let remote = libc::iovec { iov_base: target.cast(), iov_len: split.len };
+    let local = libc::iovec {
+        iov_base: zeros.as_ptr().cast_mut().cast(),
+        iov_len: split.len,
+    };
+    let remote = libc::iovec {
+        iov_base: target.cast(),
+        iov_len: split.len,
+    };
     // SAFETY: the kernel checks the target's mapping for us: EFAULT where it is not writable.
     let written = unsafe { libc::process_vm_writev(libc::getpid(), &local, 1, &remote, 1, 0) };
     if written < 0 && errno() != libc::EFAULT {
@@ -198,17 +241,28 @@ unsafe fn append_text(rulep: *mut *mut audit_rule_data, text: &[u8]) -> c_int {
 /// `rulep` points to a malloc'd rule (NULL pointers give -EFAULT; the original crashes);
 /// `pair` is NULL or a string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_fieldpair_data(rulep: *mut *mut audit_rule_data, pair: *const c_char, flags: c_int) -> c_int {
+pub unsafe extern "C" fn audit_rule_fieldpair_data(
+    rulep: *mut *mut audit_rule_data,
+    pair: *const c_char,
+    flags: c_int,
+) -> c_int {
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
-        let Some(text) = (unsafe { c_bytes(pair) }) else { return -crate::errormsg::EAU_FILTERMISSING };
-        let Some(rule) = (unsafe { rule_at(rulep) }) else { return fail(libc::EFAULT) };
+        let Some(text) = (unsafe { c_bytes(pair) }) else {
+            return -crate::errormsg::EAU_FILTERMISSING;
+        };
+        let Some(rule) = (unsafe { rule_at(rulep) }) else {
+            return fail(libc::EFAULT);
+        };
         // The core reads a copy: the caller's bytes change under it.
         let text = text.to_vec();
         let outcome = with_globals(|g| rules::fieldpair(rule, &text, flags, g));
         if let Some(split) = outcome.split {
             // SAFETY: the split lies within the caller's string.
             unsafe { clear_operator(pair, split) };
+        }
+        if let Some(e) = outcome.errno {
+            set_errno(e);
         }
         match outcome.result {
             Ok(Added::Done) => 0,
@@ -225,11 +279,19 @@ pub unsafe extern "C" fn audit_rule_fieldpair_data(rulep: *mut *mut audit_rule_d
 /// # Safety
 /// As audit_rule_fieldpair_data.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_interfield_comp_data(rulep: *mut *mut audit_rule_data, pair: *const c_char, flags: c_int) -> c_int {
+pub unsafe extern "C" fn audit_rule_interfield_comp_data(
+    rulep: *mut *mut audit_rule_data,
+    pair: *const c_char,
+    flags: c_int,
+) -> c_int {
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
-        let Some(text) = (unsafe { c_bytes(pair) }) else { return -crate::errormsg::EAU_FILTERMISSING };
-        let Some(rule) = (unsafe { rule_at(rulep) }) else { return fail(libc::EFAULT) };
+        let Some(text) = (unsafe { c_bytes(pair) }) else {
+            return -crate::errormsg::EAU_FILTERMISSING;
+        };
+        let Some(rule) = (unsafe { rule_at(rulep) }) else {
+            return fail(libc::EFAULT);
+        };
         let text = text.to_vec();
         let outcome = rules::compare(rule, &text, flags);
         if let Some(split) = outcome.split {
@@ -243,15 +305,23 @@ pub unsafe extern "C" fn audit_rule_interfield_comp_data(rulep: *mut *mut audit_
 /// # Safety
 /// `rule` is NULL (-1) or points to at least the fixed part of a rule.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_update_watch_perms(rule: *mut audit_rule_data, perms: c_int) -> c_int {
+pub unsafe extern "C" fn audit_update_watch_perms(
+    rule: *mut audit_rule_data,
+    perms: c_int,
+) -> c_int {
     // SAFETY: per the contract.
-    entry(-1, || unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms)))
+    entry(-1, || {
+        unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms))
+    })
 }
 
 /// # Safety
 /// As audit_add_watch_dir.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_add_watch(rulep: *mut *mut audit_rule_data, path: *const c_char) -> c_int {
+pub unsafe extern "C" fn audit_add_watch(
+    rulep: *mut *mut audit_rule_data,
+    path: *const c_char,
+) -> c_int {
     // SAFETY: per the contract.
     unsafe { audit_add_watch_dir(crate::rules::consts::AUDIT_WATCH as c_int, rulep, path) }
 }
@@ -263,10 +333,16 @@ pub unsafe extern "C" fn audit_add_watch(rulep: *mut *mut audit_rule_data, path:
 /// # Safety
 /// `rulep` is NULL or points to NULL or to a malloc'd rule; `path` is NULL or a string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_add_watch_dir(kind: c_int, rulep: *mut *mut audit_rule_data, path: *const c_char) -> c_int {
+pub unsafe extern "C" fn audit_add_watch_dir(
+    kind: c_int,
+    rulep: *mut *mut audit_rule_data,
+    path: *const c_char,
+) -> c_int {
     entry(-1, || {
         // SAFETY: per the contract.
-        let (Some(path), false) = (unsafe { c_bytes(path) }, rulep.is_null()) else { return -1 };
+        let (Some(path), false) = (unsafe { c_bytes(path) }, rulep.is_null()) else {
+            return -1;
+        };
         let path = path.to_vec();
         unsafe {
             let rule = *rulep;
@@ -296,14 +372,23 @@ type RuleSender = fn(c_int, Option<&[u8]>, usize) -> Result<Sent, Failed>;
 ///
 /// # Safety
 /// `rule` is NULL (-EFAULT) or a rule followed by its `buflen` bytes.
-unsafe fn send_rule(fd: c_int, rule: *mut audit_rule_data, flags: c_int, action: c_int, send: RuleSender) -> c_int {
+unsafe fn send_rule(
+    fd: c_int,
+    rule: *mut audit_rule_data,
+    flags: c_int,
+    action: c_int,
+    send: RuleSender,
+) -> c_int {
     // SAFETY: per the contract.
-    let Some(r) = (unsafe { rule.as_mut() }) else { return fail(libc::EFAULT) };
+    let Some(r) = (unsafe { rule.as_mut() }) else {
+        return fail(libc::EFAULT);
+    };
     r.flags = flags as u32;
     r.action = action as u32;
     let size = rules::request_size(r);
     // SAFETY: the rule and its strings are `size` bytes; a rule too large to send is not read.
-    let bytes = rules::fits_request(size).then(|| unsafe { std::slice::from_raw_parts(rule.cast::<u8>(), size) });
+    let bytes = rules::fits_request(size)
+        .then(|| unsafe { std::slice::from_raw_parts(rule.cast::<u8>(), size) });
     seq_or_errno(send(fd, bytes, size))
 }
 
@@ -312,9 +397,16 @@ unsafe fn send_rule(fd: c_int, rule: *mut audit_rule_data, flags: c_int, action:
 /// # Safety
 /// `rule` is NULL or a rule followed by its `buflen` bytes of strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_add_rule_data(fd: c_int, rule: *mut audit_rule_data, flags: c_int, action: c_int) -> c_int {
+pub unsafe extern "C" fn audit_add_rule_data(
+    fd: c_int,
+    rule: *mut audit_rule_data,
+    flags: c_int,
+    action: c_int,
+) -> c_int {
     // SAFETY: per the contract.
-    entry(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_add) })
+    entry(-libc::EFAULT, || unsafe {
+        send_rule(fd, rule, flags, action, rules::send_add)
+    })
 }
 
 /// AUDIT_DEL_RULE: the sequence number, or -errno (errno set).
@@ -322,9 +414,16 @@ pub unsafe extern "C" fn audit_add_rule_data(fd: c_int, rule: *mut audit_rule_da
 /// # Safety
 /// As audit_add_rule_data.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_delete_rule_data(fd: c_int, rule: *mut audit_rule_data, flags: c_int, action: c_int) -> c_int {
+pub unsafe extern "C" fn audit_delete_rule_data(
+    fd: c_int,
+    rule: *mut audit_rule_data,
+    flags: c_int,
+    action: c_int,
+) -> c_int {
     // SAFETY: per the contract.
-    entry(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_delete) })
+    entry(-libc::EFAULT, || unsafe {
+        send_rule(fd, rule, flags, action, rules::send_delete)
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -335,7 +434,11 @@ pub extern "C" fn audit_trim_subtrees(fd: c_int) -> c_int {
 /// # Safety
 /// `mount_point` and `subtree` are NULL (-EFAULT; the original crashes) or strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_make_equivalent(fd: c_int, mount_point: *const c_char, subtree: *const c_char) -> c_int {
+pub unsafe extern "C" fn audit_make_equivalent(
+    fd: c_int,
+    mount_point: *const c_char,
+    subtree: *const c_char,
+) -> c_int {
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         match unsafe { (c_bytes(mount_point), c_bytes(subtree)) } {

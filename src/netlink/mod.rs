@@ -45,9 +45,15 @@ static SEQUENCE: AtomicI32 = AtomicI32::new(0);
 /// so that audit_send's return value stays positive).
 fn next_sequence() -> u32 {
     let previous = SEQUENCE
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| Some(if s == i32::MAX { 1 } else { s + 1 }))
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
+            Some(if s == i32::MAX { 1 } else { s + 1 })
+        })
         .unwrap_or_default();
-    if previous == i32::MAX { 1 } else { previous as u32 + 1 }
+    if previous == i32::MAX {
+        1
+    } else {
+        previous as u32 + 1
+    }
 }
 
 /// A request that failed: the errno, and its sequence number if it got as far as having one.
@@ -70,7 +76,13 @@ pub struct Sent {
 pub const MAX_PAYLOAD: usize = (MAX_AUDIT_MESSAGE_LENGTH & !3) - NLMSG_HDRLEN;
 
 /// Builds the request datagram: header, payload, zero padding to NLMSG_SPACE.
-fn frame<'b>(buf: &'b mut [MaybeUninit<u8>; RECEIVE_SIZE], msg_type: u16, payload: Option<&[u8]>, size: usize, seq: u32) -> &'b [u8] {
+fn frame<'b>(
+    buf: &'b mut [MaybeUninit<u8>; RECEIVE_SIZE],
+    msg_type: u16,
+    payload: Option<&[u8]>,
+    size: usize,
+    seq: u32,
+) -> &'b [u8] {
     let total = nlmsg_space(size).expect("size checked by the caller");
     let header = nlmsghdr {
         nlmsg_len: total as u32,
@@ -79,7 +91,10 @@ fn frame<'b>(buf: &'b mut [MaybeUninit<u8>; RECEIVE_SIZE], msg_type: u16, payloa
         nlmsg_seq: seq,
         nlmsg_pid: 0,
     };
-    let mut bytes = header_bytes(&header).into_iter().chain(payload.unwrap_or(&[]).iter().copied()).chain(std::iter::repeat(0));
+    let mut bytes = header_bytes(&header)
+        .into_iter()
+        .chain(payload.unwrap_or(&[]).iter().copied())
+        .chain(std::iter::repeat(0));
     for slot in &mut buf[..total] {
         slot.write(bytes.next().unwrap_or(0));
     }
@@ -112,7 +127,9 @@ pub fn parse_header(datagram: &[u8]) -> Option<nlmsghdr> {
 
 /// NLMSG_OK: the header fits the datagram and claims no more than was received.
 pub fn nlmsg_ok(header: &nlmsghdr, received: usize) -> bool {
-    received >= NLMSG_HDRLEN && header.nlmsg_len as usize >= NLMSG_HDRLEN && header.nlmsg_len as usize <= received
+    received >= NLMSG_HDRLEN
+        && header.nlmsg_len as usize >= NLMSG_HDRLEN
+        && header.nlmsg_len as usize <= received
 }
 
 /// The error field of an NLMSG_ERROR datagram.
@@ -124,7 +141,12 @@ fn ack_error(datagram: &[u8]) -> Option<i32> {
 /// Sends one request and waits for its ACK. `payload` None with `size` > 0 sends zeros, as the
 /// original does for a NULL data pointer. The error is a positive errno; an ACK carrying a
 /// negative error is returned as that errno.
-pub fn request(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
+pub fn request(
+    fd: RawFd,
+    msg_type: u16,
+    payload: Option<&[u8]>,
+    size: usize,
+) -> Result<Sent, Failed> {
     let refuse = |errno| Err(Failed { errno, seq: None });
     if fd < 0 {
         return refuse(libc::EBADF);
@@ -152,8 +174,14 @@ pub fn request(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, size: usize) ->
     };
     match ack {
         Ok(ack) if ack >= 0 => Ok(Sent { seq, ack }),
-        Ok(negative) => Err(Failed { errno: -negative, seq: Some(seq) }),
-        Err(errno) => Err(Failed { errno, seq: Some(seq) }),
+        Ok(negative) => Err(Failed {
+            errno: -negative,
+            seq: Some(seq),
+        }),
+        Err(errno) => Err(Failed {
+            errno,
+            seq: Some(seq),
+        }),
     }
 }
 
@@ -168,7 +196,10 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
         match sys::recv(fd, &mut buf, libc::MSG_DONTWAIT) {
             Ok(r) => {
                 if !r.address_ok || r.sender_port != 0 {
-                    message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket"));
+                    message::log(
+                        LOG_ERR,
+                        format_args!("Spoofed packet received on audit netlink socket"),
+                    );
                     continue;
                 }
                 match parse_header(r.data) {
@@ -188,7 +219,11 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
                 if left.is_zero() {
                     return Err(libc::EAGAIN);
                 }
-                let slice = if shared { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
+                let slice = if shared {
+                    SHARED_FD_POLL_MS
+                } else {
+                    ACK_POLL_MS
+                };
                 sys::wait_readable(fd, slice.min(left.as_millis() as i32 + 1));
             }
             Err(e) => return Err(e),
@@ -218,23 +253,39 @@ pub struct Reply {
 
 /// Receives one datagram into `out` (the `msg` of a struct audit_reply): first any datagram
 /// kept while waiting for an ACK, then from the socket with `flags` (MSG_PEEK, MSG_DONTWAIT...).
-pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i32) -> Result<Reply, ReplyError> {
+pub fn get_reply(
+    fd: RawFd,
+    out: &mut [MaybeUninit<u8>; RECEIVE_SIZE],
+    flags: i32,
+) -> Result<Reply, ReplyError> {
     let peek = flags & libc::MSG_PEEK != 0;
     let len = match fdstate::unstash(fd, out, peek) {
         Some(len) => len,
         None => loop {
             let r = sys::recv(fd, out, flags).map_err(|e| {
                 if e != libc::EAGAIN {
-                    message::log(LOG_ERR, format_args!("Error receiving audit netlink packet ({})", message::strerror(e)));
+                    message::log(
+                        LOG_ERR,
+                        format_args!(
+                            "Error receiving audit netlink packet ({})",
+                            message::strerror(e)
+                        ),
+                    );
                 }
                 ReplyError::Receive(e)
             })?;
             if !r.address_ok {
-                message::log(LOG_ERR, format_args!("Bad address size reading audit netlink socket"));
+                message::log(
+                    LOG_ERR,
+                    format_args!("Bad address size reading audit netlink socket"),
+                );
                 return Err(ReplyError::BadAddress);
             }
             if r.sender_port != 0 {
-                message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket"));
+                message::log(
+                    LOG_ERR,
+                    format_args!("Spoofed packet received on audit netlink socket"),
+                );
                 return Err(ReplyError::Spoofed);
             }
             // An ACK that another thread of this process is waiting for is handed to it.
@@ -255,10 +306,16 @@ pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i3
     let header = parse_header(data).unwrap_or_default();
     if !nlmsg_ok(&header, len) {
         return Err(if len == RECEIVE_SIZE {
-            message::log(LOG_ERR, format_args!("Netlink event from kernel is too big"));
+            message::log(
+                LOG_ERR,
+                format_args!("Netlink event from kernel is too big"),
+            );
             ReplyError::Malformed(libc::EFBIG, header)
         } else {
-            message::log(LOG_ERR, format_args!("Netlink message from kernel was not OK"));
+            message::log(
+                LOG_ERR,
+                format_args!("Netlink message from kernel was not OK"),
+            );
             ReplyError::Malformed(libc::EBADE, header)
         });
     }
@@ -302,7 +359,16 @@ mod tests {
         let d = frame(&mut buf, AUDIT_USER, Some(b"hi\0"), 3, 7);
         assert_eq!(d.len(), 20);
         let h = parse_header(d).unwrap();
-        assert_eq!((h.nlmsg_len, h.nlmsg_type, h.nlmsg_flags, h.nlmsg_seq, h.nlmsg_pid), (20, 1005, 5, 7, 0));
+        assert_eq!(
+            (
+                h.nlmsg_len,
+                h.nlmsg_type,
+                h.nlmsg_flags,
+                h.nlmsg_seq,
+                h.nlmsg_pid
+            ),
+            (20, 1005, 5, 7, 0)
+        );
         assert_eq!(&d[16..], b"hi\0\0");
         let d = frame(&mut buf, AUDIT_SET, None, 44, 8);
         assert!(d[16..].iter().all(|&b| b == 0));
@@ -312,8 +378,14 @@ mod tests {
     fn refuses_bad_fd_and_oversize_without_sending() {
         let refused = |errno| Err(Failed { errno, seq: None });
         assert_eq!(request(-1, AUDIT_GET, None, 0), refused(libc::EBADF));
-        assert_eq!(request(0, AUDIT_USER, None, MAX_PAYLOAD + 1), refused(libc::EINVAL));
-        assert_eq!(request(0, AUDIT_USER, None, usize::MAX), refused(libc::EINVAL));
+        assert_eq!(
+            request(0, AUDIT_USER, None, MAX_PAYLOAD + 1),
+            refused(libc::EINVAL)
+        );
+        assert_eq!(
+            request(0, AUDIT_USER, None, usize::MAX),
+            refused(libc::EINVAL)
+        );
     }
 
     #[test]

@@ -40,7 +40,13 @@ const COMPARE_OPERATORS: &[(&[u8], u32)] = &[(b"!=", AUDIT_NOT_EQUAL), (b"=", AU
 
 fn split(pair: &[u8], operators: &[(&[u8], u32)]) -> Option<Split> {
     operators.iter().find_map(|&(token, op)| {
-        pair.windows(token.len()).position(|w| w == token).map(|at| Split { at, len: token.len(), op })
+        pair.windows(token.len())
+            .position(|w| w == token)
+            .map(|at| Split {
+                at,
+                len: token.len(),
+                op,
+            })
     })
 }
 
@@ -59,28 +65,75 @@ pub enum Added<'v> {
 pub struct Outcome<T> {
     pub split: Option<Split>,
     pub result: Result<T, i32>,
+    /// The errno the original leaves behind (from strtol, getpwnam, ...), if it sets one.
+    pub errno: Option<i32>,
 }
 
 fn refused<T>(split: Option<Split>, error: i32) -> Outcome<T> {
-    Outcome { split, result: Err(-error) }
+    Outcome {
+        split,
+        result: Err(-error),
+        errno: None,
+    }
+}
+
+/// strtoul's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
+fn ul(errno: &mut Option<i32>, v: &[u8]) -> u32 {
+    let parsed = strtoul(v);
+    if parsed.overflow {
+        *errno = Some(libc::ERANGE);
+    }
+    parsed.value as u32
+}
+
+/// strtol's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
+fn l(errno: &mut Option<i32>, v: &[u8]) -> u32 {
+    let parsed = strtol(v);
+    if parsed.overflow {
+        *errno = Some(libc::ERANGE);
+    }
+    parsed.value as u32
 }
 
 /// audit_rule_fieldpair_data on the fixed part of the rule. `flags` is the filter list.
-pub fn fieldpair<'p>(rule: &mut audit_rule_data, pair: &'p [u8], flags: i32, globals: &mut Globals) -> Outcome<Added<'p>> {
-    let Some(slot) = next_slot(rule) else { return refused(None, EAU_FIELDTOOMANY) };
-    let Some(s) = split(pair, FIELD_OPERATORS) else { return refused(None, EAU_OPMISSING) };
+pub fn fieldpair<'p>(
+    rule: &mut audit_rule_data,
+    pair: &'p [u8],
+    flags: i32,
+    globals: &mut Globals,
+) -> Outcome<Added<'p>> {
+    let Some(slot) = next_slot(rule) else {
+        return refused(None, EAU_FIELDTOOMANY);
+    };
+    let Some(s) = split(pair, FIELD_OPERATORS) else {
+        return refused(None, EAU_OPMISSING);
+    };
     let (name, value) = (&pair[..s.at], &pair[s.at + s.len..]);
+    let mut errno = None;
     let result = if name.is_empty() {
         Err(-EAU_FIELDNAME)
     } else if value.is_empty() {
         Err(-EAU_FIELDVALMISSING)
     } else {
         match tables::name_to_field(name) {
-            Some(field) if field >= 0 => add_field(rule, slot, field as u32, s.op, value, flags, globals),
+            Some(field) if field >= 0 => add_field(
+                rule,
+                slot,
+                field as u32,
+                s.op,
+                value,
+                flags,
+                globals,
+                &mut errno,
+            ),
             _ => Err(-EAU_FIELDUNKNOWN),
         }
     };
-    Outcome { split: Some(s), result }
+    Outcome {
+        split: Some(s),
+        result,
+        errno,
+    }
 }
 
 /// Which fields the exclude list takes when the kernel extends it beyond message types.
@@ -105,6 +158,7 @@ fn equality(op: u32) -> bool {
     op == AUDIT_EQUAL || op == AUDIT_NOT_EQUAL
 }
 
+#[allow(clippy::too_many_arguments)]
 fn add_field<'v>(
     rule: &mut audit_rule_data,
     slot: usize,
@@ -113,6 +167,7 @@ fn add_field<'v>(
     v: &'v [u8],
     flags: i32,
     g: &mut Globals,
+    errno: &mut Option<i32>,
 ) -> Result<Added<'v>, i32> {
     let exit_only = |ok: bool| if ok { Ok(()) } else { Err(-EAU_EXITONLY) };
     let on_exit = flags == AUDIT_FILTER_EXIT;
@@ -136,16 +191,19 @@ fn add_field<'v>(
     match field {
         AUDIT_UID | AUDIT_EUID | AUDIT_SUID | AUDIT_FSUID | AUDIT_LOGINUID | AUDIT_OBJ_UID => {
             *value = if starts_with_digit(v) {
-                strtoul(v).value as u32
+                ul(errno, v)
             } else if is_negative_number(v) {
-                strtol(v).value as u32
+                l(errno, v)
             } else if v == b"unset" {
                 u32::MAX
             } else {
-                match accounts::user(v) {
+                match accounts::user(v, errno) {
                     Some(uid) => uid,
                     None => {
-                        message::log(LOG_ERR, format_args!("Unknown user: {}", String::from_utf8_lossy(v)));
+                        message::log(
+                            LOG_ERR,
+                            format_args!("Unknown user: {}", String::from_utf8_lossy(v)),
+                        );
                         return Err(-EAU_PRINT_NOTHING);
                     }
                 }
@@ -153,12 +211,15 @@ fn add_field<'v>(
         }
         AUDIT_GID | AUDIT_EGID | AUDIT_SGID | AUDIT_FSGID | AUDIT_OBJ_GID => {
             *value = if starts_with_digit(v) {
-                strtol(v).value as u32
+                l(errno, v)
             } else {
-                match accounts::group(v) {
+                match accounts::group(v, errno) {
                     Some(gid) => gid,
                     None => {
-                        message::log(LOG_ERR, format_args!("Unknown group: {}", String::from_utf8_lossy(v)));
+                        message::log(
+                            LOG_ERR,
+                            format_args!("Unknown group: {}", String::from_utf8_lossy(v)),
+                        );
                         return Err(-EAU_PRINT_NOTHING);
                     }
                 }
@@ -167,7 +228,7 @@ fn add_field<'v>(
         AUDIT_EXIT => {
             exit_only(on_exit)?;
             if starts_with_digit(v) || is_negative_number(v) {
-                *value = strtol(v).value as u32;
+                *value = l(errno, v);
             } else {
                 // An errno name, or "-NAME" for its negation; 0 when unknown.
                 *value = tables::name_to_errno(v).unwrap_or(0) as u32;
@@ -181,7 +242,7 @@ fn add_field<'v>(
                 return Err(-EAU_MSGTYPEEXCLUDEUSER);
             }
             *value = if starts_with_digit(v) {
-                strtol(v).value as u32
+                l(errno, v)
             } else {
                 match tables::name_to_msg_type(v) {
                     Some(t) if t > 0 => t as u32,
@@ -189,10 +250,19 @@ fn add_field<'v>(
                 }
             };
         }
-        AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH
-        | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR
-        | AUDIT_FILTERKEY | AUDIT_EXE => {
-            if matches!(field, AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH | AUDIT_DIR) {
+        AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW
+        | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE
+        | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR | AUDIT_FILTERKEY | AUDIT_EXE => {
+            if matches!(
+                field,
+                AUDIT_OBJ_USER
+                    | AUDIT_OBJ_ROLE
+                    | AUDIT_OBJ_TYPE
+                    | AUDIT_OBJ_LEV_LOW
+                    | AUDIT_OBJ_LEV_HIGH
+                    | AUDIT_WATCH
+                    | AUDIT_DIR
+            ) {
                 exit_only(on_exit)?;
                 if field == AUDIT_WATCH || field == AUDIT_DIR {
                     g.perm_added = 1;
@@ -208,7 +278,11 @@ fn add_field<'v>(
                 g.exe_added = 1;
             }
             if field == AUDIT_FILTERKEY {
-                if g.syscall_added == 0 && g.perm_added == 0 && g.exe_added == 0 && g.filterfs_added == 0 {
+                if g.syscall_added == 0
+                    && g.perm_added == 0
+                    && g.exe_added == 0
+                    && g.filterfs_added == 0
+                {
                     return Err(-EAU_KEYDEP);
                 }
                 if v.len() > AUDIT_MAX_KEY_LEN {
@@ -230,13 +304,20 @@ fn add_field<'v>(
             }
             if starts_with_digit(v) {
                 // The global takes the number before it is known to be a machine.
-                let elf = strtoul(v);
-                g.elf = elf.value as u32;
-                if elf.overflow || tables::elf_to_machine(g.elf).is_none() {
+                *errno = Some(0);
+                g.elf = ul(errno, v);
+                if *errno != Some(0) || tables::elf_to_machine(g.elf).is_none() {
                     return Err(-EAU_ELFUNKNOWN);
                 }
             } else {
-                match tables::determine_machine(v).and_then(tables::machine_to_elf) {
+                let machine = tables::determine_machine_outcome(v);
+                if machine.errno.is_some() {
+                    *errno = machine.errno;
+                }
+                match Some(machine.value)
+                    .filter(|&m| m >= 0)
+                    .and_then(tables::machine_to_elf)
+                {
                     Some(elf) if elf != 0 => g.elf = elf,
                     _ => return Err(-EAU_ELFUNKNOWN),
                 }
@@ -279,7 +360,7 @@ fn add_field<'v>(
                 return Err(-EAU_OPEQNOTEQ);
             }
             *value = if starts_with_digit(v) {
-                strtoul(v).value as u32
+                ul(errno, v)
             } else {
                 tables::name_to_fstype(v).map_or(u32::MAX, |t| t as u32)
             };
@@ -290,9 +371,9 @@ fn add_field<'v>(
         }
         AUDIT_ARG0..=AUDIT_ARG3 => {
             *value = if starts_with_digit(v) {
-                strtoul(v).value as u32
+                ul(errno, v)
             } else if is_negative_number(v) {
-                strtol(v).value as u32
+                l(errno, v)
             } else {
                 return Err(-EAU_FIELDVALNUM);
             };
@@ -301,26 +382,32 @@ fn add_field<'v>(
             if control::features() & AUDIT_FEATURE_BITMAP_SESSIONID_FILTER == 0 {
                 return Err(-EAU_FIELDNOSUPPORT);
             }
-            if flags != AUDIT_FILTER_EXCLUDE && flags != AUDIT_FILTER_USER && flags != AUDIT_FILTER_EXIT {
+            if flags != AUDIT_FILTER_EXCLUDE
+                && flags != AUDIT_FILTER_USER
+                && flags != AUDIT_FILTER_EXIT
+            {
                 return Err(-EAU_FIELDNOFILTER);
             }
             // Any other text leaves the slot's value as it was (the original accepts it).
             if starts_with_digit(v) {
-                *value = strtoul(v).value as u32;
+                *value = ul(errno, v);
             } else if is_negative_number(v) {
-                *value = strtol(v).value as u32;
+                *value = l(errno, v);
             } else if v == b"unset" {
                 *value = u32::MAX;
             }
         }
         AUDIT_SADDR_FAM => {
-            *value = strtoul(v).value as u32;
+            *value = ul(errno, v);
             if *value >= AF_MAX {
                 return Err(-EAU_FIELDVALTOOBIG);
             }
         }
         _ => {
-            if matches!(field, AUDIT_DEVMAJOR | AUDIT_DEVMINOR | AUDIT_INODE | AUDIT_SUCCESS) {
+            if matches!(
+                field,
+                AUDIT_DEVMAJOR | AUDIT_DEVMINOR | AUDIT_INODE | AUDIT_SUCCESS
+            ) {
                 exit_only(on_exit)?;
             }
             if field == AUDIT_INODE && !equality(op) {
@@ -332,7 +419,11 @@ fn add_field<'v>(
             if !starts_with_digit(v) {
                 return Err(-EAU_FIELDVALNUM);
             }
-            *value = if field == AUDIT_INODE { strtoul(v).value as u32 } else { strtol(v).value as u32 };
+            *value = if field == AUDIT_INODE {
+                ul(errno, v)
+            } else {
+                l(errno, v)
+            };
         }
     }
     rule.field_count += 1;
@@ -369,16 +460,27 @@ fn comparison(a: u32, b: u32) -> Option<u32> {
         (AUDIT_EGID, AUDIT_SGID, 24),
         (AUDIT_SGID, AUDIT_FSGID, 25),
     ];
-    PAIRS.iter().find(|&&(x, y, _)| (x, y) == (a, b) || (y, x) == (a, b)).map(|&(.., c)| c)
+    PAIRS
+        .iter()
+        .find(|&&(x, y, _)| (x, y) == (a, b) || (y, x) == (a, b))
+        .map(|&(.., c)| c)
 }
 
 /// audit_rule_interfield_comp_data on the fixed part of the rule: "field=field" or
 /// "field!=field", on the exit list only.
 pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<()> {
-    let Some(slot) = next_slot(rule) else { return refused(None, EAU_FIELDTOOMANY) };
-    let Some(s) = split(pair, COMPARE_OPERATORS) else { return refused(None, EAU_OPEQNOTEQ) };
+    let Some(slot) = next_slot(rule) else {
+        return refused(None, EAU_FIELDTOOMANY);
+    };
+    let Some(s) = split(pair, COMPARE_OPERATORS) else {
+        return refused(None, EAU_OPEQNOTEQ);
+    };
     let (left, right) = (&pair[..s.at], &pair[s.at + s.len..]);
-    let field = |name| tables::name_to_field(name).filter(|&f| f >= 0).map(|f| f as u32);
+    let field = |name| {
+        tables::name_to_field(name)
+            .filter(|&f| f >= 0)
+            .map(|f| f as u32)
+    };
     let result = (|| {
         if left.is_empty() {
             return Err(-EAU_COMPFIELDNAME);
@@ -397,15 +499,26 @@ pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<(
         rule.field_count += 1;
         Ok(())
     })();
-    Outcome { split: Some(s), result }
+    Outcome {
+        split: Some(s),
+        result,
+        errno: None,
+    }
 }
 
 /// User and group names, as the local account databases know them.
 mod accounts {
     use std::ffi::CString;
 
-    /// getpwnam_r/getgrnam_r with a buffer grown until the entry fits.
-    fn lookup<T>(name: &[u8], call: impl Fn(&CString, &mut T, &mut [libc::c_char], &mut *mut T) -> libc::c_int) -> Option<T> {
+    /// getpwnam_r/getgrnam_r with a buffer grown until the entry fits. `errno` becomes what
+    /// the original's getpwnam/getgrnam leaves: 0, or the lookup's error (ECONNREFUSED, which
+    /// an LDAP backend may report, as ENOENT so that it is not taken for netlink's).
+    fn lookup<T>(
+        name: &[u8],
+        errno: &mut Option<i32>,
+        call: impl Fn(&CString, &mut T, &mut [libc::c_char], &mut *mut T) -> libc::c_int,
+    ) -> Option<T> {
+        *errno = Some(0);
         let name = CString::new(name).ok()?;
         let mut size = 1024;
         loop {
@@ -416,21 +529,29 @@ mod accounts {
             match call(&name, &mut entry, &mut buf, &mut found) {
                 libc::ERANGE if size < 1 << 20 => size *= 4,
                 0 if !found.is_null() => return Some(entry),
-                _ => return None,
+                0 => return None,
+                e => {
+                    *errno = Some(if e == libc::ECONNREFUSED {
+                        libc::ENOENT
+                    } else {
+                        e
+                    });
+                    return None;
+                }
             }
         }
     }
 
-    pub fn user(name: &[u8]) -> Option<u32> {
-        lookup(name, |n, pw: &mut libc::passwd, buf, found| {
+    pub fn user(name: &[u8], errno: &mut Option<i32>) -> Option<u32> {
+        lookup(name, errno, |n, pw: &mut libc::passwd, buf, found| {
             // SAFETY: every pointer is valid for the call; buf's length is passed.
             unsafe { libc::getpwnam_r(n.as_ptr(), pw, buf.as_mut_ptr(), buf.len(), found) }
         })
         .map(|pw| pw.pw_uid)
     }
 
-    pub fn group(name: &[u8]) -> Option<u32> {
-        lookup(name, |n, gr: &mut libc::group, buf, found| {
+    pub fn group(name: &[u8], errno: &mut Option<i32>) -> Option<u32> {
+        lookup(name, errno, |n, gr: &mut libc::group, buf, found| {
             // SAFETY: as above.
             unsafe { libc::getgrnam_r(n.as_ptr(), gr, buf.as_mut_ptr(), buf.len(), found) }
         })
@@ -467,9 +588,11 @@ mod tests {
 
     #[test]
     fn root_resolves() {
-        assert_eq!(accounts::user(b"root"), Some(0));
-        assert_eq!(accounts::group(b"root"), Some(0));
-        assert_eq!(accounts::user(b"no such user here"), None);
-        assert_eq!(accounts::user(b"a\0b"), None);
+        let mut errno = None;
+        assert_eq!(accounts::user(b"root", &mut errno), Some(0));
+        assert_eq!(accounts::group(b"root", &mut errno), Some(0));
+        assert_eq!(accounts::user(b"no such user here", &mut errno), None);
+        assert_eq!(errno, Some(0));
+        assert_eq!(accounts::user(b"a\0b", &mut errno), None);
     }
 }
