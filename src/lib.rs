@@ -7,6 +7,7 @@ pub mod control;
 pub mod errormsg;
 pub mod ffi;
 pub mod kernel;
+pub mod logging;
 pub mod message;
 pub mod netlink;
 pub mod rules;

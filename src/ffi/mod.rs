@@ -3,6 +3,7 @@
 //! a panic never unwinds into the host process.
 
 pub mod control;
+pub mod logging;
 pub mod lookup;
 pub mod netlink;
 pub mod rules;
