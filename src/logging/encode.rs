@@ -5,7 +5,9 @@
 /// Whether `value` must be hex encoded. Bytes >= 0x80 count as control characters, because the
 /// original compares them as (signed) chars below 0x21.
 pub fn needs_encoding(value: &[u8]) -> bool {
-    value.iter().any(|&b| b == b'"' || !(0x21..0x7f).contains(&b))
+    value
+        .iter()
+        .any(|&b| b == b'"' || !(0x21..0x7f).contains(&b))
 }
 
 /// Two uppercase hex digits per byte.
