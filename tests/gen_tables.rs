@@ -7,7 +7,8 @@
 //!   their place in `enum io_uring_op`).
 //!
 //! `cargo test --test gen_tables -- --ignored` rewrites the file; `data_is_current` (part of the
-//! ordinary `cargo test`) fails when the committed file is not what the sources give.
+//! ordinary `cargo test`) fails when the committed file is not what the sources give. Being a
+//! test, it builds the crate first: after changing `Table`'s fields, patch data.rs by hand once.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_void};
@@ -84,10 +85,7 @@ fn candidates() -> Vec<CString> {
     let image = std::fs::read(LIBRARY).unwrap();
     let mut out = BTreeSet::new();
     for run in image.split(|&b| b == 0) {
-        let start = run
-            .iter()
-            .rposition(|b| !(0x20..0x7f).contains(b))
-            .map_or(0, |i| i + 1);
+        let start = run.iter().rposition(|b| !(0x20..0x7f).contains(b)).map_or(0, |i| i + 1);
         let run = &run[start..];
         for i in 0..run.len() {
             if run.len() - i < NAME_MAX {
@@ -131,120 +129,54 @@ fn probe(
     i2s: impl Fn(i32) -> Option<Vec<u8>>,
     sweep: impl Iterator<Item = i32>,
 ) -> Probed {
-    let accepted: BTreeMap<Vec<u8>, i32> = candidates
-        .iter()
-        .filter_map(|c| Some((c.to_bytes().to_vec(), s2i(c)?)))
-        .collect();
+    let accepted: BTreeMap<Vec<u8>, i32> =
+        candidates.iter().filter_map(|c| Some((c.to_bytes().to_vec(), s2i(c)?))).collect();
     let numbers: BTreeSet<i32> = accepted.values().copied().chain(sweep).collect();
-    let by_number: BTreeMap<i32, Vec<u8>> = numbers
-        .into_iter()
-        .filter_map(|n| Some((n, i2s(n)?)))
-        .collect();
+    let by_number: BTreeMap<i32, Vec<u8>> = numbers.into_iter().filter_map(|n| Some((n, i2s(n)?))).collect();
     // The stored names are in one case; lookups fold to it.
-    let upper = by_number
-        .values()
-        .any(|s| s.iter().any(u8::is_ascii_uppercase));
+    let upper = by_number.values().any(|s| s.iter().any(u8::is_ascii_uppercase));
     let fold = if upper { Fold::Upper } else { Fold::Lower };
-    let by_name: BTreeMap<Vec<u8>, i32> = accepted
-        .into_iter()
-        .filter(|(s, _)| fold.apply(s) == *s)
-        .collect();
+    let by_name: BTreeMap<Vec<u8>, i32> = accepted.into_iter().filter(|(s, _)| fold.apply(s) == *s).collect();
     for (s, &n) in &by_name {
-        let other = if fold == Fold::Upper {
-            s.to_ascii_lowercase()
-        } else {
-            s.to_ascii_uppercase()
-        };
-        assert_eq!(
-            s2i(&CString::new(other).unwrap()),
-            Some(n),
-            "case-insensitive lookup of {s:?}"
-        );
+        let other = if fold == Fold::Upper { s.to_ascii_lowercase() } else { s.to_ascii_uppercase() };
+        assert_eq!(s2i(&CString::new(other).unwrap()), Some(n), "case-insensitive lookup of {s:?}");
     }
     for (n, s) in &by_number {
-        assert_eq!(
-            by_name.get(s),
-            Some(n),
-            "{s:?} is named for {n} but not found by name"
-        );
+        assert_eq!(by_name.get(s), Some(n), "{s:?} is named for {n} but not found by name");
     }
-    Probed {
-        fold,
-        by_name,
-        by_number,
-    }
+    Probed { fold, by_name, by_number }
 }
 
 /// Sweeps a number-to-name function that has no name-to-number counterpart.
 fn probe_numbers(i2s: impl Fn(i32) -> Option<Vec<u8>>, sweep: impl Iterator<Item = i32>) -> Probed {
     let by_number: BTreeMap<i32, Vec<u8>> = sweep.filter_map(|n| Some((n, i2s(n)?))).collect();
-    let by_name = by_number
-        .iter()
-        .map(|(&n, s)| (s.clone(), n))
-        .collect::<BTreeMap<_, _>>();
+    let by_name = by_number.iter().map(|(&n, s)| (s.clone(), n)).collect::<BTreeMap<_, _>>();
     assert_eq!(by_name.len(), by_number.len());
-    Probed {
-        fold: Fold::Exact,
-        by_name,
-        by_number,
-    }
+    Probed { fold: Fold::Exact, by_name, by_number }
 }
 
 /// The io_uring operations upstream names, numbered by their place in the kernel's enum.
 fn uring_ops() -> Probed {
     let header = std::fs::read_to_string(IO_URING_H).unwrap();
-    let body = header
-        .split("enum io_uring_op {")
-        .nth(1)
-        .unwrap()
-        .split("};")
-        .next()
-        .unwrap();
+    let body = header.split("enum io_uring_op {").nth(1).unwrap().split("};").next().unwrap();
     let mut by_name = BTreeMap::new();
-    let ops = body
-        .lines()
-        .map(str::trim)
-        .filter_map(|l| l.strip_prefix("IORING_OP_"))
-        .map(|l| l.trim_end_matches(','));
+    let ops = body.lines().map(str::trim).filter_map(|l| l.strip_prefix("IORING_OP_")).map(|l| l.trim_end_matches(','));
     for (number, op) in ops.enumerate() {
-        assert!(
-            !op.contains('='),
-            "explicit value in enum io_uring_op: {op}"
-        );
+        assert!(!op.contains('='), "explicit value in enum io_uring_op: {op}");
         let name = op.to_ascii_lowercase();
         if AUDITED_URING_OPS.contains(&name.as_str()) {
             by_name.insert(name.into_bytes(), number as i32);
         }
     }
-    assert_eq!(
-        by_name.len(),
-        AUDITED_URING_OPS.len(),
-        "{IO_URING_H} lacks some operations"
-    );
+    assert_eq!(by_name.len(), AUDITED_URING_OPS.len(), "{IO_URING_H} lacks some operations");
     let by_number = by_name.iter().map(|(s, &n)| (n, s.clone())).collect();
-    Probed {
-        fold: Fold::Lower,
-        by_name,
-        by_number,
-    }
+    Probed { fold: Fold::Lower, by_name, by_number }
 }
 
 fn emit_table(out: &mut String, ident: &str, what: &str, t: &Probed) {
-    let position: BTreeMap<&Vec<u8>, usize> =
-        t.by_name.keys().enumerate().map(|(i, s)| (s, i)).collect();
-    writeln!(
-        out,
-        "/// {what}: {} names, {} numbers.",
-        t.by_name.len(),
-        t.by_number.len()
-    )
-    .unwrap();
-    writeln!(
-        out,
-        "pub static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    by_name: &[",
-        t.fold
-    )
-    .unwrap();
+    let position: BTreeMap<&Vec<u8>, usize> = t.by_name.keys().enumerate().map(|(i, s)| (s, i)).collect();
+    writeln!(out, "/// {what}: {} names, {} numbers.", t.by_name.len(), t.by_number.len()).unwrap();
+    writeln!(out, "pub static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    by_name: &[", t.fold).unwrap();
     for chunk in t.by_name.iter().collect::<Vec<_>>().chunks(6) {
         let line: Vec<String> = chunk
             .iter()
@@ -256,21 +188,26 @@ fn emit_table(out: &mut String, ident: &str, what: &str, t: &Probed) {
             .collect();
         writeln!(out, "        {},", line.join(", ")).unwrap();
     }
+    out.push_str("    ],\n    keys: &[\n");
+    let keys: Vec<String> = t
+        .by_name
+        .keys()
+        .map(|s| {
+            let mut prefix = [0u8; 16];
+            let n = s.len().min(16);
+            prefix[..n].copy_from_slice(&s[..n]);
+            format!("{:#034x}", u128::from_be_bytes(prefix))
+        })
+        .collect();
+    for chunk in keys.chunks(4) {
+        writeln!(out, "        {},", chunk.join(", ")).unwrap();
+    }
     out.push_str("    ],\n");
-    let (min, max) = (
-        *t.by_number.keys().next().unwrap(),
-        *t.by_number.keys().last().unwrap(),
-    );
+    let (min, max) = (*t.by_number.keys().next().unwrap(), *t.by_number.keys().last().unwrap());
     let span = (max as i64 - min as i64 + 1) as usize;
     if span <= 4 * t.by_number.len() {
-        writeln!(
-            out,
-            "    by_number: ByNumber::Direct {{\n        min: {min},\n        index: &["
-        )
-        .unwrap();
-        let index: Vec<usize> = (min..=max)
-            .map(|n| t.by_number.get(&n).map_or(0, |s| position[s] + 1))
-            .collect();
+        writeln!(out, "    by_number: ByNumber::Direct {{\n        min: {min},\n        index: &[").unwrap();
+        let index: Vec<usize> = (min..=max).map(|n| t.by_number.get(&n).map_or(0, |s| position[s] + 1)).collect();
         for chunk in index.chunks(20) {
             let line: Vec<String> = chunk.iter().map(usize::to_string).collect();
             writeln!(out, "            {},", line.join(", ")).unwrap();
@@ -292,12 +229,7 @@ fn generate() -> String {
     let (sc_s2i, sc_i2s): (
         unsafe extern "C" fn(*const c_char, c_int) -> c_int,
         unsafe extern "C" fn(c_int, c_int) -> *const c_char,
-    ) = unsafe {
-        (
-            lib.get("audit_name_to_syscall"),
-            lib.get("audit_syscall_to_name"),
-        )
-    };
+    ) = unsafe { (lib.get("audit_name_to_syscall"), lib.get("audit_syscall_to_name")) };
     let s2i = |f: &str| -> S2i { unsafe { lib.get(f) } };
     let i2s = |f: &str| -> I2s { unsafe { lib.get(f) } };
     let found = |v: c_int| (v != -1).then_some(v);
@@ -305,12 +237,7 @@ fn generate() -> String {
 
     let simple = |s: &str, i: &str| {
         let (s, i) = (s2i(s), i2s(i));
-        probe(
-            &candidates,
-            |c| found(unsafe { s(c.as_ptr()) }),
-            |n| string(unsafe { i(n) }),
-            small(),
-        )
+        probe(&candidates, |c| found(unsafe { s(c.as_ptr()) }), |n| string(unsafe { i(n) }), small())
     };
     let mut out = String::from(
         "//! Generated by tests/gen_tables.rs from the installed libaudit.so.1 (3.0.9) and the kernel's\n\
@@ -335,23 +262,13 @@ fn generate() -> String {
         match syscall_tables.iter_mut().find(|(_, _, other)| *other == t) {
             Some((_, machines, _)) => machines.push(machine),
             None => {
-                let name =
-                    String::from_utf8(string(unsafe { machine_name(machine) }).unwrap()).unwrap();
-                syscall_tables.push((
-                    format!("SYSCALL_{}", name.to_ascii_uppercase()),
-                    vec![machine],
-                    t,
-                ));
+                let name = String::from_utf8(string(unsafe { machine_name(machine) }).unwrap()).unwrap();
+                syscall_tables.push((format!("SYSCALL_{}", name.to_ascii_uppercase()), vec![machine], t));
             }
         }
     }
     for (ident, machines, t) in &syscall_tables {
-        emit_table(
-            &mut out,
-            ident,
-            &format!("Syscalls of machines {machines:?}"),
-            t,
-        );
+        emit_table(&mut out, ident, &format!("Syscalls of machines {machines:?}"), t);
     }
     out.push_str("/// The syscall table of a machine (MACH_*).\npub fn syscall_table(machine: i32) -> Option<&'static Table> {\n    match machine {\n");
     for (ident, machines, _) in &syscall_tables {
@@ -360,36 +277,11 @@ fn generate() -> String {
     }
     out.push_str("        _ => None,\n    }\n}\n\n");
 
-    emit_table(
-        &mut out,
-        "FIELD",
-        "Rule fields (AUDIT_*)",
-        &simple("audit_name_to_field", "audit_field_to_name"),
-    );
-    emit_table(
-        &mut out,
-        "FLAG",
-        "Rule lists (AUDIT_FILTER_*)",
-        &simple("audit_name_to_flag", "audit_flag_to_name"),
-    );
-    emit_table(
-        &mut out,
-        "ACTION",
-        "Rule actions",
-        &simple("audit_name_to_action", "audit_action_to_name"),
-    );
-    emit_table(
-        &mut out,
-        "MACHINE",
-        "Machines (MACH_*)",
-        &simple("audit_name_to_machine", "audit_machine_to_name"),
-    );
-    emit_table(
-        &mut out,
-        "FTYPE",
-        "File types (S_IF*)",
-        &simple("audit_name_to_ftype", "audit_ftype_to_name"),
-    );
+    emit_table(&mut out, "FIELD", "Rule fields (AUDIT_*)", &simple("audit_name_to_field", "audit_field_to_name"));
+    emit_table(&mut out, "FLAG", "Rule lists (AUDIT_FILTER_*)", &simple("audit_name_to_flag", "audit_flag_to_name"));
+    emit_table(&mut out, "ACTION", "Rule actions", &simple("audit_name_to_action", "audit_action_to_name"));
+    emit_table(&mut out, "MACHINE", "Machines (MACH_*)", &simple("audit_name_to_machine", "audit_machine_to_name"));
+    emit_table(&mut out, "FTYPE", "File types (S_IF*)", &simple("audit_name_to_ftype", "audit_ftype_to_name"));
     emit_table(
         &mut out,
         "FSTYPE",
@@ -422,29 +314,14 @@ fn generate() -> String {
     emit_table(&mut out, "ERRNO", "Errno names", &errno);
 
     let op = i2s("audit_operator_to_symbol");
-    let ops = probe_numbers(
-        |n| string(unsafe { op(n) }),
-        small().chain((0..256).map(|k| k << 24)),
-    );
+    let ops = probe_numbers(|n| string(unsafe { op(n) }), small().chain((0..256).map(|k| k << 24)));
     emit_table(&mut out, "OPERATOR", "Rule operators (symbols only)", &ops);
 
-    emit_table(
-        &mut out,
-        "URINGOP",
-        "io_uring operations (upstream 4.2)",
-        &uring_ops(),
-    );
+    emit_table(&mut out, "URINGOP", "io_uring operations (upstream 4.2)", &uring_ops());
 
     // SAFETY: prototypes from libaudit.h.
-    let (m2e, e2m): (
-        unsafe extern "C" fn(c_int) -> c_uint,
-        unsafe extern "C" fn(c_uint) -> c_int,
-    ) = unsafe {
-        (
-            lib.get("audit_machine_to_elf"),
-            lib.get("audit_elf_to_machine"),
-        )
-    };
+    let (m2e, e2m): (unsafe extern "C" fn(c_int) -> c_uint, unsafe extern "C" fn(c_uint) -> c_int) =
+        unsafe { (lib.get("audit_machine_to_elf"), lib.get("audit_elf_to_machine")) };
     out.push_str("/// Machines (MACH_*) and their AUDIT_ARCH_* values.\npub static MACHINE_ELF: &[(i32, u32)] = &[\n");
     let mut elves = BTreeSet::new();
     for machine in -1000..1000 {
@@ -462,10 +339,7 @@ fn generate() -> String {
 #[test]
 fn data_is_current() {
     let committed = std::fs::read_to_string(output()).unwrap_or_default();
-    assert!(
-        committed == generate(),
-        "src/tables/data.rs is stale: cargo test --test gen_tables -- --ignored"
-    );
+    assert!(committed == generate(), "src/tables/data.rs is stale: cargo test --test gen_tables -- --ignored");
 }
 
 #[test]

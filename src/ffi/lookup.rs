@@ -23,9 +23,7 @@ fn with_errno(outcome: Outcome) -> c_int {
 /// `name` is NULL or a NUL-terminated string.
 unsafe fn number(name: *const c_char, lookup: impl FnOnce(&[u8]) -> Option<i32>) -> c_int {
     // SAFETY: per the contract.
-    entry(-1, || {
-        unsafe { c_bytes(name) }.and_then(lookup).unwrap_or(-1)
-    })
+    entry(-1, || unsafe { c_bytes(name) }.and_then(lookup).unwrap_or(-1))
 }
 
 /// # Safety
@@ -83,9 +81,7 @@ pub extern "C" fn audit_action_to_name(action: c_int) -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn audit_name_to_msg_type(msg_type: *const c_char) -> c_int {
     // SAFETY: per the contract.
-    entry(-1, || {
-        unsafe { c_bytes(msg_type) }.map_or(-1, |n| with_errno(tables::msg_type_outcome(n)))
-    })
+    entry(-1, || unsafe { c_bytes(msg_type) }.map_or(-1, |n| with_errno(tables::msg_type_outcome(n))))
 }
 
 #[unsafe(no_mangle)]
@@ -128,11 +124,7 @@ pub extern "C" fn audit_operator_to_symbol(op: c_int) -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn audit_name_to_errno(error: *const c_char) -> c_int {
     // SAFETY: per the contract.
-    entry(0, || {
-        unsafe { c_bytes(error) }
-            .and_then(tables::name_to_errno)
-            .unwrap_or(0)
-    })
+    entry(0, || unsafe { c_bytes(error) }.and_then(tables::name_to_errno).unwrap_or(0))
 }
 
 #[unsafe(no_mangle)]
@@ -194,8 +186,6 @@ pub extern "C" fn audit_detect_machine() -> c_int {
 pub unsafe extern "C" fn audit_determine_machine(arch: *const c_char) -> c_int {
     // SAFETY: per the contract.
     entry(ARCH_UNKNOWN, || {
-        unsafe { c_bytes(arch) }.map_or(ARCH_UNKNOWN, |a| {
-            with_errno(tables::determine_machine_outcome(a))
-        })
+        unsafe { c_bytes(arch) }.map_or(ARCH_UNKNOWN, |a| with_errno(tables::determine_machine_outcome(a)))
     })
 }

@@ -54,6 +54,9 @@ pub struct Table {
     fold: Fold,
     /// Sorted bytewise by name (strcmp order).
     by_name: &'static [(&'static CStr, i32)],
+    /// The first 16 bytes of each name (zero padded) as a big-endian integer: sorted like the
+    /// names, so the search compares integers and checks the whole name only where they tie.
+    keys: &'static [u128],
     by_number: ByNumber,
 }
 
@@ -68,12 +71,15 @@ impl Table {
                 Fold::Exact => b,
             };
         }
-        let key = &*key;
-        let i = self
-            .by_name
-            .binary_search_by(|(n, _)| n.to_bytes().cmp(key))
-            .ok()?;
-        Some(self.by_name[i].1)
+        let prefix = u128::from_be_bytes(buf[..16].try_into().unwrap());
+        let key = &buf[..name.len()];
+        let first = self.keys.partition_point(|&k| k < prefix);
+        self.keys[first..]
+            .iter()
+            .take_while(|&&k| k == prefix)
+            .zip(&self.by_name[first..])
+            .find(|(_, (n, _))| n.to_bytes() == key)
+            .map(|(_, &(_, number))| number)
     }
 
     fn name(&self, number: i32) -> Option<&'static CStr> {
@@ -177,17 +183,11 @@ pub fn msg_type_to_name(msg_type: i32) -> Option<&'static CStr> {
 }
 
 pub fn machine_to_elf(machine: i32) -> Option<u32> {
-    data::MACHINE_ELF
-        .iter()
-        .find(|&&(m, _)| m == machine)
-        .map(|&(_, elf)| elf)
+    data::MACHINE_ELF.iter().find(|&&(m, _)| m == machine).map(|&(_, elf)| elf)
 }
 
 pub fn elf_to_machine(elf: u32) -> Option<i32> {
-    data::MACHINE_ELF
-        .iter()
-        .find(|&&(_, e)| e == elf)
-        .map(|&(m, _)| m)
+    data::MACHINE_ELF.iter().find(|&&(_, e)| e == elf).map(|&(m, _)| m)
 }
 
 /// What a lookup returns to C, and the errno it leaves (None: errno untouched).
@@ -213,29 +213,17 @@ pub fn msg_type_outcome(name: &[u8]) -> Outcome {
     }
     if let Some(rest) = name.strip_prefix(b"UNKNOWN[") {
         let Some(end) = rest.iter().position(|&b| b == b']') else {
-            return Outcome {
-                value: -1,
-                errno: None,
-            };
+            return Outcome { value: -1, errno: None };
         };
         // Seven characters cannot overflow a long.
         let (value, _) = strtol(&rest[..end.min(7)]);
-        return Outcome {
-            value: value as i32,
-            errno: Some(0),
-        };
+        return Outcome { value: value as i32, errno: Some(0) };
     }
     if name.first().is_some_and(u8::is_ascii_digit) {
         let (value, overflow) = strtol(name);
-        return Outcome {
-            value: value as i32,
-            errno: Some(if overflow { libc::ERANGE } else { 0 }),
-        };
+        return Outcome { value: value as i32, errno: Some(if overflow { libc::ERANGE } else { 0 }) };
     }
-    Outcome {
-        value: -1,
-        errno: None,
-    }
+    Outcome { value: -1, errno: None }
 }
 
 /// The machine uname() reports, as MACH_*.
@@ -274,10 +262,7 @@ pub fn determine_machine_outcome(arch: &[u8]) -> Outcome {
     } else {
         let (elf, overflow) = strtoul_hex(arch);
         if overflow {
-            return Outcome {
-                value: ARCH_UNKNOWN,
-                errno: Some(libc::ERANGE),
-            };
+            return Outcome { value: ARCH_UNKNOWN, errno: Some(libc::ERANGE) };
         }
         // The original keeps the low 32 bits of the unsigned long.
         (elf_to_machine(elf as u32), Bits::Any, Some(0))
@@ -329,10 +314,7 @@ fn digits(s: &[u8], radix: u32) -> (u64, bool) {
     let mut value: u64 = 0;
     let mut overflow = false;
     for d in s.iter().map_while(|&b| (b as char).to_digit(radix)) {
-        match value
-            .checked_mul(radix.into())
-            .and_then(|v| v.checked_add(d.into()))
-        {
+        match value.checked_mul(radix.into()).and_then(|v| v.checked_add(d.into())) {
             Some(v) => value = v,
             None => overflow = true,
         }
@@ -344,23 +326,12 @@ fn digits(s: &[u8], radix: u32) -> (u64, bool) {
 fn strtol(s: &[u8]) -> (i64, bool) {
     let (negative, s) = sign(s);
     let (magnitude, overflow) = digits(s, 10);
-    let limit = if negative {
-        i64::MIN.unsigned_abs()
-    } else {
-        i64::MAX as u64
-    };
+    let limit = if negative { i64::MIN.unsigned_abs() } else { i64::MAX as u64 };
     if overflow || magnitude > limit {
         return (if negative { i64::MIN } else { i64::MAX }, true);
     }
     let value = magnitude as i64;
-    (
-        if negative {
-            value.wrapping_neg()
-        } else {
-            value
-        },
-        false,
-    )
+    (if negative { value.wrapping_neg() } else { value }, false)
 }
 
 /// strtoul(s, NULL, 16): the value (saturated) and whether it overflowed (ERANGE). A "0x"
@@ -375,14 +346,7 @@ fn strtoul_hex(s: &[u8]) -> (u64, bool) {
     if overflow {
         return (u64::MAX, true);
     }
-    (
-        if negative {
-            magnitude.wrapping_neg()
-        } else {
-            magnitude
-        },
-        false,
-    )
+    (if negative { magnitude.wrapping_neg() } else { magnitude }, false)
 }
 
 #[cfg(test)]
@@ -395,57 +359,18 @@ mod tests {
         assert_eq!(name_to_msg_type(b"syscall"), Some(1300));
         assert_eq!(name_to_errno(b"-eperm"), Some(-1));
         assert_eq!(name_to_field(&[b'a'; 100]), None);
-        assert_eq!(
-            syscall_to_name(2, MACH_PPC64LE),
-            syscall_to_name(2, MACH_PPC)
-        );
+        assert_eq!(syscall_to_name(2, MACH_PPC64LE), syscall_to_name(2, MACH_PPC));
     }
 
     #[test]
     fn numeric_record_types_parse_like_strtol() {
         let parsed = |s: &[u8]| msg_type_outcome(s);
-        assert_eq!(
-            parsed(b"UNKNOWN[ -12]"),
-            Outcome {
-                value: -12,
-                errno: Some(0)
-            }
-        );
-        assert_eq!(
-            parsed(b"UNKNOWN[12345678]"),
-            Outcome {
-                value: 1234567,
-                errno: Some(0)
-            }
-        );
-        assert_eq!(
-            parsed(b"UNKNOWN[12"),
-            Outcome {
-                value: -1,
-                errno: None
-            }
-        );
-        assert_eq!(
-            parsed(b"4294967297"),
-            Outcome {
-                value: 1,
-                errno: Some(0)
-            }
-        );
-        assert_eq!(
-            parsed(b"99999999999999999999"),
-            Outcome {
-                value: -1,
-                errno: Some(libc::ERANGE)
-            }
-        );
-        assert_eq!(
-            parsed(b"+5"),
-            Outcome {
-                value: -1,
-                errno: None
-            }
-        );
+        assert_eq!(parsed(b"UNKNOWN[ -12]"), Outcome { value: -12, errno: Some(0) });
+        assert_eq!(parsed(b"UNKNOWN[12345678]"), Outcome { value: 1234567, errno: Some(0) });
+        assert_eq!(parsed(b"UNKNOWN[12"), Outcome { value: -1, errno: None });
+        assert_eq!(parsed(b"4294967297"), Outcome { value: 1, errno: Some(0) });
+        assert_eq!(parsed(b"99999999999999999999"), Outcome { value: -1, errno: Some(libc::ERANGE) });
+        assert_eq!(parsed(b"+5"), Outcome { value: -1, errno: None });
     }
 
     #[test]
@@ -454,20 +379,8 @@ mod tests {
         assert_eq!(strtoul_hex(b"-1"), (u64::MAX, false));
         assert_eq!(strtoul_hex(b"0x"), (0, false));
         assert_eq!(strtoul_hex(b"10000000000000000"), (u64::MAX, true));
-        assert_eq!(
-            determine_machine_outcome(b"c000003e"),
-            Outcome {
-                value: MACH_86_64,
-                errno: Some(0)
-            }
-        );
-        assert_eq!(
-            determine_machine_outcome(b"x86_64"),
-            Outcome {
-                value: MACH_86_64,
-                errno: None
-            }
-        );
+        assert_eq!(determine_machine_outcome(b"c000003e"), Outcome { value: MACH_86_64, errno: Some(0) });
+        assert_eq!(determine_machine_outcome(b"x86_64"), Outcome { value: MACH_86_64, errno: None });
         assert_eq!(determine_machine_outcome(b"i386").value, MACH_X86);
         assert_eq!(determine_machine_outcome(b"nope").value, ARCH_UNKNOWN);
     }
