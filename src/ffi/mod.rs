@@ -6,6 +6,7 @@ pub mod control;
 pub mod logging;
 pub mod lookup;
 pub mod netlink;
+pub mod rules;
 pub mod types;
 
 use std::ffi::{CStr, c_char, c_int};
