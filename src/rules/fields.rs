@@ -172,7 +172,7 @@ fn add_field<'v>(
     let exit_only = |ok: bool| if ok { Ok(()) } else { Err(-EAU_EXITONLY) };
     let on_exit = flags == AUDIT_FILTER_EXIT;
     if flags == AUDIT_FILTER_EXCLUDE {
-        if control::features() & AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND == 0 {
+        if control::features().0 & AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND == 0 {
             if field != AUDIT_MSGTYPE {
                 return Err(-EAU_FIELDNOSUPPORT);
             }
@@ -180,7 +180,7 @@ fn add_field<'v>(
             return Err(-EAU_MSGTYPECREDEXCLUDE);
         }
     }
-    if flags == AUDIT_FILTER_FS && control::features() & AUDIT_FEATURE_BITMAP_FILTER_FS == 0 {
+    if flags == AUDIT_FILTER_FS && control::features().0 & AUDIT_FEATURE_BITMAP_FILTER_FS == 0 {
         return Err(-EAU_FILTERNOSUPPORT);
     }
 
@@ -269,7 +269,7 @@ fn add_field<'v>(
                 }
             }
             if field == AUDIT_EXE {
-                if control::features() & AUDIT_FEATURE_BITMAP_EXECUTABLE_PATH == 0 {
+                if control::features().0 & AUDIT_FEATURE_BITMAP_EXECUTABLE_PATH == 0 {
                     return Err(-EAU_FIELDNOSUPPORT);
                 }
                 if !equality(op) {
@@ -379,7 +379,7 @@ fn add_field<'v>(
             };
         }
         AUDIT_SESSIONID => {
-            if control::features() & AUDIT_FEATURE_BITMAP_SESSIONID_FILTER == 0 {
+            if control::features().0 & AUDIT_FEATURE_BITMAP_SESSIONID_FILTER == 0 {
                 return Err(-EAU_FIELDNOSUPPORT);
             }
             if flags != AUDIT_FILTER_EXCLUDE
