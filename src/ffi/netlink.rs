@@ -4,7 +4,7 @@ use std::ffi::{c_int, c_uint, c_void};
 use std::mem::MaybeUninit;
 
 use super::{entry, fail, seq_or_errno, set_errno, zero_or_errno};
-use crate::kernel::{audit_reply, audit_reply_payload};
+use super::types::{audit_reply, audit_reply_payload, reply_t};
 use crate::message::{self, LOG_ERR};
 use crate::netlink::{self, Payload, ReplyError, RECEIVE_SIZE};
 
@@ -78,7 +78,7 @@ pub unsafe extern "C" fn __audit_send(fd: c_int, msg_type: c_int, data: *const c
 /// # Safety
 /// `rep` is NULL or points to a writable struct audit_reply.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block: c_int, peek: c_int) -> c_int {
+pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block: reply_t, peek: c_int) -> c_int {
     entry(-libc::EFAULT, || {
         if fd < 0 {
             return -libc::EBADF;
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block
             return fail(libc::EFAULT);
         }
         // GET_REPLY_NONBLOCKING (1) means MSG_DONTWAIT; other values pass through as flags.
-        let flags = if block == 1 { libc::MSG_DONTWAIT } else { block } | peek;
+        let flags = if block == 1 { libc::MSG_DONTWAIT } else { block as c_int } | peek;
         // SAFETY: rep points to a writable audit_reply, whose msg is RECEIVE_SIZE bytes.
         let rep = unsafe { &mut *rep };
         let buf = unsafe { &mut *(&raw mut rep.msg).cast::<[MaybeUninit<u8>; RECEIVE_SIZE]>() };

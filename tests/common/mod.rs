@@ -61,7 +61,10 @@ pub fn kernel_lock() -> KernelLock {
         .expect("lock file");
     // SAFETY: flock on a file we own.
     assert_eq!(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) }, 0);
-    KernelLock { _file: file, _guard: guard }
+    KernelLock {
+        _file: file,
+        _guard: guard,
+    }
 }
 
 /// The kernel audit state a test may change, as `auditctl -s` and `auditctl -l` show it.
@@ -71,11 +74,23 @@ pub struct AuditState {
     pub rules: String,
 }
 
-const RESTORABLE: &[&str] = &["enabled", "failure", "pid", "rate_limit", "backlog_limit", "backlog_wait_time"];
+const RESTORABLE: &[&str] = &[
+    "enabled",
+    "failure",
+    "pid",
+    "rate_limit",
+    "backlog_limit",
+    "backlog_wait_time",
+];
 
 fn auditctl(args: &[&str]) -> String {
     // The system's auditctl with the system's library: the reference we restore with.
-    let out = Command::new("auditctl").args(args).env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").output().expect("auditctl");
+    let out = Command::new("auditctl")
+        .args(args)
+        .env_remove("LD_LIBRARY_PATH")
+        .env_remove("LD_PRELOAD")
+        .output()
+        .expect("auditctl");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -86,7 +101,10 @@ pub fn audit_state() -> AuditState {
         .filter(|(k, _)| RESTORABLE.contains(k))
         .map(|(k, v)| (k.to_string(), v.trim().to_string()))
         .collect();
-    AuditState { status, rules: auditctl(&["-l"]) }
+    AuditState {
+        status,
+        rules: auditctl(&["-l"]),
+    }
 }
 
 /// Puts back what differs from `saved`. Never writes enabled 2 or failure 2.
@@ -132,7 +150,14 @@ fn unregister_audit_pid() {
         msg[16..20].copy_from_slice(&4u32.to_ne_bytes());
         let mut addr: libc::sockaddr_nl = std::mem::zeroed();
         addr.nl_family = libc::AF_NETLINK as u16;
-        libc::sendto(fd, msg.as_ptr().cast(), msg.len(), 0, (&addr as *const libc::sockaddr_nl).cast(), std::mem::size_of_val(&addr) as u32);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            0,
+            (&addr as *const libc::sockaddr_nl).cast(),
+            std::mem::size_of_val(&addr) as u32,
+        );
         libc::close(fd);
     }
 }
@@ -146,7 +171,10 @@ pub struct KernelGuard {
 impl KernelGuard {
     pub fn new() -> Self {
         let lock = kernel_lock();
-        KernelGuard { saved: audit_state(), _lock: lock }
+        KernelGuard {
+            saved: audit_state(),
+            _lock: lock,
+        }
     }
 
     /// What changed since the guard was taken (empty if nothing).
