@@ -7,7 +7,9 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::path::PathBuf;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const REGENERATE: &str = "REGENERATE_HEADER=1 cargo test --test header";
 
@@ -51,26 +53,23 @@ fn committed_header_is_what_cbindgen_writes() {
     }
 }
 
-/// Runs the C compiler on `source` with our include/ first on the path (`ours`) or not.
-fn cc(args: &[&str], source: &str, ours: bool) -> std::process::Output {
+/// A fresh path in target/it/header for a file a test writes (the tests run in parallel).
+fn scratch(suffix: &str) -> PathBuf {
+    static FILES: AtomicUsize = AtomicUsize::new(0);
     let dir = common::work_dir().join("header");
     fs::create_dir_all(&dir).unwrap();
-    let file = dir.join(format!(
-        "{}-{}.c",
-        std::process::id(),
-        if ours { "ours" } else { "real" }
-    ));
+    dir.join(format!("{}{suffix}", FILES.fetch_add(1, Ordering::Relaxed)))
+}
+
+/// Runs the C compiler on `source` with our include/ first on the path (`ours`) or not.
+fn cc(args: &[&str], source: &str, ours: bool) -> std::process::Output {
+    let file = scratch(".c");
     fs::write(&file, source).unwrap();
     let mut cmd = Command::new("cc");
     if ours {
         cmd.arg("-I").arg(common::repo().join("include"));
     }
-    let out = cmd
-        .args(args)
-        .arg(&file)
-        .current_dir(&dir)
-        .output()
-        .expect("cc");
+    let out = cmd.args(args).arg(&file).output().expect("cc");
     assert!(
         out.status.success(),
         "cc {args:?} {} failed:\n{}",
@@ -103,9 +102,7 @@ fn values(names: &[&String], ours: bool) -> String {
         ));
     }
     src.push_str("\treturn 0;\n}\n");
-    let exe = common::work_dir()
-        .join("header")
-        .join(format!("values-{}-{ours}", std::process::id()));
+    let exe = scratch(".values");
     cc(
         &["-Wall", "-Werror", "-o", exe.to_str().unwrap()],
         &src,
@@ -174,8 +171,7 @@ fn every_macro_of_the_real_header_is_defined_with_the_same_value() {
 
 /// The prototypes a header declares, as gcc normalises them: function name -> declaration.
 fn prototypes(ours: bool) -> BTreeMap<String, String> {
-    let dir = common::work_dir().join("header");
-    let aux = dir.join(format!("{}-{ours}.aux", std::process::id()));
+    let aux = scratch(".aux");
     cc(
         &["-fsyntax-only", "-aux-info", aux.to_str().unwrap()],
         "#include <libaudit.h>\n",
@@ -284,8 +280,7 @@ fn our_header_compiles_as_c89_c11_and_cxx() {
             true,
         );
     }
-    let dir = common::work_dir().join("header");
-    let file = dir.join(format!("{}-cxx.cc", std::process::id()));
+    let file = scratch(".cc");
     fs::write(&file, source).unwrap();
     let out = Command::new("c++")
         .arg("-I")
