@@ -755,6 +755,136 @@ int get_auditfail_action(auditfail_t *failmode);
 
 void set_aumessage_mode(message_t mode, debug_message_t debug);
 
+// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
+// them counts, and ends the scan), else 0.
+//
+// # Safety
+// `str` is NULL, or readable up to `size` bytes or its first NUL.
+int audit_value_needs_encoding(const char *str, unsigned int size);
+
+// Writes the `size` bytes of `buf` as 2 * `size` uppercase hex digits and a NUL into `final`,
+// and returns `final` (NULL if `final` is NULL; an empty string if `buf` is NULL).
+//
+// # Safety
+// `final` is NULL or has 2 * `size` + 1 writable bytes; `buf` is NULL or has `size` readable
+// bytes.
+char *audit_encode_value(char *final, const char *buf, unsigned int size);
+
+// `name=HEX` or `name="value"` (`name="?"` for a NULL value) in memory from malloc, which the
+// caller frees; NULL if out of memory. `vlen` 0 means the value's string length.
+//
+// # Safety
+// `name` is NULL or a string; `value` is NULL or a string with at least `vlen` readable bytes.
+char *audit_encode_nv_string(const char *name, const char *value, unsigned int vlen);
+
+// # Safety
+// `message`, `hostname`, `addr` and `tty` are NULL or strings.
+int audit_log_user_message(int audit_fd, int type, const char *message, const char *hostname, const char *addr, const char *tty, int result);
+
+// # Safety
+// Every pointer is NULL or a string.
+int audit_log_user_comm_message(int audit_fd, int type, const char *message, const char *comm, const char *hostname, const char *addr, const char *tty, int result);
+
+// # Safety
+// Every pointer is NULL or a string.
+int audit_log_acct_message(int audit_fd, int type, const char *pgname, const char *op, const char *name, unsigned int id, const char *host, const char *addr, const char *tty, int result);
+
+// # Safety
+// `message`, `hostname`, `addr` and `tty` are NULL or strings.
+int audit_log_user_avc_message(int audit_fd, int type, const char *message, const char *hostname, const char *addr, const char *tty, uid_t uid);
+
+// # Safety
+// Every pointer is NULL or a string.
+int audit_log_semanage_message(int audit_fd, int type, const char *pgname, const char *op, const char *name, unsigned int id, const char *new_seuser, const char *new_role, const char *new_range, const char *old_seuser, const char *old_role, const char *old_range, const char *host, const char *addr, const char *tty, int result);
+
+// # Safety
+// `command` and `tty` are NULL or strings.
+int audit_log_user_command(int audit_fd, int type, const char *command, const char *tty, int result);
+
+// # Safety
+// `sc` is NULL or a NUL-terminated string.
+int audit_name_to_syscall(const char *sc, int machine);
+
+const char *audit_syscall_to_name(int sc, int machine);
+
+// # Safety
+// `field` is NULL or a NUL-terminated string.
+int audit_name_to_field(const char *field);
+
+const char *audit_field_to_name(int field);
+
+// # Safety
+// `flag` is NULL or a NUL-terminated string.
+int audit_name_to_flag(const char *flag);
+
+const char *audit_flag_to_name(int flag);
+
+// # Safety
+// `action` is NULL or a NUL-terminated string.
+int audit_name_to_action(const char *action);
+
+const char *audit_action_to_name(int action);
+
+// The original crashes on NULL; ours returns -1.
+//
+// # Safety
+// `msg_type` is NULL or a NUL-terminated string.
+int audit_name_to_msg_type(const char *msg_type);
+
+const char *audit_msg_type_to_name(int msg_type);
+
+// # Safety
+// `machine` is NULL or a NUL-terminated string.
+int audit_name_to_machine(const char *machine);
+
+const char *audit_machine_to_name(int machine);
+
+// 0 for an unknown machine.
+unsigned int audit_machine_to_elf(int machine);
+
+int audit_elf_to_machine(unsigned int elf);
+
+const char *audit_operator_to_symbol(int op);
+
+// 0 for an unknown name (and, where the original crashes, for NULL).
+//
+// # Safety
+// `error` is NULL or a NUL-terminated string.
+int audit_name_to_errno(const char *error);
+
+const char *audit_errno_to_name(int error);
+
+// # Safety
+// `name` is NULL or a NUL-terminated string.
+int audit_name_to_ftype(const char *name);
+
+const char *audit_ftype_to_name(int ftype);
+
+// # Safety
+// `name` is NULL or a NUL-terminated string.
+int audit_name_to_fstype(const char *name);
+
+const char *audit_fstype_to_name(int fstype);
+
+// Upstream 4.2.
+//
+// # Safety
+// `uringop` is NULL or a NUL-terminated string.
+int audit_name_to_uringop(const char *uringop);
+
+// Upstream 4.2.
+const char *audit_uringop_to_name(int uringop);
+
+// MACH_* of this machine, or -1.
+int audit_detect_machine(void);
+
+// The machine, -4 (unknown; also for NULL, where the original crashes) or -6 (no such
+// flavour of the machine).
+//
+// # Safety
+// `arch` is NULL or a NUL-terminated string.
+int audit_determine_machine(const char *arch);
+
 int audit_open(void);
 
 void audit_close(int fd);
@@ -764,6 +894,76 @@ void audit_close(int fd);
 // # Safety
 // `rep` is NULL or points to a writable struct audit_reply.
 int audit_get_reply(int fd, struct audit_reply *rep, reply_t block, int peek);
+
+struct audit_rule_data *audit_rule_create_data(void);
+
+// Zeroes the fixed part of a rule (NULL is ignored; the original crashes).
+//
+// # Safety
+// `rule` is NULL or points to at least the fixed part of a rule.
+void audit_rule_init_data(struct audit_rule_data *rule);
+
+// # Safety
+// `rule` is NULL or a rule from malloc (audit_rule_create_data or the add functions).
+void audit_rule_free_data(struct audit_rule_data *rule);
+
+// # Safety
+// `rule` is NULL or points to at least the fixed part of a rule; `scall` is NULL or a string.
+int audit_rule_syscallbyname_data(struct audit_rule_data *rule, const char *scall);
+
+// # Safety
+// As audit_rule_syscallbyname_data.
+int audit_rule_io_uringbyname_data(struct audit_rule_data *rule, const char *scall);
+
+// Adds "field op value" (auditctl's -F) for filter list `flags`: 0 or a negative -EAU_*
+// number (-3 if growing the rule failed; it is then freed and `*rulep` is NULL). The
+// operator in `pair` is overwritten with NULs, as the original does.
+//
+// # Safety
+// `rulep` points to a malloc'd rule (NULL pointers give -EFAULT; the original crashes);
+// `pair` is NULL or a string.
+int audit_rule_fieldpair_data(struct audit_rule_data **rulep, const char *pair, int flags);
+
+// Adds a comparison of two fields (auditctl's -C): 0 or a negative -EAU_* number. The
+// operator in `pair` is overwritten with NULs, as the original does.
+//
+// # Safety
+// As audit_rule_fieldpair_data.
+int audit_rule_interfield_comp_data(struct audit_rule_data **rulep, const char *pair, int flags);
+
+// # Safety
+// `rule` is NULL (-1) or points to at least the fixed part of a rule.
+int audit_update_watch_perms(struct audit_rule_data *rule, int perms);
+
+// # Safety
+// As audit_add_watch_dir.
+int audit_add_watch(struct audit_rule_data **rulep, const char *path);
+
+// Makes `*rulep` (NULL or an empty malloc'd rule) a watch of `type` AUDIT_WATCH or AUDIT_DIR
+// on `path`: 0, or -1 (a rule that is not empty, a bad type, no memory: the rule is then freed
+// and `*rulep` NULL; NULL pointers, where the original crashes).
+//
+// # Safety
+// `rulep` is NULL or points to NULL or to a malloc'd rule; `path` is NULL or a string.
+int audit_add_watch_dir(int kind, struct audit_rule_data **rulep, const char *path);
+
+// AUDIT_ADD_RULE: the sequence number, or -errno (errno set).
+//
+// # Safety
+// `rule` is NULL or a rule followed by its `buflen` bytes of strings.
+int audit_add_rule_data(int fd, struct audit_rule_data *rule, int flags, int action);
+
+// AUDIT_DEL_RULE: the sequence number, or -errno (errno set).
+//
+// # Safety
+// As audit_add_rule_data.
+int audit_delete_rule_data(int fd, struct audit_rule_data *rule, int flags, int action);
+
+int audit_trim_subtrees(int fd);
+
+// # Safety
+// `mount_point` and `subtree` are NULL (-EFAULT; the original crashes) or strings.
+int audit_make_equivalent(int fd, const char *mount_point, const char *subtree);
 
 #ifdef __cplusplus
 }  // extern "C"
