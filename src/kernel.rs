@@ -5,13 +5,15 @@
 
 use std::ffi::{c_char, c_int};
 
+// libaudit.h's own structures live with the rest of the C API, where cbindgen reads them.
+pub use crate::ffi::defines::MAX_AUDIT_MESSAGE_LENGTH;
+pub use crate::ffi::types::{audit_message, audit_reply, audit_reply_payload, audit_sig_info};
+
 pub const NETLINK_AUDIT: c_int = 9;
 pub const NLMSG_ERROR: u16 = 2;
 pub const NLMSG_DONE: u16 = 3;
 pub const NLM_F_REQUEST: u16 = 1;
 pub const NLM_F_ACK: u16 = 4;
-/// The largest datagram libaudit builds or receives (PATH_MAX*2 + CONTEXT_SIZE*2 + 11 + 256 + 1).
-pub const MAX_AUDIT_MESSAGE_LENGTH: usize = 8970;
 pub const NLMSG_HDRLEN: usize = std::mem::size_of::<nlmsghdr>();
 
 pub const AUDIT_GET: u16 = 1000;
@@ -98,43 +100,6 @@ pub struct audit_rule_data {
     pub fieldflags: [u32; AUDIT_MAX_FIELDS],
     pub buflen: u32,
     pub buf: [c_char; 0],
-}
-
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct audit_sig_info {
-    pub uid: libc::uid_t,
-    pub pid: libc::pid_t,
-    pub ctx: [c_char; 0],
-}
-
-/// One netlink datagram as libaudit receives it: header then payload.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct audit_message {
-    pub nlh: nlmsghdr,
-    pub data: [c_char; MAX_AUDIT_MESSAGE_LENGTH],
-}
-
-/// The pointer union at the end of `struct audit_reply`: which member is set depends on `type`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub union audit_reply_payload {
-    pub status: *mut audit_status,
-    pub ruledata: *mut audit_rule_data,
-    pub message: *mut c_char,
-    pub error: *mut nlmsgerr,
-    pub signal_info: *mut audit_sig_info,
-    pub features: *mut audit_features,
-}
-
-#[repr(C)]
-pub struct audit_reply {
-    pub type_: c_int,
-    pub len: c_int,
-    pub nlh: *mut nlmsghdr,
-    pub msg: audit_message,
-    pub payload: audit_reply_payload,
 }
 
 /// NLMSG_ALIGN: netlink aligns every message to 4 bytes.

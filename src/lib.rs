@@ -10,4 +10,5 @@ pub mod kernel;
 pub mod logging;
 pub mod message;
 pub mod netlink;
+pub mod rules;
 pub mod tables;

@@ -2,11 +2,11 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::types::{auditfail_t, debug_message_t, message_t, rep_wait_t};
+use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
 use super::{c_bytes, entry, seq_or_errno, set_errno, zero_or_errno};
 use crate::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
 use crate::errormsg::{self, EAU_FIELDNOSUPPORT};
-use crate::kernel::{AUDIT_FEATURE_LOGINUID_IMMUTABLE, audit_reply};
+use crate::kernel::AUDIT_FEATURE_LOGINUID_IMMUTABLE;
 use crate::message;
 
 #[unsafe(no_mangle)]
@@ -156,9 +156,9 @@ pub extern "C" fn audit_request_signal_info(fd: c_int) -> c_int {
 pub unsafe extern "C" fn audit_format_signal_info(
     buf: *mut c_char,
     len: c_int,
-    op: *const c_char,
-    rep: *const audit_reply,
-    res: *const c_char,
+    op: *mut c_char,
+    rep: *mut audit_reply,
+    res: *mut c_char,
 ) -> *mut c_char {
     entry(buf, || {
         // SAFETY: per the contract; the original crashes on NULL, we return buf untouched.

@@ -1,11 +1,16 @@
 //! The C ABI. Every export is a few lines: convert the arguments, call the safe core, convert
 //! the result, set errno as the original does. Every export runs its body through [`entry`], so
 //! a panic never unwinds into the host process.
+//!
+//! cbindgen reads this directory, and only this one, to write include/libaudit.h: every export
+//! and public constant here is declared there (`REGENERATE_HEADER=1 cargo test --test header`).
 
 pub mod control;
+pub mod defines;
 pub mod logging;
 pub mod lookup;
 pub mod netlink;
+pub mod rules;
 pub mod types;
 
 use std::ffi::{CStr, c_char, c_int};

@@ -4,7 +4,7 @@ use std::ffi::{c_int, c_uint, c_void};
 use std::mem::MaybeUninit;
 
 use super::{entry, fail, seq_or_errno, set_errno, zero_or_errno};
-use crate::kernel::{audit_reply, audit_reply_payload};
+use super::types::{audit_reply, audit_reply_payload, reply_t};
 use crate::message::{self, LOG_ERR};
 use crate::netlink::{self, Payload, RECEIVE_SIZE, ReplyError};
 
@@ -105,22 +105,13 @@ pub unsafe extern "C" fn __audit_send(
 /// # Safety
 /// `rep` is NULL or points to a writable struct audit_reply.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_get_reply(
-    fd: c_int,
-    rep: *mut audit_reply,
-    block: c_int,
-    peek: c_int,
-) -> c_int {
+pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block: reply_t, peek: c_int) -> c_int {
     entry(-libc::EFAULT, || {
         if fd < 0 {
             return -libc::EBADF;
         }
         // GET_REPLY_NONBLOCKING (1) means MSG_DONTWAIT; other values pass through as flags.
-        let flags = if block == 1 {
-            libc::MSG_DONTWAIT
-        } else {
-            block
-        } | peek;
+        let flags = if block == 1 { libc::MSG_DONTWAIT } else { block as c_int } | peek;
         if rep.is_null() {
             return fail(netlink::discard_reply(fd, flags));
         }
