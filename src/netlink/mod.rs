@@ -192,7 +192,8 @@ pub fn request(
 
 /// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first.
 fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
-    let deadline = Instant::now() + ACK_TIMEOUT;
+    // Started at the first wait: the common path (the ACK already queued) reads no clock.
+    let mut deadline = None;
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
     loop {
         if let Some(ack) = fdstate::take_ack(fd, seq) {
@@ -220,6 +221,7 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
                 }
             }
             Err(libc::EAGAIN) => {
+                let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
                     return Err(libc::EAGAIN);
