@@ -476,7 +476,7 @@ fn verdict_line(r: Option<Ratio>, target: f64) -> String {
     match r {
         None => format!("≥ {target} — n/a (not yet exported)"),
         Some(r) => format!(
-            "{:.2} (range {:.2}–{:.2}) against ≥ {target} — {}",
+            "{:.3} (range {:.2}–{:.2}) against ≥ {target} — {}",
             r.median,
             r.min,
             r.max,
