@@ -83,11 +83,17 @@ pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block
         if fd < 0 {
             return -libc::EBADF;
         }
-        if rep.is_null() {
-            return fail(libc::EFAULT);
-        }
         // GET_REPLY_NONBLOCKING (1) means MSG_DONTWAIT; other values pass through as flags.
         let flags = if block == 1 { libc::MSG_DONTWAIT } else { block } | peek;
+        if rep.is_null() {
+            // As the original's recvfrom into address 16: wait as asked, then EFAULT with the
+            // datagram gone (unless peeking); a failing receive reports its own errno.
+            let mut scratch = [MaybeUninit::uninit(); RECEIVE_SIZE];
+            return match netlink::get_reply(fd, &mut scratch, flags) {
+                Err(ReplyError::Receive(e)) => fail(e),
+                _ => fail(libc::EFAULT),
+            };
+        }
         // SAFETY: rep points to a writable audit_reply, whose msg is RECEIVE_SIZE bytes.
         let rep = unsafe { &mut *rep };
         let buf = unsafe { &mut *(&raw mut rep.msg).cast::<[MaybeUninit<u8>; RECEIVE_SIZE]>() };
