@@ -185,6 +185,7 @@ pub fn sort_received(data: &[u8], address_ok: bool, sender_port: u32) -> Seen {
 fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
     let deadline = Instant::now() + ACK_TIMEOUT;
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
+    let mut overrun = false;
     loop {
         if let Some(ack) = fdstate::take_ack(fd, seq) {
             return Ok(ack);
@@ -199,6 +200,10 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
                 }
                 Seen::Other => fdstate::stash(fd, r.data),
             },
+            // The receive buffer overflowed: datagrams were dropped, our ACK perhaps among them.
+            // The kernel queued it before sendto returned, so it is in what is left, or lost.
+            Err(libc::ENOBUFS) => overrun = true,
+            Err(libc::EAGAIN) if overrun => return Err(libc::ENOBUFS),
             Err(libc::EAGAIN) => {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
