@@ -35,7 +35,7 @@ fn send_user(fd: i32, text: &str) -> i32 {
 /// A message type the kernel does not know: refused with EINVAL in its ACK.
 fn send_refused(fd: i32) -> i32 {
     // SAFETY: three readable bytes.
-    unsafe { audit_send(fd, 999, b"xx\0".as_ptr().cast(), 3) }
+    unsafe { audit_send(fd, 999, c"xx".as_ptr().cast(), 3) }
 }
 
 /// A raw NETLINK_AUDIT socket, bound to `groups` (1: the readlog multicast group).

@@ -75,7 +75,8 @@ const RESTORABLE: &[&str] = &["enabled", "failure", "pid", "rate_limit", "backlo
 
 fn auditctl(args: &[&str]) -> String {
     // The system's auditctl with the system's library: the reference we restore with.
-    let out = Command::new("auditctl").args(args).env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").output().expect("auditctl");
+    let out =
+        Command::new("auditctl").args(args).env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").output().expect("auditctl");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -132,7 +133,14 @@ fn unregister_audit_pid() {
         msg[16..20].copy_from_slice(&4u32.to_ne_bytes());
         let mut addr: libc::sockaddr_nl = std::mem::zeroed();
         addr.nl_family = libc::AF_NETLINK as u16;
-        libc::sendto(fd, msg.as_ptr().cast(), msg.len(), 0, (&addr as *const libc::sockaddr_nl).cast(), std::mem::size_of_val(&addr) as u32);
+        libc::sendto(
+            fd,
+            msg.as_ptr().cast(),
+            msg.len(),
+            0,
+            (&addr as *const libc::sockaddr_nl).cast(),
+            std::mem::size_of_val(&addr) as u32,
+        );
         libc::close(fd);
     }
 }
