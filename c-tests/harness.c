@@ -116,7 +116,10 @@ int h_readlog_open(void)
 {
 	struct sockaddr_nl a = { .nl_family = AF_NETLINK, .nl_groups = 1 /* AUDIT_NLGRP_READLOG */ };
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+	/* Multicast delivery is best effort: a full receive buffer drops records, so make room. */
+	int size = 32 << 20;
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0 ||
+	    bind(fd, (struct sockaddr *)&a, sizeof a) < 0) {
 		printf("readlog: cannot bind (%s)\n", errname(errno));
 		exit(2);
 	}

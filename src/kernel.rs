@@ -43,8 +43,6 @@ pub const AUDIT_FEATURE_LOGINUID_IMMUTABLE: u32 = 1;
 pub const AUDIT_MAX_FIELDS: usize = 64;
 pub const AUDIT_BITMASK_SIZE: usize = 64;
 
-
-
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct nlmsghdr {

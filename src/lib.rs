@@ -7,5 +7,8 @@ pub mod control;
 pub mod errormsg;
 pub mod ffi;
 pub mod kernel;
+pub mod logging;
 pub mod message;
 pub mod netlink;
+pub mod rules;
+pub mod tables;

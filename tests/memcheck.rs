@@ -9,24 +9,50 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// The c-tests programs whose every path goes through our library, and the threaded one.
-const PROGRAMS: &[&str] = &["c-tests/netlink_send.c", "c-tests/null_netlink_control.c", "c-tests/fuzz_get_reply.c", "c-tests/reliability_fds.c"];
+const PROGRAMS: &[&str] = &[
+    "c-tests/netlink_send.c",
+    "c-tests/null_netlink_control.c",
+    "c-tests/fuzz_get_reply.c",
+    "c-tests/reliability_fds.c",
+];
 const THREADS: &str = "tests/c/threads.c";
 
 fn compile(source: &str, flags: &[&str], label: &str) -> PathBuf {
     let repo = common::repo();
     let out_dir = common::work_dir().join("memcheck");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let exe = out_dir.join(format!("{}-{label}", Path::new(source).file_stem().unwrap().to_string_lossy()));
+    let exe = out_dir.join(format!(
+        "{}-{label}",
+        Path::new(source).file_stem().unwrap().to_string_lossy()
+    ));
     let mut cmd = Command::new("cc");
-    cmd.args(["-std=gnu11", "-O1", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror", "-rdynamic", "-I"])
-        .arg(repo.join("c-tests"))
-        .args(flags)
-        .arg(repo.join(source));
+    cmd.args([
+        "-std=gnu11",
+        "-O1",
+        "-g",
+        "-Wall",
+        "-Wextra",
+        "-Wno-unused-parameter",
+        "-Werror",
+        "-rdynamic",
+        "-I",
+    ])
+    .arg(repo.join("c-tests"))
+    .args(flags)
+    .arg(repo.join(source));
     if source.starts_with("c-tests/") {
         cmd.arg(repo.join("c-tests/harness.c"));
     }
-    let out = cmd.args(["-laudit", "-ldl", "-lpthread", "-o"]).arg(&exe).output().expect("cc");
-    assert!(out.status.success(), "compiling {source}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .args(["-laudit", "-ldl", "-lpthread", "-o"])
+        .arg(&exe)
+        .output()
+        .expect("cc");
+    assert!(
+        out.status.success(),
+        "compiling {source}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     exe
 }
 
@@ -52,10 +78,18 @@ fn check(what: &str, out: &Output) {
         out.status,
         String::from_utf8_lossy(&out.stdout)
     );
-    assert!(stderr.contains("/target/it/ours/libaudit.so.1") || !what.contains("c-tests"), "{what}: our library was not loaded");
+    assert!(
+        stderr.contains("/target/it/ours/libaudit.so.1") || !what.contains("c-tests"),
+        "{what}: our library was not loaded"
+    );
 }
 
-const MEMCHECK: &[&str] = &["valgrind", "-q", "--error-exitcode=99", "--track-origins=yes"];
+const MEMCHECK: &[&str] = &[
+    "valgrind",
+    "-q",
+    "--error-exitcode=99",
+    "--track-origins=yes",
+];
 
 #[test]
 fn valgrind_memcheck() {
@@ -70,7 +104,11 @@ fn valgrind_memcheck() {
 fn address_sanitizer() {
     let _guard = common::KernelGuard::new();
     for source in PROGRAMS.iter().copied().chain([THREADS]) {
-        let exe = compile(source, &["-fsanitize=address", "-fno-omit-frame-pointer"], "asan");
+        let exe = compile(
+            source,
+            &["-fsanitize=address", "-fno-omit-frame-pointer"],
+            "asan",
+        );
         check(&format!("asan {source}"), &run(&[], &exe));
     }
 }

@@ -13,7 +13,9 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use audit::ffi::control::{audit_set_backlog_limit, audit_set_backlog_wait_time, audit_set_enabled, audit_set_rate_limit};
+use audit::ffi::control::{
+    audit_set_backlog_limit, audit_set_backlog_wait_time, audit_set_enabled, audit_set_rate_limit,
+};
 use audit::ffi::netlink::{audit_close, audit_get_reply, audit_open, audit_send};
 use audit::kernel::{AUDIT_USER, audit_reply};
 
@@ -29,7 +31,14 @@ fn send_user(fd: i32, text: &str) -> i32 {
     let mut bytes = text.as_bytes().to_vec();
     bytes.push(0);
     // SAFETY: a valid buffer of the given size.
-    unsafe { audit_send(fd, AUDIT_USER as i32, bytes.as_ptr().cast(), bytes.len() as u32) }
+    unsafe {
+        audit_send(
+            fd,
+            AUDIT_USER as i32,
+            bytes.as_ptr().cast(),
+            bytes.len() as u32,
+        )
+    }
 }
 
 /// A message type the kernel does not know: refused with EINVAL in its ACK.
@@ -47,9 +56,22 @@ fn raw_socket(groups: u32) -> i32 {
         let mut addr: libc::sockaddr_nl = std::mem::zeroed();
         addr.nl_family = libc::AF_NETLINK as u16;
         addr.nl_groups = groups;
-        assert_eq!(libc::bind(fd, (&addr as *const libc::sockaddr_nl).cast(), size_of::<libc::sockaddr_nl>() as u32), 0);
+        assert_eq!(
+            libc::bind(
+                fd,
+                (&addr as *const libc::sockaddr_nl).cast(),
+                size_of::<libc::sockaddr_nl>() as u32
+            ),
+            0
+        );
         let big: i32 = 16 << 20;
-        libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, (&big as *const i32).cast(), 4);
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUFFORCE,
+            (&big as *const i32).cast(),
+            4,
+        );
         fd
     }
 }
@@ -60,7 +82,10 @@ fn port_of(fd: i32) -> u32 {
     unsafe {
         let mut addr: libc::sockaddr_nl = std::mem::zeroed();
         let mut len = size_of::<libc::sockaddr_nl>() as u32;
-        assert_eq!(libc::getsockname(fd, (&mut addr as *mut libc::sockaddr_nl).cast(), &mut len), 0);
+        assert_eq!(
+            libc::getsockname(fd, (&mut addr as *mut libc::sockaddr_nl).cast(), &mut len),
+            0
+        );
         addr.nl_pid
     }
 }
@@ -110,7 +135,11 @@ fn collect_records(readlog: i32, tag: &str, want: usize, quiet: Duration) -> Has
     let mut buf = vec![0u8; 9000];
     let mut last = Instant::now();
     while seen.len() < want && last.elapsed() < quiet {
-        let mut pfd = libc::pollfd { fd: readlog, events: libc::POLLIN, revents: 0 };
+        let mut pfd = libc::pollfd {
+            fd: readlog,
+            events: libc::POLLIN,
+            revents: 0,
+        };
         // SAFETY: poll and recv on buffers we own.
         let n = unsafe {
             if libc::poll(&mut pfd, 1, 200) <= 0 {
@@ -123,7 +152,10 @@ fn collect_records(readlog: i32, tag: &str, want: usize, quiet: Duration) -> Has
         }
         let text = String::from_utf8_lossy(&buf[16..n as usize]);
         if let Some(at) = text.find(tag) {
-            let id: String = text[at..].chars().take_while(|c| !c.is_whitespace() && *c != '\'').collect();
+            let id: String = text[at..]
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '\'')
+                .collect();
             seen.insert(id);
             last = Instant::now();
         }
@@ -152,7 +184,11 @@ fn many_threads(shared: bool) {
     let _guard = common::KernelGuard::new();
     let control = prepare_kernel();
     let readlog = raw_socket(1);
-    let tag = format!("librs-rel-{}-{}", std::process::id(), if shared { "shared" } else { "separate" });
+    let tag = format!(
+        "librs-rel-{}-{}",
+        std::process::id(),
+        if shared { "shared" } else { "separate" }
+    );
     let fd = audit_open();
     let sequences = Arc::new(Mutex::new(Vec::new()));
     let barrier = Arc::new(Barrier::new(THREADS));
@@ -167,7 +203,11 @@ fn many_threads(shared: bool) {
                 for i in 0..PER_THREAD {
                     if (t + i) % 3 == 0 {
                         let rc = send_refused(own);
-                        assert_eq!((rc, errno()), (-libc::EINVAL, libc::EINVAL), "thread {t} message {i}: a refused request");
+                        assert_eq!(
+                            (rc, errno()),
+                            (-libc::EINVAL, libc::EINVAL),
+                            "thread {t} message {i}: a refused request"
+                        );
                     }
                     let rc = send_user(own, &format!("{tag}:{t}:{i}"));
                     assert!(rc > 0, "thread {t} message {i}: rc {rc}");
@@ -186,16 +226,26 @@ fn many_threads(shared: bool) {
     let elapsed = started.elapsed();
     let sequences = sequences.lock().unwrap().clone();
     let unique: HashSet<_> = sequences.iter().collect();
-    assert_eq!(unique.len(), THREADS * PER_THREAD, "every request has its own sequence number");
+    assert_eq!(
+        unique.len(),
+        THREADS * PER_THREAD,
+        "every request has its own sequence number"
+    );
     let records = collect_records(readlog, &tag, THREADS * PER_THREAD, Duration::from_secs(5));
     eprintln!(
         "{} fd(s): {} messages + {} refused in {elapsed:?}, {} records seen",
         if shared { "one shared" } else { "separate" },
         THREADS * PER_THREAD,
-        (0..THREADS).map(|t| (0..PER_THREAD).filter(|i| (t + i) % 3 == 0).count()).sum::<usize>(),
+        (0..THREADS)
+            .map(|t| (0..PER_THREAD).filter(|i| (t + i) % 3 == 0).count())
+            .sum::<usize>(),
         records.len()
     );
-    assert_eq!(records.len(), THREADS * PER_THREAD, "every message is in the kernel's log");
+    assert_eq!(
+        records.len(),
+        THREADS * PER_THREAD,
+        "every message is in the kernel's log"
+    );
     audit_close(fd);
     audit_close(control);
     close_raw(readlog);
@@ -223,7 +273,15 @@ fn spoofed_and_stale_datagrams_do_not_disturb_requests() {
     let port = port_of(fd);
     let big: i32 = 16 << 20;
     // SAFETY: setsockopt on our socket.
-    unsafe { libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, (&big as *const i32).cast(), 4) };
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUFFORCE,
+            (&big as *const i32).cast(),
+            4,
+        )
+    };
     let spoofer = raw_socket(0);
     // Requests go on until the flood has ended.
     let flooding = Arc::new(AtomicBool::new(true));
@@ -265,7 +323,10 @@ fn spoofed_and_stale_datagrams_do_not_disturb_requests() {
         .collect();
     let requests: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     let spoofed = flood.join().unwrap();
-    assert_eq!(spoofed, 4000, "every spoofed datagram reached the library's socket");
+    assert_eq!(
+        spoofed, 4000,
+        "every spoofed datagram reached the library's socket"
+    );
     // What is left in the socket: spoofed datagrams are reported as such (-EINVAL), the kernel's
     // are returned; nothing blocks.
     let mut rep = Box::new(MaybeUninit::<audit_reply>::zeroed());
@@ -319,22 +380,36 @@ fn full_receive_buffer_reports_enobufs() {
     let fd = audit_open();
     let small: i32 = 1;
     // SAFETY: setsockopt on our socket; the kernel rounds up to its minimum.
-    unsafe { libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUF, (&small as *const i32).cast(), 4) };
-    let started = Instant::now();
-    let mut first_failure = None;
-    for i in 0..200 {
-        // Status requests whose replies nobody reads: they fill the buffer.
-        // SAFETY: no payload.
-        let rc = unsafe { audit_send(fd, 1000, std::ptr::null::<c_void>(), 0) };
-        if rc < 0 {
-            first_failure = Some((i, rc));
-            break;
-        }
+    unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&small as *const i32).cast(),
+            4,
+        )
+    };
+    // Status requests sent past the library, whose ACKs and replies nobody reads: the buffer
+    // overflows before the library's request (its own reads would otherwise keep it drained).
+    for seq in 0..30 {
+        let mut request = ack_datagram(0x7ffe_0000 + seq, 0);
+        request.truncate(16);
+        request[0..4].copy_from_slice(&16u32.to_ne_bytes());
+        request[4..6].copy_from_slice(&1000u16.to_ne_bytes());
+        request[6..8].copy_from_slice(&5u16.to_ne_bytes()); // REQUEST | ACK
+        send_datagram(fd, 0, &request);
     }
+    thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    // SAFETY: no payload.
+    let rc = unsafe { audit_send(fd, 1000, std::ptr::null::<c_void>(), 0) };
     let elapsed = started.elapsed();
-    eprintln!("full receive buffer: first failure {first_failure:?} after {elapsed:?}");
-    assert_eq!(first_failure.map(|f| f.1), Some(-libc::ENOBUFS));
-    assert!(elapsed < Duration::from_secs(5), "no ACK timeout was waited out");
+    eprintln!("full receive buffer: rc {rc} after {elapsed:?}");
+    assert_eq!(rc, -libc::ENOBUFS);
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "no ACK timeout was waited out"
+    );
     let mut rep = Box::new(MaybeUninit::<audit_reply>::zeroed());
     // SAFETY: a writable audit_reply.
     while unsafe { audit_get_reply(fd, rep.as_mut_ptr(), 1, 0) } > 0 {}

@@ -16,11 +16,19 @@ pub extern "C" fn audit_request_status(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_is_enabled(fd: c_int) -> c_int {
-    entry(-1, || control::is_enabled(fd))
+    entry(-1, || {
+        let (value, errno) = control::is_enabled(fd);
+        if let Some(errno) = errno {
+            set_errno(errno);
+        }
+        value
+    })
 }
 
 fn set(fd: c_int, setting: Setting, value: u32) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::set(fd, setting, value)))
+    entry(-libc::EFAULT, || {
+        seq_or_errno(control::set(fd, setting, value))
+    })
 }
 
 #[unsafe(no_mangle)]
@@ -58,7 +66,9 @@ pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int
             return rc;
         }
         if wmode != 0 {
-            control::drain_one_reply(fd);
+            if let Some(errno) = control::drain_one_reply(fd) {
+                set_errno(errno);
+            }
         }
         1
     })
@@ -69,29 +79,51 @@ pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
     entry(-libc::EFAULT, || match control::reset_lost(fd) {
-        Some(result) => zero_or_errno(result),
-        None => -EAU_FIELDNOSUPPORT,
+        Ok(result) => zero_or_errno(result),
+        Err(probe_errno) => {
+            if let Some(e) = probe_errno {
+                set_errno(e);
+            }
+            -EAU_FIELDNOSUPPORT
+        }
     })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0)))
+    entry(-libc::EFAULT, || {
+        zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0))
+    })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_features(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_features(fd)))
+    entry(-libc::EFAULT, || {
+        seq_or_errno(control::request_features(fd))
+    })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_get_features() -> u32 {
-    entry(0, control::features)
+    entry(0, || {
+        let (bitmap, probe_errno) = control::features();
+        if let Some(e) = probe_errno {
+            set_errno(e);
+        }
+        bitmap
+    })
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0)))
+pub extern "C" fn audit_set_feature(
+    fd: c_int,
+    feature: c_uint,
+    value: c_uint,
+    lock: c_uint,
+) -> c_int {
+    entry(-libc::EFAULT, || {
+        seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0))
+    })
 }
 
 /// Irreversible until reboot on a real kernel.
@@ -102,12 +134,16 @@ pub extern "C" fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_rules_list_data(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_rules_list(fd)))
+    entry(-libc::EFAULT, || {
+        seq_or_errno(control::request_rules_list(fd))
+    })
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_signal_info(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_signal_info(fd)))
+    entry(-libc::EFAULT, || {
+        seq_or_errno(control::request_signal_info(fd))
+    })
 }
 
 /// Formats a signal_info reply ("op=... auid=... uid=... ses=... pid=... [subj=...] res=...")
@@ -126,15 +162,23 @@ pub unsafe extern "C" fn audit_format_signal_info(
 ) -> *mut c_char {
     entry(buf, || {
         // SAFETY: per the contract; the original crashes on NULL, we return buf untouched.
-        let Some(rep) = (unsafe { rep.as_ref() }) else { return buf };
+        let Some(rep) = (unsafe { rep.as_ref() }) else {
+            return buf;
+        };
         let info = unsafe { rep.payload.signal_info };
         if info.is_null() || buf.is_null() || len <= 0 {
             return buf;
         }
         let (auid, pid) = unsafe { ((*info).uid, (*info).pid) };
         // The context follows uid and pid when the reply is longer than header + 8 bytes.
-        let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
-        let (op, res) = unsafe { (c_bytes(op).unwrap_or(b"(null)"), c_bytes(res).unwrap_or(b"(null)")) };
+        let ctx = (rep.len != 24)
+            .then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
+        let (op, res) = unsafe {
+            (
+                c_bytes(op).unwrap_or(b"(null)"),
+                c_bytes(res).unwrap_or(b"(null)"),
+            )
+        };
         let text = control::format_signal_info(op, auid, pid, ctx, res);
         let n = text.len().min(len as usize - 1);
         // SAFETY: n + 1 <= len bytes of buf are written.
@@ -208,7 +252,9 @@ pub extern "C" fn audit_get_session() -> u32 {
 pub unsafe extern "C" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
     entry((), || {
         if let Some(line) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
-            let line = std::ffi::CString::new(line.into_iter().filter(|&b| b != 0).collect::<Vec<_>>()).unwrap_or_default();
+            let line =
+                std::ffi::CString::new(line.into_iter().filter(|&b| b != 0).collect::<Vec<_>>())
+                    .unwrap_or_default();
             message::write_stderr_line(&line);
         }
     })

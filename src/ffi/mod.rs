@@ -3,14 +3,17 @@
 //! a panic never unwinds into the host process.
 
 pub mod control;
+pub mod logging;
+pub mod lookup;
 pub mod netlink;
+pub mod rules;
 pub mod types;
 
 use std::ffi::{CStr, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use crate::netlink::{Failed, Sent};
 pub use crate::netlink::sys::{errno, set_errno};
+use crate::netlink::{Failed, Sent};
 
 /// Runs an export's body; if it panics, the export returns `on_panic` (with errno EFAULT)
 /// instead of unwinding into C.
@@ -83,7 +86,9 @@ mod tests {
         set_errno(0);
         let rc = entry(-7, || -> c_int { panic!("inside an export") });
         assert_eq!((rc, errno()), (-7, libc::EFAULT));
-        let p = entry(std::ptr::null_mut::<c_char>(), || panic!("allocation failed"));
+        let p = entry(std::ptr::null_mut::<c_char>(), || {
+            panic!("allocation failed")
+        });
         assert!(p.is_null());
         // Without a panic, the body's value and errno pass through untouched.
         set_errno(libc::EPERM);

@@ -6,7 +6,7 @@ use std::mem::MaybeUninit;
 use super::{entry, fail, seq_or_errno, set_errno, zero_or_errno};
 use crate::kernel::{audit_reply, audit_reply_payload};
 use crate::message::{self, LOG_ERR};
-use crate::netlink::{self, Payload, ReplyError, RECEIVE_SIZE};
+use crate::netlink::{self, Payload, RECEIVE_SIZE, ReplyError};
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_open() -> c_int {
@@ -16,7 +16,13 @@ pub extern "C" fn audit_open() -> c_int {
             if matches!(e, libc::EINVAL | libc::EPROTONOSUPPORT | libc::EAFNOSUPPORT) {
                 message::log(LOG_ERR, format_args!("Error - audit support not in kernel"));
             } else {
-                message::log(LOG_ERR, format_args!("Error opening audit netlink socket ({})", message::strerror(e)));
+                message::log(
+                    LOG_ERR,
+                    format_args!(
+                        "Error opening audit netlink socket ({})",
+                        message::strerror(e)
+                    ),
+                );
             }
             set_errno(e);
             -1
@@ -47,9 +53,19 @@ unsafe fn payload<'a>(data: *const c_void, size: c_uint) -> Option<&'a [u8]> {
 /// # Safety
 /// `data` is NULL or points to `size` readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
+pub unsafe extern "C" fn audit_send(
+    fd: c_int,
+    msg_type: c_int,
+    data: *const c_void,
+    size: c_uint,
+) -> c_int {
     entry(-libc::EFAULT, || {
-        seq_or_errno(netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize))
+        seq_or_errno(netlink::request(
+            fd,
+            msg_type as u16,
+            unsafe { payload(data, size) },
+            size as usize,
+        ))
     })
 }
 
@@ -58,9 +74,20 @@ pub unsafe extern "C" fn audit_send(fd: c_int, msg_type: c_int, data: *const c_v
 /// # Safety
 /// `data` is NULL or points to `size` readable bytes; `seq` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn __audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint, seq: *mut c_int) -> c_int {
+pub unsafe extern "C" fn __audit_send(
+    fd: c_int,
+    msg_type: c_int,
+    data: *const c_void,
+    size: c_uint,
+    seq: *mut c_int,
+) -> c_int {
     entry(-libc::EFAULT, || {
-        let result = netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize);
+        let result = netlink::request(
+            fd,
+            msg_type as u16,
+            unsafe { payload(data, size) },
+            size as usize,
+        );
         let used = match result {
             Ok(sent) => Some(sent.seq),
             Err(failed) => failed.seq,
@@ -78,21 +105,24 @@ pub unsafe extern "C" fn __audit_send(fd: c_int, msg_type: c_int, data: *const c
 /// # Safety
 /// `rep` is NULL or points to a writable struct audit_reply.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block: c_int, peek: c_int) -> c_int {
+pub unsafe extern "C" fn audit_get_reply(
+    fd: c_int,
+    rep: *mut audit_reply,
+    block: c_int,
+    peek: c_int,
+) -> c_int {
     entry(-libc::EFAULT, || {
         if fd < 0 {
             return -libc::EBADF;
         }
         // GET_REPLY_NONBLOCKING (1) means MSG_DONTWAIT; other values pass through as flags.
-        let flags = if block == 1 { libc::MSG_DONTWAIT } else { block } | peek;
+        let flags = if block == 1 {
+            libc::MSG_DONTWAIT
+        } else {
+            block
+        } | peek;
         if rep.is_null() {
-            // As the original's recvfrom into address 16: wait as asked, then EFAULT with the
-            // datagram gone (unless peeking); a failing receive reports its own errno.
-            let mut scratch = [MaybeUninit::uninit(); RECEIVE_SIZE];
-            return match netlink::get_reply(fd, &mut scratch, flags) {
-                Err(ReplyError::Receive(e)) => fail(e),
-                _ => fail(libc::EFAULT),
-            };
+            return fail(netlink::discard_reply(fd, flags));
         }
         // SAFETY: rep points to a writable audit_reply, whose msg is RECEIVE_SIZE bytes.
         let rep = unsafe { &mut *rep };
@@ -108,18 +138,32 @@ pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block
         rep.len = header.nlmsg_len as c_int;
         rep.nlh = &raw mut rep.msg.nlh;
         let data = (&raw mut rep.msg.data).cast::<u8>();
-        rep.payload = audit_reply_payload { message: std::ptr::null_mut() };
+        rep.payload = audit_reply_payload {
+            message: std::ptr::null_mut(),
+        };
         match len {
             Err(e) => fail(e),
             Ok(len) => {
                 rep.payload = match netlink::payload_kind(header.nlmsg_type) {
                     Payload::Error => audit_reply_payload { error: data.cast() },
-                    Payload::Status => audit_reply_payload { status: data.cast() },
-                    Payload::Features => audit_reply_payload { features: data.cast() },
-                    Payload::RuleData => audit_reply_payload { ruledata: data.cast() },
-                    Payload::Message => audit_reply_payload { message: data.cast() },
-                    Payload::SignalInfo => audit_reply_payload { signal_info: data.cast() },
-                    Payload::None => audit_reply_payload { message: std::ptr::null_mut() },
+                    Payload::Status => audit_reply_payload {
+                        status: data.cast(),
+                    },
+                    Payload::Features => audit_reply_payload {
+                        features: data.cast(),
+                    },
+                    Payload::RuleData => audit_reply_payload {
+                        ruledata: data.cast(),
+                    },
+                    Payload::Message => audit_reply_payload {
+                        message: data.cast(),
+                    },
+                    Payload::SignalInfo => audit_reply_payload {
+                        signal_info: data.cast(),
+                    },
+                    Payload::None => audit_reply_payload {
+                        message: std::ptr::null_mut(),
+                    },
                 };
                 len as c_int
             }

@@ -32,7 +32,9 @@ static BUSY: AtomicUsize = AtomicUsize::new(0);
 
 fn states() -> MutexGuard<'static, HashMap<RawFd, FdState>> {
     // A panic while holding the lock leaves consistent data (every update is one statement).
-    STATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    STATES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Runs `f` on the fd's state, creating it if needed and dropping it once empty.

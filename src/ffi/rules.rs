@@ -1,0 +1,449 @@
+//! Rule building and the rule, watch and tree requests; the exported `_audit_*` variables.
+//!
+//! Rules live in the caller's malloc'd memory: `struct audit_rule_data` followed by `buflen`
+//! bytes of strings. The fixed part is handed to the safe core (src/rules) as a reference; when
+//! a string is appended the allocation grows here with realloc, as the original does, so the
+//! caller can still free() it (or audit_rule_free_data it).
+#![allow(non_upper_case_globals)]
+
+use std::ffi::{c_char, c_int, c_uint};
+use std::ptr::{self, addr_of, addr_of_mut};
+
+use super::{c_bytes, entry, errno, fail, seq_or_errno, set_errno};
+use crate::kernel::audit_rule_data;
+use crate::message::{self, LOG_ERR};
+use crate::netlink::{Failed, Sent};
+use crate::rules::{self, Added, Globals, RULE_SIZE, Split};
+
+// The original's process-wide rule-building state. auditctl links them with copy relocations,
+// so the dynamic linker makes every reference, ours included, use the executable's copy: we
+// must reach them through the GOT (never PC-relative to our own definition). tests/
+// consumers_auditctl.rs proves it with auditctl; rustc emits GOT loads for exported statics.
+#[unsafe(no_mangle)]
+pub static mut _audit_elf: c_uint = 0;
+#[unsafe(no_mangle)]
+pub static mut _audit_syscalladded: c_int = 0;
+#[unsafe(no_mangle)]
+pub static mut _audit_permadded: c_int = 0;
+#[unsafe(no_mangle)]
+pub static mut _audit_archadded: c_int = 0;
+#[unsafe(no_mangle)]
+pub static mut _audit_exeadded: c_int = 0;
+#[unsafe(no_mangle)]
+pub static mut _audit_filterfsadded: c_int = 0;
+
+fn load_globals() -> Globals {
+    // SAFETY: plain loads of C ints that any thread may write; volatile so that each call sees
+    // what the host program stored in between.
+    unsafe {
+        Globals {
+            elf: ptr::read_volatile(addr_of!(_audit_elf)),
+            syscall_added: ptr::read_volatile(addr_of!(_audit_syscalladded)),
+            perm_added: ptr::read_volatile(addr_of!(_audit_permadded)),
+            arch_added: ptr::read_volatile(addr_of!(_audit_archadded)),
+            exe_added: ptr::read_volatile(addr_of!(_audit_exeadded)),
+            filterfs_added: ptr::read_volatile(addr_of!(_audit_filterfsadded)),
+        }
+    }
+}
+
+/// Writes back what the core changed, and only that.
+fn store_globals(before: Globals, after: Globals) {
+    // SAFETY: plain stores to C ints, as the original makes them.
+    unsafe {
+        if before.elf != after.elf {
+            ptr::write_volatile(addr_of_mut!(_audit_elf), after.elf);
+        }
+        for (was, now, slot) in [
+            (
+                before.syscall_added,
+                after.syscall_added,
+                addr_of_mut!(_audit_syscalladded),
+            ),
+            (
+                before.perm_added,
+                after.perm_added,
+                addr_of_mut!(_audit_permadded),
+            ),
+            (
+                before.arch_added,
+                after.arch_added,
+                addr_of_mut!(_audit_archadded),
+            ),
+            (
+                before.exe_added,
+                after.exe_added,
+                addr_of_mut!(_audit_exeadded),
+            ),
+            (
+                before.filterfs_added,
+                after.filterfs_added,
+                addr_of_mut!(_audit_filterfsadded),
+            ),
+        ] {
+            if was != now {
+                ptr::write_volatile(slot, now);
+            }
+        }
+    }
+}
+
+/// Runs `f` on the globals, storing back what it changed.
+fn with_globals<R>(f: impl FnOnce(&mut Globals) -> R) -> R {
+    let before = load_globals();
+    let mut globals = before;
+    let result = f(&mut globals);
+    store_globals(before, globals);
+    result
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_rule_create_data() -> *mut audit_rule_data {
+    // SAFETY: a zeroed allocation of the fixed part, from libc so the caller may free() it.
+    entry(ptr::null_mut(), || unsafe {
+        libc::calloc(1, RULE_SIZE).cast()
+    })
+}
+
+/// Zeroes the fixed part of a rule (NULL is ignored; the original crashes).
+///
+/// # Safety
+/// `rule` is NULL or points to at least the fixed part of a rule.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_rule_init_data(rule: *mut audit_rule_data) {
+    // SAFETY: per the contract.
+    entry((), || unsafe {
+        if !rule.is_null() {
+            ptr::write_bytes(rule.cast::<u8>(), 0, RULE_SIZE);
+        }
+    })
+}
+
+/// # Safety
+/// `rule` is NULL or a rule from malloc (audit_rule_create_data or the add functions).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_rule_free_data(rule: *mut audit_rule_data) {
+    // SAFETY: per the contract.
+    entry((), || unsafe { libc::free(rule.cast()) })
+}
+
+/// # Safety
+/// `rule` is NULL (-1) or points to at least the fixed part of a rule.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_rule_syscall_data(
+    rule: *mut audit_rule_data,
+    scall: c_int,
+) -> c_int {
+    // SAFETY: per the contract.
+    entry(-1, || {
+        unsafe { rule.as_mut() }.map_or(-1, |r| rules::add_syscall(r, scall))
+    })
+}
+
+/// # Safety
+/// `rule` is NULL or points to at least the fixed part of a rule; `scall` is NULL or a string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_rule_syscallbyname_data(
+    rule: *mut audit_rule_data,
+    scall: *const c_char,
+) -> c_int {
+    entry(-1, || {
+        // SAFETY: per the contract; NULLs give -1 where the original crashes.
+        let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
+            return -1;
+        };
+        rules::add_syscall_by_name(rule, name, load_globals().elf)
+    })
+}
+
+/// # Safety
+/// As audit_rule_syscallbyname_data.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_rule_io_uringbyname_data(
+    rule: *mut audit_rule_data,
+    scall: *const c_char,
+) -> c_int {
+    entry(-1, || {
+        // SAFETY: per the contract.
+        let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
+            return -1;
+        };
+        rules::add_uringop_by_name(rule, name)
+    })
+}
+
+/// Overwrites the operator in the caller's pair with NULs, as the original does (callers see
+/// their string end at the field name). If those bytes are read-only, as for a string literal
+/// passed where the header says `const char *`, the original crashes; they are left alone.
+///
+/// # Safety
+/// `pair` points to a string of which `split` covers a part.
+unsafe fn clear_operator(pair: *const c_char, split: Split) {
+    let saved = errno();
+    let target = pair.wrapping_add(split.at).cast_mut();
+    let zeros = [0u8; 2];
+    let local = libc::iovec {
+        iov_base: zeros.as_ptr().cast_mut().cast(),
+        iov_len: split.len,
+    };
+    let remote = libc::iovec {
+        iov_base: target.cast(),
+        iov_len: split.len,
+    };
+    // SAFETY: the kernel checks the target's mapping for us: EFAULT where it is not writable.
+    let written = unsafe { libc::process_vm_writev(libc::getpid(), &local, 1, &remote, 1, 0) };
+    if written < 0 && errno() != libc::EFAULT {
+        // No process_vm_writev here (seccomp, old kernel): write as the original does.
+        // SAFETY: per the contract the bytes belong to the caller's string.
+        unsafe { ptr::write_bytes(target, 0, split.len) };
+    }
+    set_errno(saved);
+}
+
+/// The rule behind `rulep`, when both pointers are set.
+///
+/// # Safety
+/// `rulep` is NULL or points to NULL or to a rule.
+unsafe fn rule_at<'a>(rulep: *mut *mut audit_rule_data) -> Option<&'a mut audit_rule_data> {
+    // SAFETY: per the contract.
+    unsafe { rulep.as_ref().and_then(|&r| r.as_mut()) }
+}
+
+/// Grows the rule at `*rulep` by `text` and completes the pending string field. On failure
+/// the rule is freed and `*rulep` set to NULL, as the original does.
+///
+/// # Safety
+/// `*rulep` is a malloc'd rule whose `buflen` bytes of strings follow its fixed part.
+unsafe fn append_text(rulep: *mut *mut audit_rule_data, text: &[u8]) -> c_int {
+    // SAFETY: per the contract.
+    unsafe {
+        let rule = *rulep;
+        let offset = RULE_SIZE + (*rule).buflen as usize;
+        let grown = libc::realloc(rule.cast(), offset + text.len()).cast::<audit_rule_data>();
+        if grown.is_null() {
+            libc::free(rule.cast());
+            *rulep = ptr::null_mut();
+            message::log(LOG_ERR, format_args!("Cannot realloc memory!\n"));
+            return -3;
+        }
+        *rulep = grown;
+        let tail = std::slice::from_raw_parts_mut(grown.cast::<u8>().add(offset), text.len());
+        rules::append_text(&mut *grown, tail, text);
+        0
+    }
+}
+
+/// Adds "field op value" (auditctl's -F) for filter list `flags`: 0 or a negative -EAU_*
+/// number (-3 if growing the rule failed; it is then freed and `*rulep` is NULL). The
+/// operator in `pair` is overwritten with NULs, as the original does.
+///
+/// # Safety
+/// `rulep` points to a malloc'd rule (NULL pointers give -EFAULT; the original crashes);
+/// `pair` is NULL or a string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_rule_fieldpair_data(
+    rulep: *mut *mut audit_rule_data,
+    pair: *const c_char,
+    flags: c_int,
+) -> c_int {
+    entry(-libc::EFAULT, || {
+        // SAFETY: per the contract.
+        let Some(text) = (unsafe { c_bytes(pair) }) else {
+            return -crate::errormsg::EAU_FILTERMISSING;
+        };
+        let Some(rule) = (unsafe { rule_at(rulep) }) else {
+            return fail(libc::EFAULT);
+        };
+        // The core reads a copy: the caller's bytes change under it.
+        let text = text.to_vec();
+        let outcome = with_globals(|g| rules::fieldpair(rule, &text, flags, g));
+        if let Some(split) = outcome.split {
+            // SAFETY: the split lies within the caller's string.
+            unsafe { clear_operator(pair, split) };
+        }
+        if let Some(e) = outcome.errno {
+            set_errno(e);
+        }
+        match outcome.result {
+            Ok(Added::Done) => 0,
+            // SAFETY: *rulep is the caller's malloc'd rule.
+            Ok(Added::Text(value)) => unsafe { append_text(rulep, value) },
+            Err(e) => e,
+        }
+    })
+}
+
+/// Adds a comparison of two fields (auditctl's -C): 0 or a negative -EAU_* number. The
+/// operator in `pair` is overwritten with NULs, as the original does.
+///
+/// # Safety
+/// As audit_rule_fieldpair_data.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_rule_interfield_comp_data(
+    rulep: *mut *mut audit_rule_data,
+    pair: *const c_char,
+    flags: c_int,
+) -> c_int {
+    entry(-libc::EFAULT, || {
+        // SAFETY: per the contract.
+        let Some(text) = (unsafe { c_bytes(pair) }) else {
+            return -crate::errormsg::EAU_FILTERMISSING;
+        };
+        let Some(rule) = (unsafe { rule_at(rulep) }) else {
+            return fail(libc::EFAULT);
+        };
+        let text = text.to_vec();
+        let outcome = rules::compare(rule, &text, flags);
+        if let Some(split) = outcome.split {
+            // SAFETY: the split lies within the caller's string.
+            unsafe { clear_operator(pair, split) };
+        }
+        outcome.result.map_or_else(|e| e, |()| 0)
+    })
+}
+
+/// # Safety
+/// `rule` is NULL (-1) or points to at least the fixed part of a rule.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_update_watch_perms(
+    rule: *mut audit_rule_data,
+    perms: c_int,
+) -> c_int {
+    // SAFETY: per the contract.
+    entry(-1, || {
+        unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms))
+    })
+}
+
+/// # Safety
+/// As audit_add_watch_dir.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_add_watch(
+    rulep: *mut *mut audit_rule_data,
+    path: *const c_char,
+) -> c_int {
+    // SAFETY: per the contract.
+    unsafe { audit_add_watch_dir(crate::rules::consts::AUDIT_WATCH as c_int, rulep, path) }
+}
+
+/// Makes `*rulep` (NULL or an empty malloc'd rule) a watch of `type` AUDIT_WATCH or AUDIT_DIR
+/// on `path`: 0, or -1 (a rule that is not empty, a bad type, no memory: the rule is then freed
+/// and `*rulep` NULL; NULL pointers, where the original crashes).
+///
+/// # Safety
+/// `rulep` is NULL or points to NULL or to a malloc'd rule; `path` is NULL or a string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_add_watch_dir(
+    kind: c_int,
+    rulep: *mut *mut audit_rule_data,
+    path: *const c_char,
+) -> c_int {
+    entry(-1, || {
+        // SAFETY: per the contract.
+        let (Some(path), false) = (unsafe { c_bytes(path) }, rulep.is_null()) else {
+            return -1;
+        };
+        let path = path.to_vec();
+        unsafe {
+            let rule = *rulep;
+            if !rules::watch_allowed(rule.as_ref(), kind) {
+                return -1;
+            }
+            let size = RULE_SIZE + path.len();
+            let grown = libc::realloc(rule.cast(), size).cast::<audit_rule_data>();
+            if grown.is_null() {
+                libc::free(rule.cast());
+                *rulep = ptr::null_mut();
+                message::log(LOG_ERR, format_args!("Cannot realloc memory!\n"));
+                return -1;
+            }
+            *rulep = grown;
+            ptr::write_bytes(grown.cast::<u8>(), 0, size);
+            let buf = std::slice::from_raw_parts_mut(grown.cast::<u8>().add(RULE_SIZE), path.len());
+            with_globals(|g| rules::fill_watch(&mut *grown, buf, kind, &path, g));
+        }
+        0
+    })
+}
+
+type RuleSender = fn(c_int, Option<&[u8]>, usize) -> Result<Sent, Failed>;
+
+/// Sets a rule's list and action and sends it: the fixed part and `buflen` bytes of strings.
+///
+/// # Safety
+/// `rule` is NULL (-EFAULT) or a rule followed by its `buflen` bytes.
+unsafe fn send_rule(
+    fd: c_int,
+    rule: *mut audit_rule_data,
+    flags: c_int,
+    action: c_int,
+    send: RuleSender,
+) -> c_int {
+    // SAFETY: per the contract.
+    let Some(r) = (unsafe { rule.as_mut() }) else {
+        return fail(libc::EFAULT);
+    };
+    r.flags = flags as u32;
+    r.action = action as u32;
+    let size = rules::request_size(r);
+    // SAFETY: the rule and its strings are `size` bytes; a rule too large to send is not read.
+    let bytes = rules::fits_request(size)
+        .then(|| unsafe { std::slice::from_raw_parts(rule.cast::<u8>(), size) });
+    seq_or_errno(send(fd, bytes, size))
+}
+
+/// AUDIT_ADD_RULE: the sequence number, or -errno (errno set).
+///
+/// # Safety
+/// `rule` is NULL or a rule followed by its `buflen` bytes of strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_add_rule_data(
+    fd: c_int,
+    rule: *mut audit_rule_data,
+    flags: c_int,
+    action: c_int,
+) -> c_int {
+    // SAFETY: per the contract.
+    entry(-libc::EFAULT, || unsafe {
+        send_rule(fd, rule, flags, action, rules::send_add)
+    })
+}
+
+/// AUDIT_DEL_RULE: the sequence number, or -errno (errno set).
+///
+/// # Safety
+/// As audit_add_rule_data.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_delete_rule_data(
+    fd: c_int,
+    rule: *mut audit_rule_data,
+    flags: c_int,
+    action: c_int,
+) -> c_int {
+    // SAFETY: per the contract.
+    entry(-libc::EFAULT, || unsafe {
+        send_rule(fd, rule, flags, action, rules::send_delete)
+    })
+}
+
+#[unsafe(no_mangle)]
+pub extern "C" fn audit_trim_subtrees(fd: c_int) -> c_int {
+    entry(-libc::EFAULT, || seq_or_errno(rules::trim_subtrees(fd)))
+}
+
+/// # Safety
+/// `mount_point` and `subtree` are NULL (-EFAULT; the original crashes) or strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_make_equivalent(
+    fd: c_int,
+    mount_point: *const c_char,
+    subtree: *const c_char,
+) -> c_int {
+    entry(-libc::EFAULT, || {
+        // SAFETY: per the contract.
+        match unsafe { (c_bytes(mount_point), c_bytes(subtree)) } {
+            (Some(m), Some(s)) => seq_or_errno(rules::make_equivalent(fd, m, s)),
+            _ => fail(libc::EFAULT),
+        }
+    })
+}

@@ -1,0 +1,278 @@
+//! What the records say about the calling process: its executable, terminal, host name and
+//! working directory, and the address of a remote host. Each is read as the original reads it
+//! (same calls, same buffer sizes), so the same environment gives the same bytes.
+
+use std::ffi::{CStr, CString};
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::sync::{Mutex, OnceLock};
+
+use super::encode::{bounded, needs_encoding, quote_or_encode, quoted};
+use crate::message::{self, LOG_ERR};
+
+/// PATH_MAX: readlink and getcwd get buffers of this size.
+const PATH_MAX: usize = 4096;
+/// The original formats exe=, comm= and the like into buffers of 2 * PATH_MAX bytes.
+pub const FIELD_BUFFER: usize = 2 * PATH_MAX;
+/// ttyname_r's buffer: longer terminal names are not found.
+const TTY_PATH: usize = 32;
+/// gethostname's buffer; the name keeps at most 63 bytes.
+const HOST_LEN: usize = 64;
+/// INET6_ADDRSTRLEN: a caller's addr keeps at most 45 bytes.
+const ADDR_LEN: usize = 46;
+
+/// The executable, as exe= shows it: hex, or in quotes; `"?"` when unknown. Read once per
+/// process.
+pub fn exe() -> &'static [u8] {
+    static EXE: OnceLock<Vec<u8>> = OnceLock::new();
+    EXE.get_or_init(|| match fs::read_link("/proc/self/exe") {
+        Ok(path) => {
+            // readlink into a PATH_MAX buffer keeps at most PATH_MAX bytes.
+            let path = &path.as_os_str().as_bytes()[..path.as_os_str().len().min(PATH_MAX)];
+            if needs_encoding(path) {
+                super::encode::encode(path)
+            } else {
+                bounded(quoted(path), FIELD_BUFFER)
+            }
+        }
+        Err(_) => {
+            message::log(
+                LOG_ERR,
+                format_args!("get_exename: cannot determine executable"),
+            );
+            b"\"?\"".to_vec()
+        }
+    })
+}
+
+/// audit_log_acct_message keeps its own exe= value, which a program name given to it replaces
+/// for good: a later call without one repeats the last name given (as the original does).
+pub fn acct_exe(program: Option<&[u8]>) -> Vec<u8> {
+    static ACCT_EXE: Mutex<Option<Vec<u8>>> = Mutex::new(None);
+    let mut cached = ACCT_EXE.lock().unwrap_or_else(|p| p.into_inner());
+    match program {
+        None => cached.get_or_insert_with(|| exe().to_vec()).clone(),
+        Some(name) => {
+            let value = if name.first() == Some(&b'"') {
+                name.to_vec()
+            } else {
+                quoted(name)
+            };
+            cached.insert(bounded(value, FIELD_BUFFER)).clone()
+        }
+    }
+}
+
+/// The controlling terminal as terminal= shows it ("pts/3", "tty1"): the first of fds 0, 1, 2
+/// that is a terminal, without "/dev/". None if there is none or its name looks forged.
+pub fn terminal() -> Option<Vec<u8>> {
+    let name = (0..3).find_map(|fd| {
+        let mut buf = [0u8; TTY_PATH];
+        // SAFETY: ttyname_r writes at most buf.len() bytes, NUL included, on success.
+        let rc = unsafe { libc::ttyname_r(fd, buf.as_mut_ptr().cast(), buf.len()) };
+        let name = CStr::from_bytes_until_nul(&buf).ok()?.to_bytes();
+        (rc == 0 && !name.is_empty()).then(|| name.to_vec())
+    })?;
+    // A character device, and not a hard link outside /dev (a planted name).
+    let genuine = fs::symlink_metadata(std::ffi::OsStr::from_bytes(&name)).is_ok_and(|m| {
+        m.file_type().is_char_device() && (m.nlink() <= 1 || name.starts_with(b"/dev/"))
+    });
+    if !genuine {
+        message::log(
+            LOG_ERR,
+            format_args!("FATAL: bad tty {}", String::from_utf8_lossy(&name)),
+        );
+        return None;
+    }
+    Some(
+        name.strip_prefix(b"/dev/")
+            .map_or(name.clone(), <[u8]>::to_vec),
+    )
+}
+
+/// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...").
+pub fn local_host(terminal: &[u8]) -> Option<Vec<u8>> {
+    let local = [&b"pts"[..], b"tty", b"/dev/tty"]
+        .iter()
+        .any(|p| terminal.starts_with(p));
+    local.then(host_name)
+}
+
+/// gethostname, kept once known (the original never looks again).
+fn host_name() -> Vec<u8> {
+    static HOST: OnceLock<Vec<u8>> = OnceLock::new();
+    if let Some(host) = HOST.get() {
+        return host.clone();
+    }
+    let mut buf = [0u8; HOST_LEN];
+    // SAFETY: gethostname writes at most buf.len() bytes; the last byte stays NUL below.
+    unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    buf[HOST_LEN - 1] = 0;
+    let host = CStr::from_bytes_until_nul(&buf)
+        .map(|c| c.to_bytes().to_vec())
+        .unwrap_or_default();
+    if !host.is_empty() {
+        let _ = HOST.set(host.clone());
+    }
+    host
+}
+
+/// addr=: the caller's address (at most 45 bytes), or else the first address `host` resolves
+/// to, or "?".
+pub fn address(addr: Option<&[u8]>, host: Option<&[u8]>) -> Vec<u8> {
+    match addr {
+        Some(a) if !a.is_empty() => a[..a.len().min(ADDR_LEN - 1)].to_vec(),
+        _ => host
+            .filter(|h| !h.is_empty())
+            .and_then(resolve)
+            .unwrap_or_else(|| b"?".to_vec()),
+    }
+}
+
+unsafe extern "C" {
+    // glibc's, not in the libc crate: the original prints addresses with it.
+    fn inet_ntop(
+        af: libc::c_int,
+        src: *const libc::c_void,
+        dst: *mut libc::c_char,
+        size: libc::socklen_t,
+    ) -> *const libc::c_char;
+}
+
+/// The first address getaddrinfo gives for `host` (AI_ADDRCONFIG, stream sockets), in numeric
+/// form. This blocks as long as the resolver does, as in the original.
+fn resolve(host: &[u8]) -> Option<Vec<u8>> {
+    let name = CString::new(host).ok()?;
+    // SAFETY: addrinfo is plain data; all zero is a valid hints value.
+    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    hints.ai_flags = libc::AI_ADDRCONFIG;
+    hints.ai_socktype = libc::SOCK_STREAM;
+    let mut found: *mut libc::addrinfo = std::ptr::null_mut();
+    // SAFETY: valid C strings and hints; `found` is freed below.
+    let rc = unsafe { libc::getaddrinfo(name.as_ptr(), std::ptr::null(), &hints, &mut found) };
+    if rc != 0 {
+        // SAFETY: gai_strerror returns a static string.
+        let why = unsafe { CStr::from_ptr(libc::gai_strerror(rc)) }.to_string_lossy();
+        message::log(
+            LOG_ERR,
+            format_args!(
+                "resolve_addr: cannot resolve hostname {} ({why})",
+                String::from_utf8_lossy(host)
+            ),
+        );
+        return None;
+    }
+    let mut text = [0u8; ADDR_LEN];
+    // SAFETY: on success `found` is a list of at least one entry whose ai_addr matches its
+    // family; inet_ntop writes at most text.len() bytes.
+    unsafe {
+        let ai = &*found;
+        let addr: *const libc::c_void = if ai.ai_family == libc::AF_INET {
+            (&raw const (*ai.ai_addr.cast::<libc::sockaddr_in>()).sin_addr).cast()
+        } else {
+            (&raw const (*ai.ai_addr.cast::<libc::sockaddr_in6>()).sin6_addr).cast()
+        };
+        inet_ntop(
+            ai.ai_family,
+            addr,
+            text.as_mut_ptr().cast(),
+            text.len() as libc::socklen_t,
+        );
+        libc::freeaddrinfo(found);
+    }
+    Some(
+        CStr::from_bytes_until_nul(&text)
+            .map(|c| c.to_bytes().to_vec())
+            .unwrap_or_default(),
+    )
+}
+
+/// comm=: the given command name, or this process's own; hex or quoted. Unlike the original,
+/// a long name needing encoding is encoded whole instead of overrunning a buffer.
+pub fn command_name(comm: Option<&[u8]>) -> Vec<u8> {
+    let own;
+    let comm = match comm {
+        Some(c) => c,
+        None => match own_comm() {
+            Some(c) => {
+                own = c;
+                &own
+            }
+            None => return b"\"?\"".to_vec(),
+        },
+    };
+    if needs_encoding(comm) {
+        super::encode::encode(comm)
+    } else {
+        bounded(quoted(comm), FIELD_BUFFER)
+    }
+}
+
+/// /proc/self/comm without its newline (the original drops the last byte read).
+fn own_comm() -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = [0u8; 20];
+    let n = fs::File::open("/proc/self/comm")
+        .ok()?
+        .read(&mut buf)
+        .ok()
+        .filter(|&n| n > 0)?;
+    let name = &buf[..n - 1];
+    Some(name.split(|&b| b == 0).next().unwrap_or_default().to_vec())
+}
+
+/// cwd=: the working directory (getcwd into PATH_MAX bytes, else "?"), hex or quoted.
+pub fn working_directory() -> Vec<u8> {
+    let mut buf = [0u8; PATH_MAX];
+    // SAFETY: getcwd writes at most buf.len() bytes, NUL included.
+    let ok = !unsafe { libc::getcwd(buf.as_mut_ptr().cast(), buf.len()) }.is_null();
+    let cwd = if ok {
+        CStr::from_bytes_until_nul(&buf).map_or(&b"?"[..], CStr::to_bytes)
+    } else {
+        b"?"
+    };
+    quote_or_encode(cwd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exe_is_this_test_binary_quoted() {
+        let path = std::env::current_exe().unwrap();
+        assert_eq!(exe(), quote_or_encode(path.as_os_str().as_bytes()));
+    }
+
+    #[test]
+    fn acct_program_name_sticks() {
+        assert_eq!(acct_exe(Some(b"useradd")), b"\"useradd\"");
+        assert_eq!(acct_exe(None), b"\"useradd\"");
+        assert_eq!(acct_exe(Some(b"\"pre quoted\"")), b"\"pre quoted\"");
+    }
+
+    #[test]
+    fn addresses() {
+        assert_eq!(address(Some(b"10.0.0.1"), Some(b"ignored")), b"10.0.0.1");
+        assert_eq!(address(Some(&[b'a'; 60]), None).len(), 45);
+        assert_eq!(address(Some(b""), None), b"?");
+        assert_eq!(address(None, Some(b"")), b"?");
+        assert_eq!(address(None, Some(b"127.0.0.1")), b"127.0.0.1");
+    }
+
+    #[test]
+    fn local_terminals_name_the_host() {
+        assert!(local_host(b"pts/0").is_some());
+        assert!(local_host(b"/dev/tty1").is_some());
+        assert!(local_host(b"ssh").is_none());
+    }
+
+    #[test]
+    fn command_names() {
+        assert_eq!(command_name(Some(b"cron")), b"\"cron\"");
+        assert_eq!(command_name(Some(b"a b")), b"612062");
+        assert_eq!(command_name(Some(&[b'x'; 9000])).len(), FIELD_BUFFER - 1);
+        assert_eq!(command_name(Some(&[b' '; 5000])).len(), 10000);
+    }
+}

@@ -1,0 +1,619 @@
+//! User-space audit records: the messages programs (login, sudo, PAM, shadow, SELinux object
+//! managers) send to the kernel, in the original's formats, and how their sending fails.
+//!
+//! Every function returns what the C function returns and the errno it leaves: the original
+//! clears errno before sending, and sets it to the return value when that is < 1 and nothing
+//! else set it.
+
+pub mod encode;
+pub mod facts;
+
+use std::os::fd::RawFd;
+
+use crate::control::{self, CAP_AUDIT_WRITE};
+use crate::kernel::{
+    AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER, MAX_AUDIT_MESSAGE_LENGTH,
+};
+use crate::netlink::{self, Errno, Failed, Sent};
+use encode::{bounded, needs_encoding, quote_or_encode};
+
+/// The result of a logging call: the return value and the errno the caller sees (None: errno
+/// untouched, as when nothing was attempted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Logged {
+    pub rc: i32,
+    pub errno: Option<Errno>,
+}
+
+const NOT_SENT: Logged = Logged { rc: 0, errno: None };
+
+/// How a failure for lack of privilege is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// EPERM is an error.
+    Report,
+    /// EPERM without CAP_AUDIT_WRITE returns 0: an ordinary user's program acts as if auditing
+    /// were off.
+    Hide,
+}
+
+/// Where the user is: the remote host and address and the terminal, as the caller gave them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub host: Option<&'a [u8]>,
+    pub addr: Option<&'a [u8]>,
+    pub tty: Option<&'a [u8]>,
+}
+
+/// The common tail of a record, resolved.
+struct Place {
+    exe: Vec<u8>,
+    host: Option<Vec<u8>>,
+    addr: Vec<u8>,
+    tty: Option<Vec<u8>>,
+}
+
+impl Origin<'_> {
+    /// Resolves, in the original's order: addr= (the caller's, else by resolving the host
+    /// name), exe=, then the terminal as given (an empty one means none, unless
+    /// `detect_empty`), or the process's own when none was given.
+    fn resolve(&self, exe: impl FnOnce() -> Vec<u8>, detect_empty: bool) -> Place {
+        let host = self.host.filter(|h| !h.is_empty());
+        let addr = facts::address(self.addr, host);
+        let exe = exe();
+        let tty = match self.tty {
+            None => facts::terminal(),
+            Some([]) => {
+                if detect_empty {
+                    facts::terminal()
+                } else {
+                    None
+                }
+            }
+            Some(t) => Some(t.to_vec()),
+        };
+        Place {
+            exe,
+            host: host.map(<[u8]>::to_vec),
+            addr,
+            tty,
+        }
+    }
+}
+
+fn process_exe() -> Vec<u8> {
+    facts::exe().to_vec()
+}
+
+impl Place {
+    /// Records from a local terminal name this machine when the caller named no host.
+    fn local_host(&mut self) {
+        if self.host.is_none() {
+            self.host = self.tty.as_deref().and_then(facts::local_host);
+        }
+    }
+
+    fn host(&self) -> &[u8] {
+        self.host.as_deref().unwrap_or(b"?")
+    }
+
+    fn tty(&self) -> &[u8] {
+        self.tty.as_deref().unwrap_or(b"?")
+    }
+}
+
+fn res(success: bool) -> &'static [u8] {
+    if success { b"success" } else { b"failed" }
+}
+
+/// A NULL string argument prints as glibc's printf prints it.
+fn text(s: Option<&[u8]>) -> &[u8] {
+    s.unwrap_or(b"(null)")
+}
+
+/// Joins "key=value" pairs, space separated, after the caller's message if there is one
+/// (even an empty message is followed by a space).
+fn record(message: Option<&[u8]>, fields: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = message.unwrap_or_default().to_vec();
+    for (i, (key, value)) in fields.iter().enumerate() {
+        if i > 0 || message.is_some() {
+            out.push(b' ');
+        }
+        out.extend_from_slice(key.as_bytes());
+        out.push(b'=');
+        out.extend_from_slice(value);
+    }
+    // The original formats into a MAX_AUDIT_MESSAGE_LENGTH buffer.
+    bounded(out, MAX_AUDIT_MESSAGE_LENGTH)
+}
+
+/// An account name as acct= shows it: its first 32 bytes (UT_NAMESIZE), hex or quoted.
+fn account(name: &[u8]) -> Vec<u8> {
+    quote_or_encode(&name[..name.len().min(32)])
+}
+
+/// audit_log_user_message.
+pub fn user_message(
+    fd: RawFd,
+    msg_type: i32,
+    message: Option<&[u8]>,
+    origin: Origin,
+    success: bool,
+) -> Logged {
+    if fd < 0 {
+        return NOT_SENT;
+    }
+    let mut place = origin.resolve(process_exe, false);
+    place.local_host();
+    let text = record(
+        Some(text(message)),
+        &[
+            ("exe", &place.exe),
+            ("hostname", place.host()),
+            ("addr", &place.addr),
+            ("terminal", place.tty()),
+            ("res", res(success)),
+        ],
+    );
+    send(fd, msg_type, Denied::Hide, &text)
+}
+
+/// audit_log_user_comm_message.
+pub fn user_comm_message(
+    fd: RawFd,
+    msg_type: i32,
+    message: Option<&[u8]>,
+    comm: Option<&[u8]>,
+    origin: Origin,
+    success: bool,
+) -> Logged {
+    if fd < 0 {
+        return NOT_SENT;
+    }
+    let mut place = origin.resolve(process_exe, false);
+    let comm = facts::command_name(comm);
+    place.local_host();
+    let text = record(
+        Some(text(message)),
+        &[
+            ("comm", &comm),
+            ("exe", &place.exe),
+            ("hostname", place.host()),
+            ("addr", &place.addr),
+            ("terminal", place.tty()),
+            ("res", res(success)),
+        ],
+    );
+    send(fd, msg_type, Denied::Hide, &text)
+}
+
+/// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
+#[allow(clippy::too_many_arguments)] // the C function's parameters
+pub fn acct_message(
+    fd: RawFd,
+    msg_type: i32,
+    program: Option<&[u8]>,
+    op: Option<&[u8]>,
+    name: Option<&[u8]>,
+    id: u32,
+    origin: Origin,
+    success: bool,
+) -> Logged {
+    if fd < 0 {
+        return NOT_SENT;
+    }
+    let mut place = origin.resolve(|| facts::acct_exe(program), false);
+    place.local_host();
+    let account = match name {
+        Some(name) if id == u32::MAX => ("acct", account(name)),
+        _ => ("id", id.to_string().into_bytes()),
+    };
+    let text = record(
+        None,
+        &[
+            ("op", text(op)),
+            (account.0, &account.1),
+            ("exe", &place.exe),
+            ("hostname", place.host()),
+            ("addr", &place.addr),
+            ("terminal", place.tty()),
+            ("res", res(success)),
+        ],
+    );
+    send(fd, msg_type, Denied::Report, &text)
+}
+
+/// audit_log_user_avc_message. Without the privilege to log, the record goes to syslog, named by
+/// its message type, and 0 is returned.
+pub fn user_avc_message(
+    fd: RawFd,
+    msg_type: i32,
+    message: Option<&[u8]>,
+    origin: Origin,
+    uid: u32,
+) -> Logged {
+    if fd < 0 {
+        return NOT_SENT;
+    }
+    let place = origin.resolve(process_exe, false);
+    let sauid = (uid as i32).to_string().into_bytes();
+    let text = record(
+        Some(text(message)),
+        &[
+            ("exe", &place.exe),
+            ("sauid", &sauid),
+            ("hostname", place.host()),
+            ("addr", &place.addr),
+            ("terminal", place.tty()),
+        ],
+    );
+    let sent = send_user_message(fd, msg_type, Denied::Report, &text);
+    if sent.rc == -libc::EPERM && !control::capable(CAP_AUDIT_WRITE) {
+        let name = crate::tables::msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
+        let line = [&b"Can't send to audit system: "[..], name, b" ", &text].concat();
+        syslog_error(&line);
+        return Logged {
+            rc: 0,
+            errno: sent.errno,
+        };
+    }
+    finish(sent)
+}
+
+fn syslog_error(line: &[u8]) {
+    let line = std::ffi::CString::new(line).unwrap_or_default();
+    // SAFETY: "%s" with one NUL-terminated string.
+    unsafe { libc::syslog(libc::LOG_ERR, c"%s".as_ptr(), line.as_ptr()) };
+}
+
+/// SELinux user and role changes: (seuser, role, range).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Roles<'a> {
+    pub seuser: Option<&'a [u8]>,
+    pub role: Option<&'a [u8]>,
+    pub range: Option<&'a [u8]>,
+}
+
+/// audit_log_semanage_message. Unlike the others, it takes `program` as exe= unquoted, looks
+/// for the process's terminal when given an empty one, and names no host from the terminal.
+#[allow(clippy::too_many_arguments)] // the C function's parameters
+pub fn semanage_message(
+    fd: RawFd,
+    msg_type: i32,
+    program: Option<&[u8]>,
+    op: Option<&[u8]>,
+    name: Option<&[u8]>,
+    id: u32,
+    new: Roles,
+    old: Roles,
+    origin: Origin,
+    success: bool,
+) -> Logged {
+    if fd < 0 {
+        return NOT_SENT;
+    }
+    let program = program.filter(|p| !p.is_empty());
+    let place = origin.resolve(|| program.map_or_else(process_exe, <[u8]>::to_vec), true);
+    let account = match name {
+        Some(name) if !name.is_empty() => ("acct", account(name)),
+        _ => ("id", id.to_string().into_bytes()),
+    };
+    let or_unknown = |s: Option<&'_ [u8]>| s.filter(|s| !s.is_empty()).unwrap_or(b"?").to_vec();
+    let text = record(
+        None,
+        &[
+            ("op", text(op)),
+            (account.0, &account.1),
+            ("old-seuser", &or_unknown(old.seuser)),
+            ("old-role", &or_unknown(old.role)),
+            ("old-range", &or_unknown(old.range)),
+            ("new-seuser", &or_unknown(new.seuser)),
+            ("new-role", &or_unknown(new.role)),
+            ("new-range", &or_unknown(new.range)),
+            ("exe", &place.exe),
+            ("hostname", place.host()),
+            ("addr", &place.addr),
+            ("terminal", place.tty()),
+            ("res", res(success)),
+        ],
+    );
+    send(fd, msg_type, Denied::Report, &text)
+}
+
+/// The longest command line audit_log_user_command keeps (PATH_MAX - 1 bytes are checked for
+/// encoding, PATH_MAX kept when quoted, as in the original).
+const COMMAND_MAX: usize = 4096;
+
+/// audit_log_user_command. None for `command` (the original crashes on NULL) is refused with
+/// -1 and EINVAL.
+pub fn user_command(
+    fd: RawFd,
+    msg_type: i32,
+    command: Option<&[u8]>,
+    tty: Option<&[u8]>,
+    success: bool,
+) -> Logged {
+    if fd < 0 {
+        return NOT_SENT;
+    }
+    let tty = match tty {
+        None => facts::terminal(),
+        Some([]) => None,
+        Some(t) => Some(t.to_vec()),
+    };
+    let exe = facts::exe();
+    let Some(command) = command else {
+        return Logged {
+            rc: -1,
+            errno: Some(libc::EINVAL),
+        };
+    };
+    let cwd = facts::working_directory();
+    let cmd = command_line(command);
+    let text = record(
+        None,
+        &[
+            ("cwd", &cwd),
+            ("cmd", &cmd),
+            ("exe", exe),
+            ("terminal", tty.as_deref().unwrap_or(b"?")),
+            ("res", res(success)),
+        ],
+    );
+    send(fd, msg_type, Denied::Hide, &text)
+}
+
+/// cmd=: the command without leading spaces and trailing spaces and newlines, at most
+/// COMMAND_MAX bytes, hex or quoted.
+fn command_line(command: &[u8]) -> Vec<u8> {
+    let start = command
+        .iter()
+        .position(|&b| b != b' ')
+        .unwrap_or(command.len());
+    let mut cmd = &command[start..];
+    while let [rest @ .., b' ' | b'\n'] = cmd {
+        cmd = rest;
+    }
+    if cmd.len() >= COMMAND_MAX {
+        // The original keeps PATH_MAX bytes but decides on the encoding by the first PATH_MAX - 1.
+        let (checked, kept) = (&cmd[..COMMAND_MAX - 1], &cmd[..COMMAND_MAX]);
+        return if needs_encoding(checked) {
+            encode::encode(checked)
+        } else {
+            encode::quoted(kept)
+        };
+    }
+    quote_or_encode(cmd)
+}
+
+fn send(fd: RawFd, msg_type: i32, denied: Denied, text: &[u8]) -> Logged {
+    finish(send_user_message(fd, msg_type, denied, text))
+}
+
+/// The wrappers' last step: a failure that left errno 0 reports the return value as errno.
+fn finish(sent: Logged) -> Logged {
+    match sent.errno {
+        Some(0) | None if sent.rc < 1 => Logged {
+            rc: sent.rc,
+            errno: Some(sent.rc),
+        },
+        _ => sent,
+    }
+}
+
+/// audit_send_user_message (internal to the library): sends `text` with its NUL.
+pub fn send_user_message(fd: RawFd, msg_type: i32, denied: Denied, text: &[u8]) -> Logged {
+    let payload = [text, b"\0"].concat();
+    deliver(
+        msg_type,
+        denied,
+        || control::capable(CAP_AUDIT_WRITE),
+        |t| netlink::request(fd, t as u16, Some(&payload), payload.len()),
+    )
+}
+
+/// The sending rules, over any transport: "no audit in the kernel" (ECONNREFUSED) is success;
+/// EPERM without CAP_AUDIT_WRITE too when `denied` is Hide; EINVAL for a type in 1100-1199 is
+/// retried once as AUDIT_USER, for kernels that do not know the type. errno starts at 0 and
+/// keeps the last failure's value.
+fn deliver(
+    msg_type: i32,
+    denied: Denied,
+    can_write: impl Fn() -> bool,
+    mut request: impl FnMut(i32) -> Result<Sent, Failed>,
+) -> Logged {
+    let mut errno = 0;
+    let mut msg_type = msg_type;
+    let mut retried = false;
+    loop {
+        let rc = match request(msg_type) {
+            Ok(Sent { seq, ack: 0 }) => seq as i32,
+            Ok(Sent { ack, .. }) => {
+                errno = ack.wrapping_neg();
+                ack
+            }
+            Err(f) => {
+                errno = f.errno;
+                -f.errno
+            }
+        };
+        let hidden = rc == -libc::EPERM && !can_write() && denied == Denied::Hide;
+        if rc == -libc::ECONNREFUSED || hidden {
+            return Logged {
+                rc: 0,
+                errno: Some(errno),
+            };
+        }
+        let user_range =
+            (i32::from(AUDIT_FIRST_USER_MSG)..=i32::from(AUDIT_LAST_USER_MSG)).contains(&msg_type);
+        if rc == -libc::EINVAL && user_range && !retried {
+            msg_type = i32::from(AUDIT_USER);
+            retried = true;
+            continue;
+        }
+        return Logged {
+            rc,
+            errno: Some(errno),
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(errno: Errno) -> Result<Sent, Failed> {
+        Err(Failed {
+            errno,
+            seq: Some(1),
+        })
+    }
+
+    #[test]
+    fn refused_connection_is_success() {
+        let l = deliver(
+            1100,
+            Denied::Report,
+            || true,
+            |_| failed(libc::ECONNREFUSED),
+        );
+        assert_eq!(
+            l,
+            Logged {
+                rc: 0,
+                errno: Some(libc::ECONNREFUSED)
+            }
+        );
+    }
+
+    #[test]
+    fn eperm_hidden_only_without_capability_and_when_asked() {
+        assert_eq!(
+            deliver(1100, Denied::Hide, || false, |_| failed(libc::EPERM)).rc,
+            0
+        );
+        assert_eq!(
+            deliver(1100, Denied::Hide, || true, |_| failed(libc::EPERM)).rc,
+            -libc::EPERM
+        );
+        assert_eq!(
+            deliver(1100, Denied::Report, || false, |_| failed(libc::EPERM)).rc,
+            -libc::EPERM
+        );
+    }
+
+    #[test]
+    fn einval_in_user_range_is_retried_once_as_audit_user() {
+        let mut types = Vec::new();
+        let l = deliver(
+            1112,
+            Denied::Hide,
+            || true,
+            |t| {
+                types.push(t);
+                if t == 1005 {
+                    Ok(Sent { seq: 9, ack: 0 })
+                } else {
+                    failed(libc::EINVAL)
+                }
+            },
+        );
+        // The first failure's errno stays, as in the original.
+        assert_eq!(
+            (types, l),
+            (
+                vec![1112, 1005],
+                Logged {
+                    rc: 9,
+                    errno: Some(libc::EINVAL)
+                }
+            )
+        );
+
+        let mut tries = 0;
+        let l = deliver(
+            1100,
+            Denied::Hide,
+            || true,
+            |_| {
+                tries += 1;
+                failed(libc::EINVAL)
+            },
+        );
+        assert_eq!((tries, l.rc), (2, -libc::EINVAL));
+
+        let mut tries = 0;
+        deliver(
+            1300,
+            Denied::Hide,
+            || true,
+            |_| {
+                tries += 1;
+                failed(libc::EINVAL)
+            },
+        );
+        assert_eq!(tries, 1);
+    }
+
+    #[test]
+    fn finish_reports_a_silent_failure_as_errno() {
+        assert_eq!(
+            finish(Logged {
+                rc: 0,
+                errno: Some(0)
+            })
+            .errno,
+            Some(0)
+        );
+        assert_eq!(
+            finish(Logged {
+                rc: -5,
+                errno: Some(0)
+            })
+            .errno,
+            Some(-5)
+        );
+        assert_eq!(
+            finish(Logged {
+                rc: 3,
+                errno: Some(0)
+            })
+            .errno,
+            Some(0)
+        );
+        assert_eq!(
+            finish(Logged {
+                rc: 0,
+                errno: Some(libc::EPERM)
+            })
+            .errno,
+            Some(libc::EPERM)
+        );
+    }
+
+    #[test]
+    fn command_lines() {
+        assert_eq!(command_line(b"  ls -l \n \n"), b"6C73202D6C");
+        assert_eq!(command_line(b"  ls\n"), b"\"ls\"");
+        assert_eq!(command_line(b"   "), b"\"\"");
+        let mut long = vec![b'a'; 5000];
+        assert_eq!(command_line(&long).len(), COMMAND_MAX + 2);
+        long[COMMAND_MAX - 1] = b'"';
+        // The quote is past the bytes checked: kept unencoded, as the original does.
+        assert_eq!(command_line(&long)[COMMAND_MAX], b'"');
+        long[10] = b' ';
+        assert_eq!(command_line(&long).len(), 2 * (COMMAND_MAX - 1));
+    }
+
+    #[test]
+    fn records_are_bounded_like_the_original_buffer() {
+        assert_eq!(record(Some(b"m"), &[("a", b"1")]), b"m a=1");
+        assert_eq!(record(Some(b""), &[("a", b"1")]), b" a=1");
+        assert_eq!(record(None, &[("op", b"x"), ("id", b"1")]), b"op=x id=1");
+        assert_eq!(
+            record(Some(&[b'x'; 9000]), &[]).len(),
+            MAX_AUDIT_MESSAGE_LENGTH - 1
+        );
+        assert_eq!(account(&[b'u'; 40]).len(), 34);
+    }
+}

@@ -1,0 +1,598 @@
+//! "field op value" pairs (auditctl's -F) and field comparisons (-C).
+//!
+//! What callers can observe is kept exactly: the error numbers (-EAU_*), which slots of the
+//! rule are written before a pair is refused, the global flags, and the split of the caller's
+//! string at the operator (the original overwrites the operator with NULs, so the caller's text
+//! ends at the field name afterwards; auditctl prints it that way in its error messages).
+
+use super::consts::*;
+use super::num::{is_negative_number, starts_with_digit, strtol, strtoul};
+use super::{Globals, next_slot};
+use crate::control;
+use crate::errormsg::*;
+use crate::kernel::audit_rule_data;
+use crate::message::{self, LOG_ERR};
+use crate::tables;
+
+/// Where a pair is split: the operator's offset and length (these bytes become NULs) and the
+/// operator's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    pub at: usize,
+    pub len: usize,
+    pub op: u32,
+}
+
+/// The operators of -F in the order the original searches for them: anywhere in the pair, the
+/// first of the two-byte ones that occurs, then the one-byte ones.
+const FIELD_OPERATORS: &[(&[u8], u32)] = &[
+    (b"!=", AUDIT_NOT_EQUAL),
+    (b">=", AUDIT_GREATER_THAN_OR_EQUAL),
+    (b"<=", AUDIT_LESS_THAN_OR_EQUAL),
+    (b"&=", AUDIT_BIT_TEST),
+    (b"=", AUDIT_EQUAL),
+    (b">", AUDIT_GREATER_THAN),
+    (b"<", AUDIT_LESS_THAN),
+    (b"&", AUDIT_BIT_MASK),
+];
+
+const COMPARE_OPERATORS: &[(&[u8], u32)] = &[(b"!=", AUDIT_NOT_EQUAL), (b"=", AUDIT_EQUAL)];
+
+fn split(pair: &[u8], operators: &[(&[u8], u32)]) -> Option<Split> {
+    operators.iter().find_map(|&(token, op)| {
+        pair.windows(token.len())
+            .position(|w| w == token)
+            .map(|at| Split {
+                at,
+                len: token.len(),
+                op,
+            })
+    })
+}
+
+/// What a successful pair still needs from the caller's side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added<'v> {
+    /// Nothing: the field is in.
+    Done,
+    /// The field is in once this string is appended to `buf` (see [`super::append_text`]).
+    Text(&'v [u8]),
+}
+
+/// A pair's outcome: where the caller's string was split (if an operator was found), and the
+/// result: what is left to do, or the negative error number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome<T> {
+    pub split: Option<Split>,
+    pub result: Result<T, i32>,
+    /// The errno the original leaves behind (from strtol, getpwnam, ...), if it sets one.
+    pub errno: Option<i32>,
+}
+
+fn refused<T>(split: Option<Split>, error: i32) -> Outcome<T> {
+    Outcome {
+        split,
+        result: Err(-error),
+        errno: None,
+    }
+}
+
+/// strtoul's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
+fn ul(errno: &mut Option<i32>, v: &[u8]) -> u32 {
+    let parsed = strtoul(v);
+    if parsed.overflow {
+        *errno = Some(libc::ERANGE);
+    }
+    parsed.value as u32
+}
+
+/// strtol's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
+fn l(errno: &mut Option<i32>, v: &[u8]) -> u32 {
+    let parsed = strtol(v);
+    if parsed.overflow {
+        *errno = Some(libc::ERANGE);
+    }
+    parsed.value as u32
+}
+
+/// audit_rule_fieldpair_data on the fixed part of the rule. `flags` is the filter list.
+pub fn fieldpair<'p>(
+    rule: &mut audit_rule_data,
+    pair: &'p [u8],
+    flags: i32,
+    globals: &mut Globals,
+) -> Outcome<Added<'p>> {
+    let Some(slot) = next_slot(rule) else {
+        return refused(None, EAU_FIELDTOOMANY);
+    };
+    let Some(s) = split(pair, FIELD_OPERATORS) else {
+        return refused(None, EAU_OPMISSING);
+    };
+    let (name, value) = (&pair[..s.at], &pair[s.at + s.len..]);
+    let mut errno = None;
+    let result = if name.is_empty() {
+        Err(-EAU_FIELDNAME)
+    } else if value.is_empty() {
+        Err(-EAU_FIELDVALMISSING)
+    } else {
+        match tables::name_to_field(name) {
+            Some(field) if field >= 0 => add_field(
+                rule,
+                slot,
+                field as u32,
+                s.op,
+                value,
+                flags,
+                globals,
+                &mut errno,
+            ),
+            _ => Err(-EAU_FIELDUNKNOWN),
+        }
+    };
+    Outcome {
+        split: Some(s),
+        result,
+        errno,
+    }
+}
+
+/// Which fields the exclude list takes when the kernel extends it beyond message types.
+fn excludable(field: u32) -> bool {
+    matches!(
+        field,
+        AUDIT_PID
+            | AUDIT_UID
+            | AUDIT_GID
+            | AUDIT_LOGINUID
+            | AUDIT_MSGTYPE
+            | AUDIT_SUBJ_USER
+            | AUDIT_SUBJ_ROLE
+            | AUDIT_SUBJ_TYPE
+            | AUDIT_SUBJ_SEN
+            | AUDIT_SUBJ_CLR
+            | AUDIT_EXE
+    )
+}
+
+fn equality(op: u32) -> bool {
+    op == AUDIT_EQUAL || op == AUDIT_NOT_EQUAL
+}
+
+#[allow(clippy::too_many_arguments)]
+fn add_field<'v>(
+    rule: &mut audit_rule_data,
+    slot: usize,
+    field: u32,
+    op: u32,
+    v: &'v [u8],
+    flags: i32,
+    g: &mut Globals,
+    errno: &mut Option<i32>,
+) -> Result<Added<'v>, i32> {
+    let exit_only = |ok: bool| if ok { Ok(()) } else { Err(-EAU_EXITONLY) };
+    let on_exit = flags == AUDIT_FILTER_EXIT;
+    if flags == AUDIT_FILTER_EXCLUDE {
+        if control::features().0 & AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND == 0 {
+            if field != AUDIT_MSGTYPE {
+                return Err(-EAU_FIELDNOSUPPORT);
+            }
+        } else if !excludable(field) {
+            return Err(-EAU_MSGTYPECREDEXCLUDE);
+        }
+    }
+    if flags == AUDIT_FILTER_FS && control::features().0 & AUDIT_FEATURE_BITMAP_FILTER_FS == 0 {
+        return Err(-EAU_FILTERNOSUPPORT);
+    }
+
+    // From here on the slot's field and operator stay written, even when the value is refused.
+    rule.fields[slot] = field;
+    rule.fieldflags[slot] = op;
+    let value = &mut rule.values[slot];
+    match field {
+        AUDIT_UID | AUDIT_EUID | AUDIT_SUID | AUDIT_FSUID | AUDIT_LOGINUID | AUDIT_OBJ_UID => {
+            *value = if starts_with_digit(v) {
+                ul(errno, v)
+            } else if is_negative_number(v) {
+                l(errno, v)
+            } else if v == b"unset" {
+                u32::MAX
+            } else {
+                match accounts::user(v, errno) {
+                    Some(uid) => uid,
+                    None => {
+                        message::log(
+                            LOG_ERR,
+                            format_args!("Unknown user: {}", String::from_utf8_lossy(v)),
+                        );
+                        return Err(-EAU_PRINT_NOTHING);
+                    }
+                }
+            };
+        }
+        AUDIT_GID | AUDIT_EGID | AUDIT_SGID | AUDIT_FSGID | AUDIT_OBJ_GID => {
+            *value = if starts_with_digit(v) {
+                l(errno, v)
+            } else {
+                match accounts::group(v, errno) {
+                    Some(gid) => gid,
+                    None => {
+                        message::log(
+                            LOG_ERR,
+                            format_args!("Unknown group: {}", String::from_utf8_lossy(v)),
+                        );
+                        return Err(-EAU_PRINT_NOTHING);
+                    }
+                }
+            };
+        }
+        AUDIT_EXIT => {
+            exit_only(on_exit)?;
+            if starts_with_digit(v) || is_negative_number(v) {
+                *value = l(errno, v);
+            } else {
+                // An errno name, or "-NAME" for its negation; 0 when unknown.
+                *value = tables::name_to_errno(v).unwrap_or(0) as u32;
+                if *value == 0 {
+                    return Err(-EAU_ERRUNKNOWN);
+                }
+            }
+        }
+        AUDIT_MSGTYPE => {
+            if flags != AUDIT_FILTER_EXCLUDE && flags != AUDIT_FILTER_USER {
+                return Err(-EAU_MSGTYPEEXCLUDEUSER);
+            }
+            *value = if starts_with_digit(v) {
+                l(errno, v)
+            } else {
+                match tables::name_to_msg_type(v) {
+                    Some(t) if t > 0 => t as u32,
+                    _ => return Err(-EAU_MSGTYPEUNKNOWN),
+                }
+            };
+        }
+        AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW
+        | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE
+        | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR | AUDIT_FILTERKEY | AUDIT_EXE => {
+            if matches!(
+                field,
+                AUDIT_OBJ_USER
+                    | AUDIT_OBJ_ROLE
+                    | AUDIT_OBJ_TYPE
+                    | AUDIT_OBJ_LEV_LOW
+                    | AUDIT_OBJ_LEV_HIGH
+                    | AUDIT_WATCH
+                    | AUDIT_DIR
+            ) {
+                exit_only(on_exit)?;
+                if field == AUDIT_WATCH || field == AUDIT_DIR {
+                    g.perm_added = 1;
+                }
+            }
+            if field == AUDIT_EXE {
+                if control::features().0 & AUDIT_FEATURE_BITMAP_EXECUTABLE_PATH == 0 {
+                    return Err(-EAU_FIELDNOSUPPORT);
+                }
+                if !equality(op) {
+                    return Err(-EAU_OPEQNOTEQ);
+                }
+                g.exe_added = 1;
+            }
+            if field == AUDIT_FILTERKEY {
+                if g.syscall_added == 0
+                    && g.perm_added == 0
+                    && g.exe_added == 0
+                    && g.filterfs_added == 0
+                {
+                    return Err(-EAU_KEYDEP);
+                }
+                if v.len() > AUDIT_MAX_KEY_LEN {
+                    return Err(-EAU_STRTOOLONG);
+                }
+            }
+            if v.len() > PATH_MAX {
+                return Err(-EAU_STRTOOLONG);
+            }
+            *value = v.len() as u32;
+            return Ok(Added::Text(v));
+        }
+        AUDIT_ARCH => {
+            if g.syscall_added != 0 {
+                return Err(-EAU_ARCHMISPLACED);
+            }
+            if !equality(op) {
+                return Err(-EAU_OPEQNOTEQ);
+            }
+            if starts_with_digit(v) {
+                // The global takes the number before it is known to be a machine.
+                *errno = Some(0);
+                g.elf = ul(errno, v);
+                if *errno != Some(0) || tables::elf_to_machine(g.elf).is_none() {
+                    return Err(-EAU_ELFUNKNOWN);
+                }
+            } else {
+                let machine = tables::determine_machine_outcome(v);
+                if machine.errno.is_some() {
+                    *errno = machine.errno;
+                }
+                match Some(machine.value)
+                    .filter(|&m| m >= 0)
+                    .and_then(tables::machine_to_elf)
+                {
+                    Some(elf) if elf != 0 => g.elf = elf,
+                    _ => return Err(-EAU_ELFUNKNOWN),
+                }
+            }
+            *value = g.elf;
+            g.arch_added = 1;
+        }
+        AUDIT_PERM => {
+            exit_only(on_exit)?;
+            if op != AUDIT_EQUAL {
+                return Err(-EAU_OPEQ);
+            }
+            if v.len() > 4 {
+                return Err(-EAU_STRTOOLONG);
+            }
+            let mut perms = 0;
+            for c in v {
+                perms |= match c.to_ascii_lowercase() {
+                    b'r' => AUDIT_PERM_READ,
+                    b'w' => AUDIT_PERM_WRITE,
+                    b'x' => AUDIT_PERM_EXEC,
+                    b'a' => AUDIT_PERM_ATTR,
+                    _ => return Err(-EAU_PERMRWXA),
+                };
+            }
+            *value = perms;
+        }
+        AUDIT_FILETYPE => {
+            exit_only(on_exit)?;
+            *value = tables::name_to_ftype(v).map_or(u32::MAX, |t| t as u32);
+            if (*value as i32) < 0 {
+                return Err(-EAU_FILETYPEUNKNOWN);
+            }
+        }
+        AUDIT_FSTYPE => {
+            if flags != AUDIT_FILTER_FS {
+                return Err(-EAU_FIELDUNAVAIL);
+            }
+            if !equality(op) {
+                return Err(-EAU_OPEQNOTEQ);
+            }
+            *value = if starts_with_digit(v) {
+                ul(errno, v)
+            } else {
+                tables::name_to_fstype(v).map_or(u32::MAX, |t| t as u32)
+            };
+            if *value == u32::MAX {
+                return Err(-EAU_FSTYPEUNKNOWN);
+            }
+            g.filterfs_added = 1;
+        }
+        AUDIT_ARG0..=AUDIT_ARG3 => {
+            *value = if starts_with_digit(v) {
+                ul(errno, v)
+            } else if is_negative_number(v) {
+                l(errno, v)
+            } else {
+                return Err(-EAU_FIELDVALNUM);
+            };
+        }
+        AUDIT_SESSIONID => {
+            if control::features().0 & AUDIT_FEATURE_BITMAP_SESSIONID_FILTER == 0 {
+                return Err(-EAU_FIELDNOSUPPORT);
+            }
+            if flags != AUDIT_FILTER_EXCLUDE
+                && flags != AUDIT_FILTER_USER
+                && flags != AUDIT_FILTER_EXIT
+            {
+                return Err(-EAU_FIELDNOFILTER);
+            }
+            // Any other text leaves the slot's value as it was (the original accepts it).
+            if starts_with_digit(v) {
+                *value = ul(errno, v);
+            } else if is_negative_number(v) {
+                *value = l(errno, v);
+            } else if v == b"unset" {
+                *value = u32::MAX;
+            }
+        }
+        AUDIT_SADDR_FAM => {
+            *value = ul(errno, v);
+            if *value >= AF_MAX {
+                return Err(-EAU_FIELDVALTOOBIG);
+            }
+        }
+        _ => {
+            if matches!(
+                field,
+                AUDIT_DEVMAJOR | AUDIT_DEVMINOR | AUDIT_INODE | AUDIT_SUCCESS
+            ) {
+                exit_only(on_exit)?;
+            }
+            if field == AUDIT_INODE && !equality(op) {
+                return Err(-EAU_OPEQNOTEQ);
+            }
+            if field == AUDIT_PPID {
+                exit_only(on_exit)?;
+            }
+            if !starts_with_digit(v) {
+                return Err(-EAU_FIELDVALNUM);
+            }
+            *value = if field == AUDIT_INODE {
+                ul(errno, v)
+            } else {
+                l(errno, v)
+            };
+        }
+    }
+    rule.field_count += 1;
+    Ok(Added::Done)
+}
+
+/// The comparison between two process or object ids, in either order; None when the two
+/// fields cannot be compared.
+fn comparison(a: u32, b: u32) -> Option<u32> {
+    const PAIRS: &[(u32, u32, u32)] = &[
+        (AUDIT_UID, AUDIT_OBJ_UID, 1),
+        (AUDIT_GID, AUDIT_OBJ_GID, 2),
+        (AUDIT_EUID, AUDIT_OBJ_UID, 3),
+        (AUDIT_EGID, AUDIT_OBJ_GID, 4),
+        (AUDIT_LOGINUID, AUDIT_OBJ_UID, 5),
+        (AUDIT_SUID, AUDIT_OBJ_UID, 6),
+        (AUDIT_SGID, AUDIT_OBJ_GID, 7),
+        (AUDIT_FSUID, AUDIT_OBJ_UID, 8),
+        (AUDIT_FSGID, AUDIT_OBJ_GID, 9),
+        (AUDIT_UID, AUDIT_LOGINUID, 10),
+        (AUDIT_UID, AUDIT_EUID, 11),
+        (AUDIT_UID, AUDIT_FSUID, 12),
+        (AUDIT_UID, AUDIT_SUID, 13),
+        (AUDIT_LOGINUID, AUDIT_FSUID, 14),
+        (AUDIT_LOGINUID, AUDIT_SUID, 15),
+        (AUDIT_LOGINUID, AUDIT_EUID, 16),
+        (AUDIT_EUID, AUDIT_SUID, 17),
+        (AUDIT_EUID, AUDIT_FSUID, 18),
+        (AUDIT_SUID, AUDIT_FSUID, 19),
+        (AUDIT_GID, AUDIT_EGID, 20),
+        (AUDIT_GID, AUDIT_FSGID, 21),
+        (AUDIT_GID, AUDIT_SGID, 22),
+        (AUDIT_EGID, AUDIT_FSGID, 23),
+        (AUDIT_EGID, AUDIT_SGID, 24),
+        (AUDIT_SGID, AUDIT_FSGID, 25),
+    ];
+    PAIRS
+        .iter()
+        .find(|&&(x, y, _)| (x, y) == (a, b) || (y, x) == (a, b))
+        .map(|&(.., c)| c)
+}
+
+/// audit_rule_interfield_comp_data on the fixed part of the rule: "field=field" or
+/// "field!=field", on the exit list only.
+pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<()> {
+    let Some(slot) = next_slot(rule) else {
+        return refused(None, EAU_FIELDTOOMANY);
+    };
+    let Some(s) = split(pair, COMPARE_OPERATORS) else {
+        return refused(None, EAU_OPEQNOTEQ);
+    };
+    let (left, right) = (&pair[..s.at], &pair[s.at + s.len..]);
+    let field = |name| {
+        tables::name_to_field(name)
+            .filter(|&f| f >= 0)
+            .map(|f| f as u32)
+    };
+    let result = (|| {
+        if left.is_empty() {
+            return Err(-EAU_COMPFIELDNAME);
+        }
+        if right.is_empty() {
+            return Err(-EAU_COMPVAL);
+        }
+        let a = field(left).ok_or(-EAU_COMPFIELDUNKNOWN)?;
+        let b = field(right).ok_or(-EAU_COMPVALUNKNOWN)?;
+        if flags != AUDIT_FILTER_EXIT {
+            return Err(-EAU_EXITONLY);
+        }
+        rule.fields[slot] = AUDIT_FIELD_COMPARE;
+        rule.fieldflags[slot] = s.op;
+        rule.values[slot] = comparison(a, b).ok_or(-EAU_COMPINCOMPAT)?;
+        rule.field_count += 1;
+        Ok(())
+    })();
+    Outcome {
+        split: Some(s),
+        result,
+        errno: None,
+    }
+}
+
+/// User and group names, as the local account databases know them.
+mod accounts {
+    use std::ffi::CString;
+
+    /// getpwnam_r/getgrnam_r with a buffer grown until the entry fits. `errno` becomes what
+    /// the original's getpwnam/getgrnam leaves: 0, or the lookup's error (ECONNREFUSED, which
+    /// an LDAP backend may report, as ENOENT so that it is not taken for netlink's).
+    fn lookup<T>(
+        name: &[u8],
+        errno: &mut Option<i32>,
+        call: impl Fn(&CString, &mut T, &mut [libc::c_char], &mut *mut T) -> libc::c_int,
+    ) -> Option<T> {
+        *errno = Some(0);
+        let name = CString::new(name).ok()?;
+        let mut size = 1024;
+        loop {
+            let mut buf = vec![0 as libc::c_char; size];
+            // SAFETY: an all-zero passwd/group is a valid value to be overwritten.
+            let mut entry: T = unsafe { std::mem::zeroed() };
+            let mut found = std::ptr::null_mut();
+            match call(&name, &mut entry, &mut buf, &mut found) {
+                libc::ERANGE if size < 1 << 20 => size *= 4,
+                0 if !found.is_null() => return Some(entry),
+                0 => return None,
+                e => {
+                    *errno = Some(if e == libc::ECONNREFUSED {
+                        libc::ENOENT
+                    } else {
+                        e
+                    });
+                    return None;
+                }
+            }
+        }
+    }
+
+    pub fn user(name: &[u8], errno: &mut Option<i32>) -> Option<u32> {
+        lookup(name, errno, |n, pw: &mut libc::passwd, buf, found| {
+            // SAFETY: every pointer is valid for the call; buf's length is passed.
+            unsafe { libc::getpwnam_r(n.as_ptr(), pw, buf.as_mut_ptr(), buf.len(), found) }
+        })
+        .map(|pw| pw.pw_uid)
+    }
+
+    pub fn group(name: &[u8], errno: &mut Option<i32>) -> Option<u32> {
+        lookup(name, errno, |n, gr: &mut libc::group, buf, found| {
+            // SAFETY: as above.
+            unsafe { libc::getgrnam_r(n.as_ptr(), gr, buf.as_mut_ptr(), buf.len(), found) }
+        })
+        .map(|gr| gr.gr_gid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_are_found_in_the_original_order() {
+        let at = |p: &[u8]| split(p, FIELD_OPERATORS).map(|s| (s.at, s.len, s.op));
+        assert_eq!(at(b"uid=0"), Some((3, 1, AUDIT_EQUAL)));
+        assert_eq!(at(b"uid!=0"), Some((3, 2, AUDIT_NOT_EQUAL)));
+        assert_eq!(at(b"a=b!=c"), Some((3, 2, AUDIT_NOT_EQUAL)));
+        assert_eq!(at(b"a<b>=c"), Some((3, 2, AUDIT_GREATER_THAN_OR_EQUAL)));
+        assert_eq!(at(b"a&b"), Some((1, 1, AUDIT_BIT_MASK)));
+        assert_eq!(at(b"a&=b"), Some((1, 2, AUDIT_BIT_TEST)));
+        assert_eq!(at(b"uid"), None);
+        assert_eq!(split(b"a>b", COMPARE_OPERATORS), None);
+    }
+
+    #[test]
+    fn comparisons_are_symmetric_within_a_group() {
+        assert_eq!(comparison(AUDIT_EUID, AUDIT_LOGINUID), Some(16));
+        assert_eq!(comparison(AUDIT_LOGINUID, AUDIT_EUID), Some(16));
+        assert_eq!(comparison(AUDIT_OBJ_GID, AUDIT_SGID), Some(7));
+        assert_eq!(comparison(AUDIT_UID, AUDIT_UID), None);
+        assert_eq!(comparison(AUDIT_UID, AUDIT_GID), None);
+        assert_eq!(comparison(AUDIT_LOGINUID, AUDIT_GID), None);
+    }
+
+    #[test]
+    fn root_resolves() {
+        let mut errno = None;
+        assert_eq!(accounts::user(b"root", &mut errno), Some(0));
+        assert_eq!(accounts::group(b"root", &mut errno), Some(0));
+        assert_eq!(accounts::user(b"no such user here", &mut errno), None);
+        assert_eq!(errno, Some(0));
+        assert_eq!(accounts::user(b"a\0b", &mut errno), None);
+    }
+}

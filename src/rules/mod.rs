@@ -1,0 +1,332 @@
+//! Building audit rules: the fixed part of `struct audit_rule_data` (syscall mask, up to 64
+//! field/operator/value triples) plus its variable `buf` of string values, as auditctl and other
+//! callers assemble them, and the requests that add and delete them.
+//!
+//! The core works on the fixed part in place; where a string value must be appended, it says so
+//! and the C layer grows the caller's allocation (the caller owns it, and may free() it).
+//! The process-wide state the original keeps in exported variables (`_audit_elf` and the
+//! `_audit_*added` flags, which auditctl reads and writes) is passed in as [`Globals`].
+
+pub mod consts;
+mod fields;
+pub mod num;
+
+use std::os::fd::RawFd;
+
+use crate::control;
+use crate::kernel::{AUDIT_BITMASK_SIZE, AUDIT_MAX_FIELDS, audit_rule_data};
+use crate::message::{self, LOG_DEBUG, LOG_ERR, LOG_WARNING};
+use crate::netlink::{self, Failed, MAX_PAYLOAD, Sent};
+use crate::tables;
+use consts::*;
+
+pub use fields::{Added, Outcome, Split, compare, fieldpair};
+
+/// The fixed part of a rule, before `buf`.
+pub const RULE_SIZE: usize = std::mem::size_of::<audit_rule_data>();
+
+/// The original's process-wide rule-building state, exported as C variables: the ELF machine
+/// of the rule being built (0: this machine), and which kinds of field were added so far.
+/// Only non-zero matters for the flags; the library itself only ever sets them to 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Globals {
+    pub elf: u32,
+    pub syscall_added: i32,
+    pub perm_added: i32,
+    pub arch_added: i32,
+    pub exe_added: i32,
+    pub filterfs_added: i32,
+}
+
+/// The slot the next field goes into, if there is room for one more (the original keeps the
+/// last of the 64 slots free).
+fn next_slot(rule: &audit_rule_data) -> Option<usize> {
+    let n = rule.field_count as usize;
+    (n < AUDIT_MAX_FIELDS - 1).then_some(n)
+}
+
+/// audit_rule_syscall_data: sets syscall `nr` in the mask; -1 if it is beyond the mask.
+/// Unlike the original, a negative number is refused instead of setting a bit outside the mask.
+pub fn add_syscall(rule: &mut audit_rule_data, nr: i32) -> i32 {
+    let Ok(nr) = usize::try_from(nr) else {
+        return -1;
+    };
+    match rule.mask.get_mut(nr / 32) {
+        Some(word) => {
+            *word |= 1 << (nr % 32);
+            0
+        }
+        None => -1,
+    }
+}
+
+fn add_all(rule: &mut audit_rule_data) -> i32 {
+    rule.mask = [!0; AUDIT_BITMASK_SIZE];
+    0
+}
+
+/// A syscall or io_uring operation given by number: the digits C's strtol reads, kept as an int.
+fn number(name: &[u8]) -> Option<i32> {
+    num::starts_with_digit(name).then(|| num::strtol(name).value as i32)
+}
+
+/// audit_rule_syscallbyname_data: "all", a syscall name of the rule's machine (`elf`, or this
+/// machine's when 0), or a number. -2 when the machine is unknown, -1 for an unknown name.
+pub fn add_syscall_by_name(rule: &mut audit_rule_data, name: &[u8], elf: u32) -> i32 {
+    if name == b"all" {
+        return add_all(rule);
+    }
+    let machine = if elf == 0 {
+        tables::detect_machine()
+    } else {
+        tables::elf_to_machine(elf)
+    };
+    let Some(machine) = machine else { return -2 };
+    match tables::name_to_syscall(name, machine).or_else(|| number(name)) {
+        Some(nr) if nr >= 0 => add_syscall(rule, nr),
+        _ => -1,
+    }
+}
+
+/// audit_rule_io_uringbyname_data (upstream 4.2): "all", an io_uring operation's name, or a
+/// number; -1 otherwise.
+pub fn add_uringop_by_name(rule: &mut audit_rule_data, name: &[u8]) -> i32 {
+    if name == b"all" {
+        return add_all(rule);
+    }
+    match tables::name_to_uringop(name).or_else(|| number(name)) {
+        Some(nr) if nr >= 0 => add_syscall(rule, nr),
+        _ => -1,
+    }
+}
+
+/// audit_update_watch_perms: sets every permission field to `perms`, or adds one. 0, or -1
+/// (an empty rule) or -2 (no room), each with its message.
+pub fn update_watch_perms(rule: &mut audit_rule_data, perms: i32) -> i32 {
+    if rule.field_count < 1 {
+        message::log(
+            LOG_ERR,
+            format_args!("Permissions should be preceeded by other fields"),
+        );
+        return -1;
+    }
+    let count = (rule.field_count as usize).min(AUDIT_MAX_FIELDS);
+    let mut found = false;
+    for i in 0..count {
+        if rule.fields[i] == AUDIT_PERM {
+            rule.values[i] = perms as u32;
+            found = true;
+        }
+    }
+    if found {
+        return 0;
+    }
+    let Some(i) = next_slot(rule) else {
+        message::log(
+            LOG_ERR,
+            format_args!("Too many fields when adding permissions"),
+        );
+        return -2;
+    };
+    rule.fields[i] = AUDIT_PERM;
+    rule.fieldflags[i] = AUDIT_EQUAL;
+    rule.values[i] = perms as u32;
+    rule.field_count += 1;
+    0
+}
+
+/// Completes a string field that [`fieldpair`] left pending: `tail` is the part of `buf` the
+/// caller just grew, right after the old `buflen`.
+pub fn append_text(rule: &mut audit_rule_data, tail: &mut [u8], text: &[u8]) {
+    tail.copy_from_slice(text);
+    rule.buflen = rule.buflen.wrapping_add(text.len() as u32);
+    rule.field_count += 1;
+}
+
+/// What audit_add_watch_dir may be asked to watch.
+pub fn is_watch_type(kind: i32) -> bool {
+    kind == AUDIT_WATCH as i32 || kind == AUDIT_DIR as i32
+}
+
+/// audit_add_watch_dir's checks before it reallocates: the rule must be empty (or absent) and
+/// the type a watch or a directory. Logs why not.
+pub fn watch_allowed(rule: Option<&audit_rule_data>, kind: i32) -> bool {
+    if rule.is_some_and(|r| r.field_count != 0) {
+        message::log(LOG_ERR, format_args!("Rule is not empty\n"));
+        return false;
+    }
+    if !is_watch_type(kind) {
+        message::log(LOG_ERR, format_args!("Invalid type used\n"));
+        return false;
+    }
+    true
+}
+
+/// Fills a zeroed rule as a watch on `path` (its `buf` is `path`): exit list, always, every
+/// syscall, all four permissions.
+pub fn fill_watch(
+    rule: &mut audit_rule_data,
+    buf: &mut [u8],
+    kind: i32,
+    path: &[u8],
+    globals: &mut Globals,
+) {
+    rule.flags = AUDIT_FILTER_EXIT as u32;
+    rule.action = AUDIT_ALWAYS;
+    add_all(rule);
+    rule.field_count = 2;
+    rule.fields[0] = kind as u32;
+    rule.values[0] = path.len() as u32;
+    rule.fieldflags[0] = AUDIT_EQUAL;
+    rule.buflen = path.len() as u32;
+    buf.copy_from_slice(path);
+    rule.fields[1] = AUDIT_PERM;
+    rule.fieldflags[1] = AUDIT_EQUAL;
+    rule.values[1] = AUDIT_PERM_READ | AUDIT_PERM_WRITE | AUDIT_PERM_EXEC | AUDIT_PERM_ATTR;
+    globals.perm_added = 1;
+}
+
+/// Logs a message in "no audit in this kernel" mode at debug level, as the original does.
+fn priority(errno: i32) -> i32 {
+    if errno == libc::ECONNREFUSED {
+        LOG_DEBUG
+    } else {
+        LOG_WARNING
+    }
+}
+
+/// The size of the request that carries a rule: the fixed part and `buflen` bytes of strings.
+pub fn request_size(rule: &audit_rule_data) -> usize {
+    RULE_SIZE + rule.buflen as usize
+}
+
+/// Whether a rule of this size can be sent at all (larger ones are refused with EINVAL before
+/// their bytes are read).
+pub fn fits_request(size: usize) -> bool {
+    size <= MAX_PAYLOAD
+}
+
+/// AUDIT_ADD_RULE with the rule's bytes (`bytes` is None when it is too large to send).
+pub fn send_add(fd: RawFd, bytes: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
+    let result = netlink::request(fd, AUDIT_ADD_RULE, bytes, size);
+    if let Err(f) = result {
+        let why = if f.errno == libc::EEXIST {
+            "Rule exists".to_string()
+        } else {
+            message::strerror(f.errno)
+        };
+        message::log(
+            priority(f.errno),
+            format_args!("Error sending add rule data request ({why})"),
+        );
+    }
+    result
+}
+
+/// AUDIT_DEL_RULE with the rule's bytes (`bytes` is None when it is too large to send).
+pub fn send_delete(fd: RawFd, bytes: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
+    let result = netlink::request(fd, AUDIT_DEL_RULE, bytes, size);
+    match result {
+        Err(f) if f.errno == libc::ENOENT => {
+            message::log(
+                LOG_WARNING,
+                format_args!("Error sending delete rule request (No rule matches)"),
+            );
+        }
+        Err(f) => message::log(
+            priority(f.errno),
+            format_args!(
+                "Error sending delete rule data request ({})",
+                message::strerror(f.errno)
+            ),
+        ),
+        Ok(_) => {}
+    }
+    result
+}
+
+/// audit_trim_subtrees: AUDIT_TRIM, no payload.
+pub fn trim_subtrees(fd: RawFd) -> Result<Sent, Failed> {
+    control::send_logged(fd, AUDIT_TRIM, None, "sending trim subtrees command")
+}
+
+/// audit_make_equivalent: AUDIT_MAKE_EQUIV with both lengths, then both paths unterminated.
+pub fn make_equivalent(fd: RawFd, mount_point: &[u8], subtree: &[u8]) -> Result<Sent, Failed> {
+    let payload = [
+        &(mount_point.len() as u32).to_ne_bytes()[..],
+        &(subtree.len() as u32).to_ne_bytes()[..],
+        mount_point,
+        subtree,
+    ]
+    .concat();
+    control::send_logged(
+        fd,
+        AUDIT_MAKE_EQUIV,
+        Some(&payload),
+        "sending make_equivalent command",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(super) fn empty() -> audit_rule_data {
+        audit_rule_data {
+            flags: 0,
+            action: 0,
+            field_count: 0,
+            mask: [0; AUDIT_BITMASK_SIZE],
+            fields: [0; AUDIT_MAX_FIELDS],
+            values: [0; AUDIT_MAX_FIELDS],
+            fieldflags: [0; AUDIT_MAX_FIELDS],
+            buflen: 0,
+            buf: [],
+        }
+    }
+
+    #[test]
+    fn syscall_bits() {
+        let mut r = empty();
+        assert_eq!(add_syscall(&mut r, 0), 0);
+        assert_eq!(add_syscall(&mut r, 33), 0);
+        assert_eq!(add_syscall(&mut r, 2047), 0);
+        assert_eq!(add_syscall(&mut r, 2048), -1);
+        assert_eq!(add_syscall(&mut r, -1), -1);
+        assert_eq!((r.mask[0], r.mask[1], r.mask[63]), (1, 2, 1 << 31));
+    }
+
+    #[test]
+    fn perms_update_or_append() {
+        let mut r = empty();
+        assert_eq!(update_watch_perms(&mut r, 3), -1);
+        r.field_count = 1;
+        assert_eq!(update_watch_perms(&mut r, 3), 0);
+        assert_eq!(
+            (r.field_count, r.fields[1], r.values[1], r.fieldflags[1]),
+            (2, AUDIT_PERM, 3, AUDIT_EQUAL)
+        );
+        assert_eq!(update_watch_perms(&mut r, 5), 0);
+        assert_eq!((r.field_count, r.values[1]), (2, 5));
+        r.field_count = 63;
+        r.fields[1] = 0;
+        assert_eq!(update_watch_perms(&mut r, 5), -2);
+    }
+
+    #[test]
+    fn watch_fill() {
+        let mut r = empty();
+        let mut g = Globals::default();
+        let mut buf = [0u8; 4];
+        assert!(watch_allowed(None, AUDIT_DIR as i32));
+        assert!(!watch_allowed(None, 3));
+        fill_watch(&mut r, &mut buf, AUDIT_WATCH as i32, b"/etc", &mut g);
+        assert_eq!(&buf, b"/etc");
+        assert_eq!(
+            (r.flags, r.action, r.field_count, r.buflen, r.values[1]),
+            (4, 2, 2, 4, 15)
+        );
+        assert_eq!(g.perm_added, 1);
+        assert!(!watch_allowed(Some(&r), AUDIT_WATCH as i32));
+    }
+}

@@ -1,0 +1,349 @@
+//! Generates src/tables/data.rs, the lookup tables, from two sources:
+//! - the installed libaudit.so.1 (3.0.9), probed through dlopen: every string stored in the
+//!   library's file is offered to each name-to-number function (every name a lookup accepts is
+//!   stored there, since the original compares against its own string tables), then every number
+//!   found, plus wide sweeps, to each number-to-name function;
+//! - /usr/include/linux/io_uring.h for the io_uring operations (upstream 4.2 only; numbered by
+//!   their place in `enum io_uring_op`).
+//!
+//! `cargo test --test gen_tables -- --ignored` rewrites the file; `data_is_current` (part of the
+//! ordinary `cargo test`) fails when the committed file is not what the sources give. Being a
+//! test, it builds the crate first: after changing `Table`'s fields, patch data.rs by hand once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_void};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+const LIBRARY: &str = "/usr/lib/x86_64-linux-gnu/libaudit.so.1";
+const IO_URING_H: &str = "/usr/include/linux/io_uring.h";
+/// The io_uring operations upstream 4.2 names: those the kernel audits (the others are marked
+/// audit_skip in io_uring/opdef.c and never produce records).
+const AUDITED_URING_OPS: &[&str] = &[
+    "sendmsg",
+    "recvmsg",
+    "accept",
+    "connect",
+    "fallocate",
+    "openat",
+    "close",
+    "openat2",
+    "shutdown",
+    "renameat",
+    "unlinkat",
+    "mkdirat",
+    "symlinkat",
+    "linkat",
+    "msg_ring",
+    "fsetxattr",
+    "setxattr",
+    "fgetxattr",
+    "getxattr",
+    "uring_cmd",
+    "sendmsg_zc",
+];
+/// Longer names are rejected without a search (src/tables/mod.rs folds into a buffer this big).
+const NAME_MAX: usize = 64;
+
+fn output() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/tables/data.rs")
+}
+
+struct Library(*mut c_void);
+
+impl Library {
+    fn open() -> Library {
+        let path = CString::new(LIBRARY).unwrap();
+        // SAFETY: dlopen of the system library with a valid path.
+        let handle = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        assert!(!handle.is_null(), "dlopen {LIBRARY}");
+        Library(handle)
+    }
+
+    /// # Safety
+    /// `F` is the function pointer type matching the symbol's C prototype.
+    unsafe fn get<F: Copy>(&self, name: &str) -> F {
+        let c = CString::new(name).unwrap();
+        // SAFETY: valid handle and name.
+        let p = unsafe { libc::dlsym(self.0, c.as_ptr()) };
+        assert!(!p.is_null(), "{name} missing");
+        // SAFETY: per the contract, F is a function pointer of the symbol's type.
+        unsafe { std::mem::transmute_copy(&p) }
+    }
+}
+
+type S2i = unsafe extern "C" fn(*const c_char) -> c_int;
+type I2s = unsafe extern "C" fn(c_int) -> *const c_char;
+
+fn string(p: *const c_char) -> Option<Vec<u8>> {
+    // SAFETY: the library returns NULL or a pointer to a static string.
+    (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes().to_vec())
+}
+
+/// Every NUL-terminated run of printable ASCII in the library's file, with all its suffixes.
+fn candidates() -> Vec<CString> {
+    let image = std::fs::read(LIBRARY).unwrap();
+    let mut out = BTreeSet::new();
+    for run in image.split(|&b| b == 0) {
+        let start = run.iter().rposition(|b| !(0x20..0x7f).contains(b)).map_or(0, |i| i + 1);
+        let run = &run[start..];
+        for i in 0..run.len() {
+            if run.len() - i < NAME_MAX {
+                out.insert(run[i..].to_vec());
+            }
+        }
+    }
+    out.into_iter().map(|v| CString::new(v).unwrap()).collect()
+}
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Fold {
+    Lower,
+    Upper,
+    Exact,
+}
+
+impl Fold {
+    fn apply(self, s: &[u8]) -> Vec<u8> {
+        match self {
+            Fold::Lower => s.to_ascii_lowercase(),
+            Fold::Upper => s.to_ascii_uppercase(),
+            Fold::Exact => s.to_vec(),
+        }
+    }
+}
+
+/// One table as the original answers it.
+#[derive(PartialEq)]
+struct Probed {
+    fold: Fold,
+    by_name: BTreeMap<Vec<u8>, i32>,
+    by_number: BTreeMap<i32, Vec<u8>>,
+}
+
+/// Probes a name table: `s2i` says which candidates it accepts (and their numbers), `i2s` is
+/// swept over every number found plus `sweep`.
+fn probe(
+    candidates: &[CString],
+    s2i: impl Fn(&CStr) -> Option<i32>,
+    i2s: impl Fn(i32) -> Option<Vec<u8>>,
+    sweep: impl Iterator<Item = i32>,
+) -> Probed {
+    let accepted: BTreeMap<Vec<u8>, i32> =
+        candidates.iter().filter_map(|c| Some((c.to_bytes().to_vec(), s2i(c)?))).collect();
+    let numbers: BTreeSet<i32> = accepted.values().copied().chain(sweep).collect();
+    let by_number: BTreeMap<i32, Vec<u8>> = numbers.into_iter().filter_map(|n| Some((n, i2s(n)?))).collect();
+    // The stored names are in one case; lookups fold to it.
+    let upper = by_number.values().any(|s| s.iter().any(u8::is_ascii_uppercase));
+    let fold = if upper { Fold::Upper } else { Fold::Lower };
+    let by_name: BTreeMap<Vec<u8>, i32> = accepted.into_iter().filter(|(s, _)| fold.apply(s) == *s).collect();
+    for (s, &n) in &by_name {
+        let other = if fold == Fold::Upper { s.to_ascii_lowercase() } else { s.to_ascii_uppercase() };
+        assert_eq!(s2i(&CString::new(other).unwrap()), Some(n), "case-insensitive lookup of {s:?}");
+    }
+    for (n, s) in &by_number {
+        assert_eq!(by_name.get(s), Some(n), "{s:?} is named for {n} but not found by name");
+    }
+    Probed { fold, by_name, by_number }
+}
+
+/// Sweeps a number-to-name function that has no name-to-number counterpart.
+fn probe_numbers(i2s: impl Fn(i32) -> Option<Vec<u8>>, sweep: impl Iterator<Item = i32>) -> Probed {
+    let by_number: BTreeMap<i32, Vec<u8>> = sweep.filter_map(|n| Some((n, i2s(n)?))).collect();
+    let by_name = by_number.iter().map(|(&n, s)| (s.clone(), n)).collect::<BTreeMap<_, _>>();
+    assert_eq!(by_name.len(), by_number.len());
+    Probed { fold: Fold::Exact, by_name, by_number }
+}
+
+/// The io_uring operations upstream names, numbered by their place in the kernel's enum.
+fn uring_ops() -> Probed {
+    let header = std::fs::read_to_string(IO_URING_H).unwrap();
+    let body = header.split("enum io_uring_op {").nth(1).unwrap().split("};").next().unwrap();
+    let mut by_name = BTreeMap::new();
+    let ops = body.lines().map(str::trim).filter_map(|l| l.strip_prefix("IORING_OP_")).map(|l| l.trim_end_matches(','));
+    for (number, op) in ops.enumerate() {
+        assert!(!op.contains('='), "explicit value in enum io_uring_op: {op}");
+        let name = op.to_ascii_lowercase();
+        if AUDITED_URING_OPS.contains(&name.as_str()) {
+            by_name.insert(name.into_bytes(), number as i32);
+        }
+    }
+    assert_eq!(by_name.len(), AUDITED_URING_OPS.len(), "{IO_URING_H} lacks some operations");
+    let by_number = by_name.iter().map(|(s, &n)| (n, s.clone())).collect();
+    Probed { fold: Fold::Lower, by_name, by_number }
+}
+
+fn emit_table(out: &mut String, ident: &str, what: &str, t: &Probed) {
+    let position: BTreeMap<&Vec<u8>, usize> = t.by_name.keys().enumerate().map(|(i, s)| (s, i)).collect();
+    writeln!(out, "/// {what}: {} names, {} numbers.", t.by_name.len(), t.by_number.len()).unwrap();
+    writeln!(out, "pub static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    by_name: &[", t.fold).unwrap();
+    for chunk in t.by_name.iter().collect::<Vec<_>>().chunks(6) {
+        let line: Vec<String> = chunk
+            .iter()
+            .map(|(s, n)| {
+                let s = std::str::from_utf8(s).unwrap();
+                assert!(s.len() < NAME_MAX && !s.contains(['"', '\\']));
+                format!("(c\"{s}\", {n})")
+            })
+            .collect();
+        writeln!(out, "        {},", line.join(", ")).unwrap();
+    }
+    out.push_str("    ],\n    keys: &[\n");
+    let keys: Vec<String> = t
+        .by_name
+        .keys()
+        .map(|s| {
+            let mut prefix = [0u8; 16];
+            let n = s.len().min(16);
+            prefix[..n].copy_from_slice(&s[..n]);
+            format!("{:#034x}", u128::from_be_bytes(prefix))
+        })
+        .collect();
+    for chunk in keys.chunks(4) {
+        writeln!(out, "        {},", chunk.join(", ")).unwrap();
+    }
+    out.push_str("    ],\n");
+    let (min, max) = (*t.by_number.keys().next().unwrap(), *t.by_number.keys().last().unwrap());
+    let span = (max as i64 - min as i64 + 1) as usize;
+    if span <= 4 * t.by_number.len() {
+        writeln!(out, "    by_number: ByNumber::Direct {{\n        min: {min},\n        index: &[").unwrap();
+        let index: Vec<usize> = (min..=max).map(|n| t.by_number.get(&n).map_or(0, |s| position[s] + 1)).collect();
+        for chunk in index.chunks(20) {
+            let line: Vec<String> = chunk.iter().map(usize::to_string).collect();
+            writeln!(out, "            {},", line.join(", ")).unwrap();
+        }
+        out.push_str("        ],\n    },\n};\n\n");
+    } else {
+        out.push_str("    by_number: ByNumber::Sorted(&[\n");
+        for (n, s) in &t.by_number {
+            writeln!(out, "        ({n}, {}),", position[s]).unwrap();
+        }
+        out.push_str("    ]),\n};\n\n");
+    }
+}
+
+fn generate() -> String {
+    let lib = Library::open();
+    let candidates = candidates();
+    // SAFETY: each type matches the prototype in /usr/include/libaudit.h.
+    let (sc_s2i, sc_i2s): (
+        unsafe extern "C" fn(*const c_char, c_int) -> c_int,
+        unsafe extern "C" fn(c_int, c_int) -> *const c_char,
+    ) = unsafe { (lib.get("audit_name_to_syscall"), lib.get("audit_syscall_to_name")) };
+    let s2i = |f: &str| -> S2i { unsafe { lib.get(f) } };
+    let i2s = |f: &str| -> I2s { unsafe { lib.get(f) } };
+    let found = |v: c_int| (v != -1).then_some(v);
+    let small = || -1000..70000;
+
+    let simple = |s: &str, i: &str| {
+        let (s, i) = (s2i(s), i2s(i));
+        probe(&candidates, |c| found(unsafe { s(c.as_ptr()) }), |n| string(unsafe { i(n) }), small())
+    };
+    let mut out = String::from(
+        "//! Generated by tests/gen_tables.rs from the installed libaudit.so.1 (3.0.9) and the kernel's\n\
+         //! io_uring.h: do not edit. `cargo test --test gen_tables -- --ignored` regenerates it.\n\n\
+         use super::{ByNumber, Fold, Table};\n\n",
+    );
+
+    // Syscalls: one table per distinct answer; several machines share one (the ppc family).
+    let machine_name = i2s("audit_machine_to_name");
+    let mut syscall_tables: Vec<(String, Vec<i32>, Probed)> = Vec::new();
+    for machine in -8..32 {
+        let t = probe(
+            &candidates,
+            |c| found(unsafe { sc_s2i(c.as_ptr(), machine) }),
+            |n| string(unsafe { sc_i2s(n, machine) }),
+            (-1000..5000).chain((0..256).map(|k| k << 24)),
+        );
+        if t.by_name.is_empty() {
+            assert!(t.by_number.is_empty());
+            continue;
+        }
+        match syscall_tables.iter_mut().find(|(_, _, other)| *other == t) {
+            Some((_, machines, _)) => machines.push(machine),
+            None => {
+                let name = String::from_utf8(string(unsafe { machine_name(machine) }).unwrap()).unwrap();
+                syscall_tables.push((format!("SYSCALL_{}", name.to_ascii_uppercase()), vec![machine], t));
+            }
+        }
+    }
+    for (ident, machines, t) in &syscall_tables {
+        emit_table(&mut out, ident, &format!("Syscalls of machines {machines:?}"), t);
+    }
+    out.push_str("/// The syscall table of a machine (MACH_*).\npub fn syscall_table(machine: i32) -> Option<&'static Table> {\n    match machine {\n");
+    for (ident, machines, _) in &syscall_tables {
+        let arms: Vec<String> = machines.iter().map(i32::to_string).collect();
+        writeln!(out, "        {} => Some(&{ident}),", arms.join(" | ")).unwrap();
+    }
+    out.push_str("        _ => None,\n    }\n}\n\n");
+
+    emit_table(&mut out, "FIELD", "Rule fields (AUDIT_*)", &simple("audit_name_to_field", "audit_field_to_name"));
+    emit_table(&mut out, "FLAG", "Rule lists (AUDIT_FILTER_*)", &simple("audit_name_to_flag", "audit_flag_to_name"));
+    emit_table(&mut out, "ACTION", "Rule actions", &simple("audit_name_to_action", "audit_action_to_name"));
+    emit_table(&mut out, "MACHINE", "Machines (MACH_*)", &simple("audit_name_to_machine", "audit_machine_to_name"));
+    emit_table(&mut out, "FTYPE", "File types (S_IF*)", &simple("audit_name_to_ftype", "audit_ftype_to_name"));
+    emit_table(
+        &mut out,
+        "FSTYPE",
+        "File system magic numbers",
+        &simple("audit_name_to_fstype", "audit_fstype_to_name"),
+    );
+
+    // Message types: the lookup also parses numbers, so a name counts only if it names its number.
+    let (s, i) = (s2i("audit_name_to_msg_type"), i2s("audit_msg_type_to_name"));
+    let name_of = |n| string(unsafe { i(n) });
+    let msg = probe(
+        &candidates,
+        |c| {
+            found(unsafe { s(c.as_ptr()) })
+                .filter(|&n| name_of(n).is_some_and(|s| s.eq_ignore_ascii_case(c.to_bytes())))
+        },
+        name_of,
+        small(),
+    );
+    emit_table(&mut out, "MSG_TYPE", "Record types (AUDIT_*)", &msg);
+
+    // Errno names: 0 means unknown; a leading '-' negates.
+    let (s, i) = (s2i("audit_name_to_errno"), i2s("audit_errno_to_name"));
+    let errno = probe(
+        &candidates,
+        |c| Some(unsafe { s(c.as_ptr()) }).filter(|&n| n > 0 && !c.to_bytes().starts_with(b"-")),
+        |n| string(unsafe { i(n) }),
+        small(),
+    );
+    emit_table(&mut out, "ERRNO", "Errno names", &errno);
+
+    let op = i2s("audit_operator_to_symbol");
+    let ops = probe_numbers(|n| string(unsafe { op(n) }), small().chain((0..256).map(|k| k << 24)));
+    emit_table(&mut out, "OPERATOR", "Rule operators (symbols only)", &ops);
+
+    emit_table(&mut out, "URINGOP", "io_uring operations (upstream 4.2)", &uring_ops());
+
+    // SAFETY: prototypes from libaudit.h.
+    let (m2e, e2m): (unsafe extern "C" fn(c_int) -> c_uint, unsafe extern "C" fn(c_uint) -> c_int) =
+        unsafe { (lib.get("audit_machine_to_elf"), lib.get("audit_elf_to_machine")) };
+    out.push_str("/// Machines (MACH_*) and their AUDIT_ARCH_* values.\npub static MACHINE_ELF: &[(i32, u32)] = &[\n");
+    let mut elves = BTreeSet::new();
+    for machine in -1000..1000 {
+        let elf = unsafe { m2e(machine) };
+        if elf != 0 {
+            assert_eq!(unsafe { e2m(elf) }, machine);
+            assert!(elves.insert(elf));
+            writeln!(out, "    ({machine}, {elf:#010x}),").unwrap();
+        }
+    }
+    out.push_str("];\n");
+    out
+}
+
+#[test]
+fn data_is_current() {
+    let committed = std::fs::read_to_string(output()).unwrap_or_default();
+    assert!(committed == generate(), "src/tables/data.rs is stale: cargo test --test gen_tables -- --ignored");
+}
+
+#[test]
+#[ignore = "rewrites src/tables/data.rs"]
+fn regenerate() {
+    std::fs::write(output(), generate()).unwrap();
+}
