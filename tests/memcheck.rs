@@ -14,6 +14,12 @@ const PROGRAMS: &[&str] = &[
     "c-tests/null_netlink_control.c",
     "c-tests/fuzz_get_reply.c",
     "c-tests/reliability_fds.c",
+    "c-tests/logging_encode.c",
+    "c-tests/logging_records.c",
+    "c-tests/lookup_names.c",
+    "c-tests/lookup_syscalls.c",
+    "c-tests/rules_build.c",
+    "c-tests/rules_fieldpair.c",
 ];
 const THREADS: &str = "tests/c/threads.c";
 
