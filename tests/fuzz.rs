@@ -357,12 +357,13 @@ fn signal_info_format_differential() {
         let mut want = ours.clone();
         // SAFETY: both get the same buffer, of 300 bytes, and a length of at most 255.
         unsafe {
+            // 3.0.9's prototype takes `char *` for op and res; neither is written.
             audit::ffi::control::audit_format_signal_info(
                 ours.as_mut_ptr(),
                 len,
-                op.as_ptr(),
+                op.as_ptr().cast_mut(),
                 rep,
-                res.as_ptr(),
+                res.as_ptr().cast_mut(),
             );
             theirs(
                 want.as_mut_ptr(),
