@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Weak: the program still starts on a libaudit that lacks it, and falls back to audit_send. */
@@ -71,13 +72,36 @@ static int print_logged(int fd, const char *tag)
 	return 1;
 }
 
-int main(void)
+/* consumer --watch TAG COMMAND...: runs COMMAND and prints the record it made the kernel log. */
+static int watch(const char *tag, char **command)
+{
+	int log = readlog_open(), status;
+	pid_t pid;
+
+	if (log < 0) {
+		printf("readlog socket: %s\n", strerror(errno));
+		return 1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		execvp(command[0], command);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	status = print_logged(log, tag);
+	close(log);
+	return status;
+}
+
+int main(int argc, char **argv)
 {
 	char message[128];
 	Dl_info where;
 	int fd, log, rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 3 && strcmp(argv[1], "--watch") == 0)
+		return watch(argv[2], argv + 3);
 	if (dladdr((void *)audit_open, &where) && where.dli_fname)
 		printf("libaudit: %s\n", where.dli_fname);
 	fd = audit_open();
@@ -93,14 +117,8 @@ int main(void)
 		return 1;
 	}
 	snprintf(message, sizeof message, "op=libaudit-rs-demo-%d", (int)getpid());
-	if (audit_log_user_message) {
-		rc = audit_log_user_message(fd, AUDIT_TRUSTED_APP, message, NULL, NULL, NULL, 1);
-		printf("audit_log_user_message(AUDIT_TRUSTED_APP, \"%s\"): %d\n", message, rc);
-	} else {
-		rc = audit_send(fd, AUDIT_TRUSTED_APP, message, strlen(message) + 1);
-		printf("audit_send(AUDIT_TRUSTED_APP, \"%s\"): %d (this libaudit has no "
-		       "audit_log_user_message yet)\n", message, rc);
-	}
+	rc = audit_log_user_message(fd, AUDIT_TRUSTED_APP, message, NULL, NULL, NULL, 1);
+	printf("audit_log_user_message(AUDIT_TRUSTED_APP, \"%s\"): %d\n", message, rc);
 	audit_close(fd);
 	rc = print_logged(log, message);
 	close(log);

@@ -1,6 +1,7 @@
 /* audit_msg: the one variadic export. Stable Rust cannot define a C-variadic function, so the
  * formatting happens here with libc's own v*printf; whether and where the message goes is
  * decided by the Rust side (src/message.rs), which set_aumessage_mode configures. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <syslog.h>
@@ -14,8 +15,15 @@ void audit_msg(int priority, const char *fmt, ...)
 	va_list ap;
 	int route = libaudit_rs_message_route(priority);
 
-	if (route == 0 || fmt == NULL)
+	if (route == 0)
 		return;
+	if (fmt == NULL) {
+		/* What glibc makes of the original's v*printf(NULL): EINVAL, and only the newline. */
+		if (route == 1)
+			fputc('\n', stderr);
+		errno = EINVAL;
+		return;
+	}
 	va_start(ap, fmt);
 	if (route == 2) {
 		vsyslog(priority, fmt, ap);

@@ -80,3 +80,22 @@ pub fn fail(errno: i32) -> c_int {
     set_errno(errno);
     -errno
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_the_error_value_with_efault() {
+        set_errno(0);
+        let rc = entry(-7, || -> c_int { panic!("inside an export") });
+        assert_eq!((rc, errno()), (-7, libc::EFAULT));
+        let p = entry(std::ptr::null_mut::<c_char>(), || {
+            panic!("allocation failed")
+        });
+        assert!(p.is_null());
+        // Without a panic, the body's value and errno pass through untouched.
+        set_errno(libc::EPERM);
+        assert_eq!((entry(-1, || 5), errno()), (5, libc::EPERM));
+    }
+}

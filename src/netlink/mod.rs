@@ -190,36 +190,58 @@ pub fn request(
     }
 }
 
+/// What the ACK wait makes of one received datagram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Not from the kernel: dropped.
+    Spoofed,
+    /// An ACK (NLMSG_ERROR) for the request `seq`, with its error field.
+    Ack { seq: u32, error: i32 },
+    /// Anything else from the kernel: kept for audit_get_reply.
+    Other,
+}
+
+/// Sorts one datagram read while waiting for an ACK. Pure, so that it can be fuzzed.
+pub fn sort_received(data: &[u8], address_ok: bool, sender_port: u32) -> Seen {
+    if !address_ok || sender_port != 0 {
+        return Seen::Spoofed;
+    }
+    match parse_header(data) {
+        Some(h) if h.nlmsg_type == NLMSG_ERROR && nlmsg_ok(&h, data.len()) => Seen::Ack {
+            seq: h.nlmsg_seq,
+            error: ack_error(data).unwrap_or(0),
+        },
+        _ => Seen::Other,
+    }
+}
+
 /// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first.
 fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
     // Started at the first wait: the common path (the ACK already queued) reads no clock.
     let mut deadline = None;
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
+    let mut overrun = false;
     loop {
         if let Some(ack) = fdstate::take_ack(fd, seq) {
             return Ok(ack);
         }
         match sys::recv(fd, &mut buf, libc::MSG_DONTWAIT) {
-            Ok(r) => {
-                if !r.address_ok || r.sender_port != 0 {
-                    message::log(
-                        LOG_ERR,
-                        format_args!("Spoofed packet received on audit netlink socket"),
-                    );
-                    continue;
+            Ok(r) => match sort_received(r.data, r.address_ok, r.sender_port) {
+                Seen::Spoofed => message::log(
+                    LOG_ERR,
+                    format_args!("Spoofed packet received on audit netlink socket"),
+                ),
+                Seen::Ack { seq: acked, error } if acked == seq => return Ok(error),
+                // Another thread's ACK, or a stale one nobody waits for any more.
+                Seen::Ack { seq: acked, error } => {
+                    fdstate::deliver_ack(fd, acked, error);
                 }
-                match parse_header(r.data) {
-                    Some(h) if h.nlmsg_type == NLMSG_ERROR && nlmsg_ok(&h, r.data.len()) => {
-                        let error = ack_error(r.data).unwrap_or(0);
-                        if h.nlmsg_seq == seq {
-                            return Ok(error);
-                        }
-                        // Another thread's ACK, or a stale one nobody waits for any more.
-                        fdstate::deliver_ack(fd, h.nlmsg_seq, error);
-                    }
-                    _ => fdstate::stash(fd, r.data),
-                }
-            }
+                Seen::Other => fdstate::stash(fd, r.data),
+            },
+            // The receive buffer overflowed: datagrams were dropped, our ACK perhaps among them.
+            // The kernel queued it before sendto returned, so it is in what is left, or lost.
+            Err(libc::ENOBUFS) => overrun = true,
+            Err(libc::EAGAIN) if overrun => return Err(libc::ENOBUFS),
             Err(libc::EAGAIN) => {
                 let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
                 let left = deadline.saturating_duration_since(Instant::now());
@@ -263,6 +285,7 @@ impl ReplyError {
 }
 
 /// One datagram as audit_get_reply hands it over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reply {
     pub len: usize,
     pub header: nlmsghdr,
@@ -318,30 +341,43 @@ pub fn get_reply(
             break r.data.len();
         },
     };
-    // A datagram shorter than a header: the header fields it did not carry read as 0 (the
-    // original reads whatever the buffer held before).
+    // The caller's header fields a short datagram did not carry read as 0 too (see check_reply).
     for slot in out.iter_mut().take(NLMSG_HDRLEN).skip(len) {
         slot.write(0);
     }
-    // SAFETY: unstash or recv initialised the first `len` bytes, the loop the rest of a header.
-    let header = parse_header(unsafe {
-        std::slice::from_raw_parts(out.as_ptr().cast(), len.max(NLMSG_HDRLEN))
-    })
-    .unwrap_or_default();
+    // SAFETY: unstash or recv initialised the first `len` bytes.
+    let data: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), len) };
+    let reply = check_reply(data);
+    match reply {
+        Err(ReplyError::Malformed(libc::EFBIG, _)) => message::log(
+            LOG_ERR,
+            format_args!("Netlink event from kernel is too big"),
+        ),
+        Err(_) => message::log(
+            LOG_ERR,
+            format_args!("Netlink message from kernel was not OK"),
+        ),
+        Ok(_) => {}
+    }
+    reply
+}
+
+/// What audit_get_reply makes of the bytes of one datagram from the kernel (at most RECEIVE_SIZE:
+/// a full buffer means it was truncated). Pure, so that it can be fuzzed without a socket.
+pub fn check_reply(data: &[u8]) -> Result<Reply, ReplyError> {
+    let len = data.len();
+    // A datagram shorter than a header: the header fields it did not carry read as 0 (the
+    // original reads whatever the buffer held before).
+    let mut head = [0u8; NLMSG_HDRLEN];
+    head[..len.min(NLMSG_HDRLEN)].copy_from_slice(&data[..len.min(NLMSG_HDRLEN)]);
+    let header = parse_header(&head).unwrap_or_default();
     if !nlmsg_ok(&header, len) {
-        return Err(if len == RECEIVE_SIZE {
-            message::log(
-                LOG_ERR,
-                format_args!("Netlink event from kernel is too big"),
-            );
-            ReplyError::Malformed(libc::EFBIG, header)
+        let errno = if len == RECEIVE_SIZE {
+            libc::EFBIG
         } else {
-            message::log(
-                LOG_ERR,
-                format_args!("Netlink message from kernel was not OK"),
-            );
-            ReplyError::Malformed(libc::EBADE, header)
-        });
+            libc::EBADE
+        };
+        return Err(ReplyError::Malformed(errno, header));
     }
     Ok(Reply { len, header })
 }
