@@ -11,14 +11,8 @@ fn main() {
     // functions, this one adds the C-defined audit_msg. No version node: 3.0.9 has no symbol versions.
     let abi = fs::read_to_string("abi/libaudit.symbols").expect("abi/libaudit.symbols");
     let mut map = String::from("{\n  global:\n");
-    for name in abi
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-    {
-        map.push_str(&format!(
-            "    {};\n",
-            name.split_whitespace().next().unwrap()
-        ));
+    for name in abi.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        map.push_str(&format!("    {};\n", name.split_whitespace().next().unwrap()));
     }
     map.push_str("  local: *;\n};\n");
     let map_path = out.join("libaudit.map");
@@ -35,10 +29,7 @@ fn main() {
     println!("cargo:rustc-link-lib=static:+whole-archive=audit_msg");
 
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libaudit.so.1");
-    println!(
-        "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
-        map_path.display()
-    );
+    println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={}", map_path.display());
     // Symbols of the list that are not defined yet are simply not exported (tests/abi.rs reports them).
     println!("cargo:rustc-cdylib-link-arg=-Wl,--undefined-version");
     // Like the original: resolve our own calls at load, and refuse undefined references.

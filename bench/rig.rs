@@ -42,31 +42,19 @@ pub fn compile_driver(repo: &Path, out_dir: &Path) -> PathBuf {
         .arg(&exe)
         .output()
         .expect("cc");
-    assert!(
-        out.status.success(),
-        "compiling bench/driver.c failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "compiling bench/driver.c failed:\n{}", String::from_utf8_lossy(&out.stderr));
     exe
 }
 
 /// The driver running `bench` against the system library (`ours` None) or the libaudit.so.1 in
 /// `ours`: ITERS iterations, or batches of ITERS for `seconds`.
-pub fn driver(
-    exe: &Path,
-    ours: Option<&Path>,
-    bench: &str,
-    iters: u64,
-    seconds: Option<f64>,
-) -> Command {
+pub fn driver(exe: &Path, ours: Option<&Path>, bench: &str, iters: u64, seconds: Option<f64>) -> Command {
     let mut cmd = Command::new(exe);
     cmd.arg(bench).arg(iters.to_string());
     if let Some(s) = seconds {
         cmd.arg(s.to_string());
     }
-    cmd.env_remove("LD_PRELOAD")
-        .env_remove("LD_LIBRARY_PATH")
-        .stdin(Stdio::null());
+    cmd.env_remove("LD_PRELOAD").env_remove("LD_LIBRARY_PATH").stdin(Stdio::null());
     if let Some(dir) = ours {
         cmd.env("LD_LIBRARY_PATH", dir);
     }
@@ -98,11 +86,7 @@ pub fn parse(line: &str) -> Result<Outcome, String> {
     if words.get(1) == Some(&"n/a") {
         return Ok(Outcome::Missing(field("missing")?.to_string()));
     }
-    let number = |key: &str| {
-        field(key)?
-            .parse::<i64>()
-            .map_err(|e| format!("{key} in {line:?}: {e}"))
-    };
+    let number = |key: &str| field(key)?.parse::<i64>().map_err(|e| format!("{key} in {line:?}: {e}"));
     Ok(Outcome::Measured {
         iters: number("iters")? as u64,
         warmup: number("warmup")? as u64,
@@ -114,9 +98,7 @@ pub fn parse(line: &str) -> Result<Outcome, String> {
 
 /// Runs a driver command to completion and parses its output.
 pub fn run(mut cmd: Command) -> Result<Outcome, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("running the driver: {e}"))?;
+    let out = cmd.output().map_err(|e| format!("running the driver: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
         return Err(format!(

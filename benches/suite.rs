@@ -44,44 +44,19 @@ struct Spec {
 }
 
 const fn spec(bench: &'static str, label: &'static str, batch: u64, target: Option<f64>) -> Spec {
-    Spec {
-        bench,
-        label,
-        batch,
-        target,
-    }
+    Spec { bench, label, batch, target }
 }
 
 const DISABLED: &[Spec] = &[
     spec("ceiling", "ceiling: raw sendto + recvfrom", 200, None),
     spec("send", "audit_send(AUDIT_USER), one fd", 200, Some(1.6)),
     spec("log", "audit_log_user_message, one fd", 200, Some(1.6)),
-    spec(
-        "log_deduce",
-        "audit_log_user_message, NULL host/addr/tty",
-        200,
-        None,
-    ),
-    spec(
-        "ceiling_open",
-        "ceiling: raw socket, sendto, recvfrom, close",
-        50,
-        None,
-    ),
+    spec("log_deduce", "audit_log_user_message, NULL host/addr/tty", 200, None),
+    spec("ceiling_open", "ceiling: raw socket, sendto, recvfrom, close", 50, None),
     spec("open_send_close", "open, audit_send, close", 50, Some(1.4)),
-    spec(
-        "open_log_close",
-        "open, audit_log_user_message, close",
-        50,
-        Some(1.4),
-    ),
+    spec("open_log_close", "open, audit_log_user_message, close", 50, Some(1.4)),
     spec("status", "audit_request_status + reply", 20, None),
-    spec(
-        "syscall_from_name",
-        "audit_name_to_syscall",
-        10000,
-        Some(2.0),
-    ),
+    spec("syscall_from_name", "audit_name_to_syscall", 10000, Some(2.0)),
     spec("syscall_to_name", "audit_syscall_to_name", 10000, Some(2.0)),
     spec("type_from_name", "audit_name_to_msg_type", 10000, Some(2.0)),
     spec("type_to_name", "audit_msg_type_to_name", 10000, Some(2.0)),
@@ -95,18 +70,8 @@ const ENABLED: &[Spec] = &[
     spec("ceiling", "ceiling: raw sendto + recvfrom", 200, None),
     spec("send", "audit_send(AUDIT_USER), one fd", 200, Some(1.3)),
     spec("log", "audit_log_user_message, one fd", 200, Some(1.3)),
-    spec(
-        "ceiling_open",
-        "ceiling: raw socket, sendto, recvfrom, close",
-        50,
-        None,
-    ),
-    spec(
-        "open_log_close",
-        "open, audit_log_user_message, close",
-        50,
-        None,
-    ),
+    spec("ceiling_open", "ceiling: raw socket, sendto, recvfrom, close", 50, None),
+    spec("open_log_close", "open, audit_log_user_message, close", 50, None),
 ];
 
 /// Benchmarks whose instructions callgrind counts, with their iteration counts.
@@ -128,16 +93,8 @@ const CALLGRIND: &[(&str, u64)] = &[
 ];
 
 /// Benchmarks whose syscalls strace counts.
-const STRACE: &[&str] = &[
-    "ceiling",
-    "ceiling_open",
-    "send",
-    "log",
-    "log_deduce",
-    "open_send_close",
-    "open_log_close",
-    "status",
-];
+const STRACE: &[&str] =
+    &["ceiling", "ceiling_open", "send", "log", "log_deduce", "open_send_close", "open_log_close", "status"];
 const STRACE_ITERS: u64 = 500;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -181,13 +138,7 @@ impl Suite {
     /// repeated.
     fn measure(&self, bench: &str, lib: Lib, batch: u64, expect_enabled: i32) -> Option<f64> {
         for _ in 0..10 {
-            let cmd = rig::driver(
-                &self.driver,
-                self.lib_dir(lib),
-                bench,
-                batch,
-                Some(self.seconds),
-            );
+            let cmd = rig::driver(&self.driver, self.lib_dir(lib), bench, batch, Some(self.seconds));
             let outcome = {
                 let _lock = (expect_enabled == 0).then(common::kernel_lock);
                 rig::run(cmd)
@@ -201,12 +152,7 @@ impl Suite {
                     );
                     std::thread::sleep(std::time::Duration::from_secs(1));
                 }
-                Outcome::Measured {
-                    iters,
-                    ns,
-                    lib: path,
-                    ..
-                } => {
+                Outcome::Measured { iters, ns, lib: path, .. } => {
                     check_library(lib, &path);
                     return Some(ns as f64 / iters as f64);
                 }
@@ -227,10 +173,7 @@ impl Suite {
                 };
                 for &lib in libs {
                     let value = self.measure(s.bench, lib, s.batch, enabled as i32);
-                    samples
-                        .entry((enabled, s.bench, lib))
-                        .or_default()
-                        .push(value);
+                    samples.entry((enabled, s.bench, lib)).or_default().push(value);
                 }
             }
             eprintln!("  repetition {}/{} done", rep + 1, self.reps);
@@ -242,20 +185,13 @@ impl Suite {
         let out_file = self.work.join("callgrind.out");
         let mut cmd = rig::driver(&self.driver, self.lib_dir(lib), bench, iters, None);
         let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
-        let envs: Vec<_> = cmd
-            .get_envs()
-            .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
-            .collect();
+        let envs: Vec<_> = cmd.get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect();
         cmd = Command::new("valgrind");
-        cmd.args([
-            "--tool=callgrind",
-            "--collect-atstart=no",
-            "--toggle-collect=timed_region",
-        ])
-        .arg(format!("--callgrind-out-file={}", out_file.display()))
-        .arg(&self.driver)
-        .args(args)
-        .stdin(std::process::Stdio::null());
+        cmd.args(["--tool=callgrind", "--collect-atstart=no", "--toggle-collect=timed_region"])
+            .arg(format!("--callgrind-out-file={}", out_file.display()))
+            .arg(&self.driver)
+            .args(args)
+            .stdin(std::process::Stdio::null());
         for (k, v) in envs {
             match v {
                 Some(v) => cmd.env(k, v),
@@ -268,11 +204,7 @@ impl Suite {
         };
         check_interrupted();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "callgrind {bench}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "callgrind {bench}: {}", String::from_utf8_lossy(&out.stderr));
         if let Outcome::Missing(_) = rig::parse(stdout.trim()).unwrap() {
             return None;
         }
@@ -293,11 +225,7 @@ impl Suite {
             let file = self.work.join("strace.out");
             let cmd = rig::driver(&self.driver, self.lib_dir(lib), bench, iters, None);
             let mut strace = Command::new("strace");
-            strace
-                .args(["-c", "-U", "name,calls", "-o"])
-                .arg(&file)
-                .arg(cmd.get_program())
-                .args(cmd.get_args());
+            strace.args(["-c", "-U", "name,calls", "-o"]).arg(&file).arg(cmd.get_program()).args(cmd.get_args());
             for (k, v) in cmd.get_envs() {
                 match v {
                     Some(v) => strace.env(k, v),
@@ -306,17 +234,10 @@ impl Suite {
             }
             let out = {
                 let _lock = common::kernel_lock();
-                strace
-                    .stdin(std::process::Stdio::null())
-                    .output()
-                    .expect("strace")
+                strace.stdin(std::process::Stdio::null()).output().expect("strace")
             };
             check_interrupted();
-            assert!(
-                out.status.success(),
-                "strace {bench}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            assert!(out.status.success(), "strace {bench}: {}", String::from_utf8_lossy(&out.stderr));
             let Outcome::Measured { iters, warmup, .. } =
                 rig::parse(String::from_utf8_lossy(&out.stdout).trim()).unwrap()
             else {
@@ -360,10 +281,9 @@ fn ceiling_of(bench: &str) -> Option<&'static str> {
 fn check_library(lib: Lib, path: &str) {
     match lib {
         Lib::Ours => assert!(path.contains("/ours/"), "our run loaded {path}"),
-        Lib::System => assert!(
-            path.starts_with("/lib") || path.starts_with("/usr/lib"),
-            "the system run loaded {path}"
-        ),
+        Lib::System => {
+            assert!(path.starts_with("/lib") || path.starts_with("/usr/lib"), "the system run loaded {path}")
+        }
         Lib::Neither => {}
     }
 }
@@ -371,11 +291,7 @@ fn check_library(lib: Lib, path: &str) {
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     let n = values.len();
-    if n % 2 == 1 {
-        values[n / 2]
-    } else {
-        (values[n / 2 - 1] + values[n / 2]) / 2.0
-    }
+    if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 }
 }
 
 /// A ratio's median and range over repetitions.
@@ -392,20 +308,12 @@ fn ratio_of(pairs: impl Iterator<Item = f64>) -> Option<Ratio> {
         return None;
     }
     let median = median(&mut v);
-    Some(Ratio {
-        median,
-        min: v[0],
-        max: v[v.len() - 1],
-    })
+    Some(Ratio { median, min: v[0], max: v[v.len() - 1] })
 }
 
 /// Per-repetition speed ratios of `a` over `b` (b's time / a's time).
 fn paired(a: &[Option<f64>], b: &[Option<f64>]) -> Option<Ratio> {
-    ratio_of(
-        a.iter()
-            .zip(b)
-            .filter_map(|(a, b)| Some(b.as_ref()? / a.as_ref()?)),
-    )
+    ratio_of(a.iter().zip(b).filter_map(|(a, b)| Some(b.as_ref()? / a.as_ref()?)))
 }
 
 fn med(samples: &[Option<f64>]) -> Option<f64> {
@@ -425,31 +333,17 @@ fn cpu_model() -> String {
     fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()
         .lines()
-        .find_map(|l| {
-            l.strip_prefix("model name")
-                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
-        })
+        .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()))
         .unwrap_or_else(|| "unknown".into())
 }
 
 fn loadavg() -> String {
-    fs::read_to_string("/proc/loadavg")
-        .unwrap_or_default()
-        .split_whitespace()
-        .take(3)
-        .collect::<Vec<_>>()
-        .join(" ")
+    fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
 }
 
 fn stripped_size(path: &Path, work: &Path) -> u64 {
     let copy = work.join("stripped.so");
-    let status = Command::new("strip")
-        .arg("--strip-all")
-        .arg("-o")
-        .arg(&copy)
-        .arg(path)
-        .status()
-        .expect("strip");
+    let status = Command::new("strip").arg("--strip-all").arg("-o").arg(&copy).arg(path).status().expect("strip");
     assert!(status.success());
     fs::metadata(&copy).unwrap().len()
 }
@@ -465,10 +359,7 @@ fn verdict(r: Option<Ratio>, target: Option<f64>) -> String {
     match (r, target) {
         (_, None) => "".into(),
         (None, Some(t)) => format!("≥ {t} — n/a (not yet exported)"),
-        (Some(r), Some(t)) => format!(
-            "≥ {t} — {}",
-            if r.median >= t { "met" } else { "**missed**" }
-        ),
+        (Some(r), Some(t)) => format!("≥ {t} — {}", if r.median >= t { "met" } else { "**missed**" }),
     }
 }
 
@@ -480,11 +371,7 @@ fn verdict_line(r: Option<Ratio>, target: f64) -> String {
             r.median,
             r.min,
             r.max,
-            if r.median >= target {
-                "met"
-            } else {
-                "**missed**"
-            }
+            if r.median >= target { "met" } else { "**missed**" }
         ),
     }
 }
@@ -507,11 +394,7 @@ struct Bar {
 /// Horizontal bars of ratios (> 1: ours better), with their range, the target and the 1.0 line.
 fn svg(bars: &[Bar], title: &str) -> String {
     let (left, width, row, top) = (330.0, 420.0, 26.0, 50.0);
-    let max = bars
-        .iter()
-        .filter_map(|b| Some(b.ratio?.max.max(b.target.unwrap_or(0.0))))
-        .fold(2.5f64, f64::max)
-        .ceil();
+    let max = bars.iter().filter_map(|b| Some(b.ratio?.max.max(b.target.unwrap_or(0.0)))).fold(2.5f64, f64::max).ceil();
     let x = |v: f64| left + width * v / max;
     let height = top + row * bars.len() as f64 + 40.0;
     let mut s = String::new();
@@ -521,33 +404,17 @@ fn svg(bars: &[Bar], title: &str) -> String {
         w = left + width + 90.0
     );
     let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(
-        s,
-        r#"<text x="10" y="22" font-size="15" font-weight="bold">{title}</text>"#
-    );
+    let _ = writeln!(s, r#"<text x="10" y="22" font-size="15" font-weight="bold">{title}</text>"#);
     let bottom = top + row * bars.len() as f64;
     for tick in 0..=(max as usize) {
         let tx = x(tick as f64);
-        let _ = writeln!(
-            s,
-            r##"<line x1="{tx}" y1="{}" x2="{tx}" y2="{bottom}" stroke="#ddd"/>"##,
-            top - 6.0
-        );
-        let _ = writeln!(
-            s,
-            r#"<text x="{tx}" y="{}" text-anchor="middle">{tick}×</text>"#,
-            bottom + 16.0
-        );
+        let _ = writeln!(s, r##"<line x1="{tx}" y1="{}" x2="{tx}" y2="{bottom}" stroke="#ddd"/>"##, top - 6.0);
+        let _ = writeln!(s, r#"<text x="{tx}" y="{}" text-anchor="middle">{tick}×</text>"#, bottom + 16.0);
     }
     for (i, b) in bars.iter().enumerate() {
         let y = top + row * i as f64;
-        let _ = writeln!(
-            s,
-            r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#,
-            left - 8.0,
-            y + 15.0,
-            escape(&b.label)
-        );
+        let _ =
+            writeln!(s, r#"<text x="{}" y="{}" text-anchor="end">{}</text>"#, left - 8.0, y + 15.0, escape(&b.label));
         match b.ratio {
             Some(r) => {
                 let colour = match b.target {
@@ -596,13 +463,7 @@ fn svg(bars: &[Bar], title: &str) -> String {
             );
         }
     }
-    let _ = writeln!(
-        s,
-        r#"<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="black"/>"#,
-        x(1.0),
-        top - 6.0,
-        bottom
-    );
+    let _ = writeln!(s, r#"<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="black"/>"#, x(1.0), top - 6.0, bottom);
     let _ = writeln!(
         s,
         r##"<text x="10" y="{}" fill="#555">bars: median ratio (whisker: range over repetitions); dashed: target; green met, red missed, blue no target</text>"##,
@@ -613,9 +474,7 @@ fn svg(bars: &[Bar], title: &str) -> String {
 }
 
 fn escape(t: &str) -> String {
-    t.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn main() {
@@ -664,11 +523,7 @@ fn main() {
                 let c = suite.callgrind(bench, Lib::Neither, iters);
                 (bench, c, c)
             } else {
-                (
-                    bench,
-                    suite.callgrind(bench, Lib::System, iters),
-                    suite.callgrind(bench, Lib::Ours, iters),
-                )
+                (bench, suite.callgrind(bench, Lib::System, iters), suite.callgrind(bench, Lib::Ours, iters))
             }
         })
         .collect();
@@ -681,11 +536,7 @@ fn main() {
                 let c = suite.syscalls(bench, Lib::Neither);
                 (bench, c.clone(), c)
             } else {
-                (
-                    bench,
-                    suite.syscalls(bench, Lib::System),
-                    suite.syscalls(bench, Lib::Ours),
-                )
+                (bench, suite.syscalls(bench, Lib::System), suite.syscalls(bench, Lib::Ours))
             }
         })
         .collect();
@@ -711,25 +562,15 @@ fn main() {
     let (markdown, chart) = report.render();
     fs::write(repo.join("BENCHMARKS.md"), markdown).unwrap();
     fs::write(repo.join("bench/ratios.svg"), chart).unwrap();
-    eprintln!(
-        "wrote BENCHMARKS.md and bench/ratios.svg in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("wrote BENCHMARKS.md and bench/ratios.svg in {:.0} s", started.elapsed().as_secs_f64());
 }
 
 fn lost_count() -> i64 {
-    shell("auditctl", &["-s"])
-        .lines()
-        .find_map(|l| l.strip_prefix("lost ")?.trim().parse().ok())
-        .unwrap_or(0)
+    shell("auditctl", &["-s"]).lines().find_map(|l| l.strip_prefix("lost ")?.trim().parse().ok()).unwrap_or(0)
 }
 
 type Counts = Vec<(&'static str, Option<f64>, Option<f64>)>;
-type Calls = Vec<(
-    &'static str,
-    Option<Vec<(String, f64)>>,
-    Option<Vec<(String, f64)>>,
-)>;
+type Calls = Vec<(&'static str, Option<Vec<(String, f64)>>, Option<Vec<(String, f64)>>)>;
 
 struct Report<'a> {
     quick: bool,
@@ -747,52 +588,32 @@ struct Report<'a> {
 
 impl Report<'_> {
     fn get(&self, enabled: bool, bench: &'static str, lib: Lib) -> &[Option<f64>] {
-        self.samples
-            .get(&(enabled, bench, lib))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+        self.samples.get(&(enabled, bench, lib)).map(Vec::as_slice).unwrap_or(&[])
     }
 
     fn table(&self, out: &mut String, specs: &'static [Spec], enabled: bool, bars: &mut Vec<Bar>) {
         out.push_str("| benchmark | system | ours | ours/system speed | target | ours/ceiling | best possible (ceiling/system) |\n|---|---|---|---|---|---|---|\n");
         for s in specs {
             if rig::library_free(s.bench) {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | | | | | |",
-                    s.label,
-                    ops(med(self.get(enabled, s.bench, Lib::Neither)))
-                );
+                let _ =
+                    writeln!(out, "| {} | {} | | | | | |", s.label, ops(med(self.get(enabled, s.bench, Lib::Neither))));
                 continue;
             }
-            let (sys, ours) = (
-                self.get(enabled, s.bench, Lib::System),
-                self.get(enabled, s.bench, Lib::Ours),
-            );
+            let (sys, ours) = (self.get(enabled, s.bench, Lib::System), self.get(enabled, s.bench, Lib::Ours));
             let ratio = paired(ours, sys);
-            let ceiling = ceiling_of(s.bench)
-                .map(|c| self.get(enabled, c, Lib::Neither))
-                .unwrap_or(&[]);
+            let ceiling = ceiling_of(s.bench).map(|c| self.get(enabled, c, Lib::Neither)).unwrap_or(&[]);
             let to_ceiling = paired(ours, ceiling);
             let ceiling_target = matches!(s.bench, "send" | "log");
             let ceiling_cell = match to_ceiling {
                 Some(r) if ceiling_target => format!(
                     "{} {}",
                     fmt_ratio(Some(r)),
-                    if r.median >= 0.9 {
-                        "(≥ 0.9 met)"
-                    } else {
-                        "(≥ 0.9 **missed**)"
-                    }
+                    if r.median >= 0.9 { "(≥ 0.9 met)" } else { "(≥ 0.9 **missed**)" }
                 ),
                 _ if ceiling.is_empty() => "".into(),
                 r => fmt_ratio(r),
             };
-            let best = if ceiling.is_empty() {
-                "".into()
-            } else {
-                fmt_ratio(paired(ceiling, sys))
-            };
+            let best = if ceiling.is_empty() { "".into() } else { fmt_ratio(paired(ceiling, sys)) };
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} |",
@@ -805,11 +626,7 @@ impl Report<'_> {
                 best
             );
             let phase = if enabled { " [enabled]" } else { "" };
-            bars.push(Bar {
-                label: format!("{}{phase}", s.label),
-                ratio,
-                target: s.target,
-            });
+            bars.push(Bar { label: format!("{}{phase}", s.label), ratio, target: s.target });
             if ceiling_target {
                 bars.push(Bar {
                     label: format!("{} vs ceiling{phase}", s.bench),
@@ -836,10 +653,7 @@ impl Report<'_> {
                     Some(n) if (n - 2.0).abs() < 0.01 => "2: met".to_string(),
                     Some(n) => format!("{}: **missed**", trim(n)),
                 };
-                let _ = writeln!(
-                    out,
-                    "- syscalls per message, {bench}: exactly 2 — {verdict}"
-                );
+                let _ = writeln!(out, "- syscalls per message, {bench}: exactly 2 — {verdict}");
             }
         }
         out.push('\n');
@@ -849,58 +663,25 @@ impl Report<'_> {
     fn render(&self) -> (String, String) {
         let mut md = String::new();
         let mut bars = Vec::new();
-        let command = if self.quick {
-            "scripts/bench --quick"
-        } else {
-            "scripts/bench"
-        };
-        let _ = writeln!(
-            md,
-            "# Benchmarks: libaudit-rs against the system libaudit.so.1\n"
-        );
+        let command = if self.quick { "scripts/bench --quick" } else { "scripts/bench" };
+        let _ = writeln!(md, "# Benchmarks: libaudit-rs against the system libaudit.so.1\n");
         let _ = writeln!(
             md,
             "Generated by `{command}` (`cargo bench --bench suite`: benches/suite.rs driving bench/driver.c; edit those, not this file, \
              except bench/analysis.md which is appended verbatim).\n"
         );
         let _ = writeln!(md, "## Machine\n");
-        let _ = writeln!(
-            md,
-            "- date: {}",
-            shell("date", &["-u", "+%Y-%m-%d %H:%M UTC"])
-        );
-        let _ = writeln!(
-            md,
-            "- CPU: {} ({} cores online)",
-            cpu_model(),
-            shell("nproc", &[])
-        );
-        let _ = writeln!(
-            md,
-            "- kernel: {}; {}",
-            shell("uname", &["-r"]),
-            shell("sh", &["-c", "ldd --version | head -1"])
-        );
+        let _ = writeln!(md, "- date: {}", shell("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
+        let _ = writeln!(md, "- CPU: {} ({} cores online)", cpu_model(), shell("nproc", &[]));
+        let _ =
+            writeln!(md, "- kernel: {}; {}", shell("uname", &["-r"]), shell("sh", &["-c", "ldd --version | head -1"]));
         let _ = writeln!(md, "- {}", shell("rustc", &["-V"]));
         let _ = writeln!(
             md,
             "- commit: {}",
-            shell(
-                "git",
-                &[
-                    "-C",
-                    &self.repo.display().to_string(),
-                    "describe",
-                    "--always",
-                    "--dirty"
-                ]
-            )
+            shell("git", &["-C", &self.repo.display().to_string(), "describe", "--always", "--dirty"])
         );
-        let _ = writeln!(
-            md,
-            "- load average at start: {}; at end: {}",
-            self.load.0, self.load.1
-        );
+        let _ = writeln!(md, "- load average at start: {}; at end: {}", self.load.0, self.load.1);
         let _ = writeln!(
             md,
             "- the run took {:.0} s; {} repetitions of every wall-time benchmark, each run of the driver measuring batches for at least {} s",
@@ -920,10 +701,7 @@ impl Report<'_> {
 
         let _ = writeln!(md, "## Wall time, auditing disabled\n");
         self.table(&mut md, DISABLED, false, &mut bars);
-        let _ = writeln!(
-            md,
-            "\nLoad time: a fresh child process times its dlopen of the library (RTLD_NOW).\n"
-        );
+        let _ = writeln!(md, "\nLoad time: a fresh child process times its dlopen of the library (RTLD_NOW).\n");
         let _ = writeln!(md, "## Wall time, auditing enabled\n");
         let _ = writeln!(
             md,
@@ -934,65 +712,38 @@ impl Report<'_> {
         );
         self.table(&mut md, ENABLED, true, &mut bars);
 
-        let _ = writeln!(
-            md,
-            "\n## Instructions per operation (callgrind, user space only, auditing disabled)\n"
-        );
+        let _ = writeln!(md, "\n## Instructions per operation (callgrind, user space only, auditing disabled)\n");
         md.push_str("| benchmark | system | ours | system/ours |\n|---|---|---|---|\n");
         for (bench, sys, ours) in self.instructions {
-            let count = |c: &Option<f64>| {
-                c.map(|c| format!("{c:.0}"))
-                    .unwrap_or_else(|| "n/a (not yet exported)".into())
-            };
+            let count =
+                |c: &Option<f64>| c.map(|c| format!("{c:.0}")).unwrap_or_else(|| "n/a (not yet exported)".into());
             let ratio = match (sys, ours) {
                 (Some(s), Some(o)) if !rig::library_free(bench) => format!("{:.2}", s / o),
                 _ => "".into(),
             };
-            let _ = writeln!(
-                md,
-                "| {bench} | {} | {} | {ratio} |",
-                count(sys),
-                count(ours)
-            );
+            let _ = writeln!(md, "| {bench} | {} | {} | {ratio} |", count(sys), count(ours));
         }
 
-        let _ = writeln!(
-            md,
-            "\n## Syscalls per operation (strace -c, {STRACE_ITERS} operations minus none)\n"
-        );
+        let _ = writeln!(md, "\n## Syscalls per operation (strace -c, {STRACE_ITERS} operations minus none)\n");
         md.push_str("| benchmark | system | ours |\n|---|---|---|\n");
         for (bench, sys, ours) in self.syscalls {
             let calls = |c: &Option<Vec<(String, f64)>>| match c {
                 None => "n/a (not yet exported)".into(),
                 Some(c) => {
                     let total: f64 = c.iter().map(|(_, n)| n).sum();
-                    let each: Vec<String> = c
-                        .iter()
-                        .map(|(name, n)| format!("{name} {}", trim(*n)))
-                        .collect();
+                    let each: Vec<String> = c.iter().map(|(name, n)| format!("{name} {}", trim(*n))).collect();
                     format!("**{}**: {}", trim(total), each.join(", "))
                 }
             };
-            let ours_cell = if rig::library_free(bench) {
-                "(no library)".into()
-            } else {
-                calls(ours)
-            };
+            let ours_cell = if rig::library_free(bench) { "(no library)".into() } else { calls(ours) };
             let _ = writeln!(md, "| {bench} | {} | {ours_cell} |", calls(sys));
         }
-        let _ = writeln!(
-            md,
-            "\nTarget: exactly 2 syscalls per message on the success path (send, log).\n"
-        );
+        let _ = writeln!(md, "\nTarget: exactly 2 syscalls per message on the success path (send, log).\n");
 
         let (sys, sys_stripped, ours, ours_stripped) = self.sizes;
         let _ = writeln!(md, "## Shared object size\n");
         md.push_str("| | system | ours | ours/system |\n|---|---|---|---|\n");
-        let _ = writeln!(
-            md,
-            "| as installed / as built | {sys} | {ours} | {:.2} |",
-            ours as f64 / sys as f64
-        );
+        let _ = writeln!(md, "| as installed / as built | {sys} | {ours} | {:.2} |", ours as f64 / sys as f64);
         let _ = writeln!(
             md,
             "| strip --strip-all | {sys_stripped} | {ours_stripped} | {:.2} |",
@@ -1002,19 +753,11 @@ impl Report<'_> {
         let _ = writeln!(
             md,
             "\nTarget: ours no more than 2× the system's ({}).\n",
-            if ours as f64 <= 2.0 * sys as f64 {
-                "met"
-            } else {
-                "**missed**"
-            }
+            if ours as f64 <= 2.0 * sys as f64 { "met" } else { "**missed**" }
         );
         bars.push(Bar {
             label: "shared object size: system/ours".into(),
-            ratio: Some(Ratio {
-                median: size_ratio,
-                min: size_ratio,
-                max: size_ratio,
-            }),
+            ratio: Some(Ratio { median: size_ratio, min: size_ratio, max: size_ratio }),
             target: Some(0.5),
         });
 
@@ -1022,21 +765,11 @@ impl Report<'_> {
             md.push_str(&analysis);
         }
         md.insert_str(summary_at, &self.summary(&bars));
-        (
-            md,
-            svg(
-                &bars,
-                "libaudit-rs vs system libaudit.so.1 (ratio > 1: ours better)",
-            ),
-        )
+        (md, svg(&bars, "libaudit-rs vs system libaudit.so.1 (ratio > 1: ours better)"))
     }
 }
 
 /// A count per operation without noise digits: 2 rather than 2.00.
 fn trim(n: f64) -> String {
-    if (n - n.round()).abs() < 0.005 {
-        format!("{}", n.round())
-    } else {
-        format!("{n:.2}")
-    }
+    if (n - n.round()).abs() < 0.005 { format!("{}", n.round()) } else { format!("{n:.2}") }
 }

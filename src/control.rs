@@ -14,27 +14,15 @@ use crate::netlink::{self, Failed, Sent, sys};
 
 /// The original demotes "no audit in this kernel" (ECONNREFUSED) to a debug message.
 fn priority(errno: i32) -> i32 {
-    if errno == libc::ECONNREFUSED {
-        LOG_DEBUG
-    } else {
-        LOG_WARNING
-    }
+    if errno == libc::ECONNREFUSED { LOG_DEBUG } else { LOG_WARNING }
 }
 
 /// Sends a request, logging "Error <what> (<strerror>)" when it fails.
-pub fn send_logged(
-    fd: RawFd,
-    msg_type: u16,
-    payload: Option<&[u8]>,
-    what: &str,
-) -> Result<Sent, Failed> {
+pub fn send_logged(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, what: &str) -> Result<Sent, Failed> {
     let size = payload.map_or(0, <[u8]>::len);
     let result = netlink::request(fd, msg_type, payload, size);
     if let Err(f) = result {
-        message::log(
-            priority(f.errno),
-            format_args!("Error {what} ({})", message::strerror(f.errno)),
-        );
+        message::log(priority(f.errno), format_args!("Error {what} ({})", message::strerror(f.errno)));
     }
     result
 }
@@ -69,10 +57,9 @@ impl Setting {
             Setting::BacklogLimit => (AUDIT_STATUS_BACKLOG_LIMIT, &mut s.backlog_limit),
             Setting::BacklogWaitTime => (AUDIT_STATUS_BACKLOG_WAIT_TIME, &mut s.backlog_wait_time),
             Setting::ResetLost => (AUDIT_STATUS_LOST, &mut s.lost),
-            Setting::ResetBacklogWaitTimeActual => (
-                AUDIT_STATUS_BACKLOG_WAIT_TIME_ACTUAL,
-                &mut s.backlog_wait_time_actual,
-            ),
+            Setting::ResetBacklogWaitTimeActual => {
+                (AUDIT_STATUS_BACKLOG_WAIT_TIME_ACTUAL, &mut s.backlog_wait_time_actual)
+            }
         };
         *field = value;
         s.mask = mask;
@@ -95,34 +82,20 @@ impl Setting {
 
 /// Sends AUDIT_SET for one setting.
 pub fn set(fd: RawFd, setting: Setting, value: u32) -> Result<Sent, Failed> {
-    send_logged(
-        fd,
-        AUDIT_SET,
-        Some(bytes_of(&setting.status(value))),
-        setting.what(),
-    )
+    send_logged(fd, AUDIT_SET, Some(bytes_of(&setting.status(value))), setting.what())
 }
 
 /// AUDIT_SET_FEATURE for feature number `feature`: turn it on or off, and lock it if asked.
 pub fn set_feature(fd: RawFd, feature: u32, value: bool, lock: bool) -> Result<Sent, Failed> {
     // AUDIT_FEATURE_TO_MASK of <linux/audit.h>: the shift count is taken modulo 32.
     let bit = 1u32 << (feature & 31);
-    let f = audit_features {
-        vers: 0,
-        mask: bit,
-        features: if value { bit } else { 0 },
-        lock: if lock { bit } else { 0 },
-    };
+    let f =
+        audit_features { vers: 0, mask: bit, features: if value { bit } else { 0 }, lock: if lock { bit } else { 0 } };
     send_logged(fd, AUDIT_SET_FEATURE, Some(bytes_of(&f)), "setting feature")
 }
 
 pub fn request_features(fd: RawFd) -> Result<Sent, Failed> {
-    send_logged(
-        fd,
-        AUDIT_GET_FEATURE,
-        Some(bytes_of(&audit_features::default())),
-        "getting feature",
-    )
+    send_logged(fd, AUDIT_GET_FEATURE, Some(bytes_of(&audit_features::default())), "getting feature")
 }
 
 pub fn request_status(fd: RawFd) -> Result<Sent, Failed> {
@@ -134,10 +107,7 @@ pub fn request_rules_list(fd: RawFd) -> Result<Sent, Failed> {
     match result {
         Err(f) if f.errno != libc::EINVAL => message::log(
             priority(f.errno),
-            format_args!(
-                "Error sending rule list data request ({})",
-                message::strerror(f.errno)
-            ),
+            format_args!("Error sending rule list data request ({})", message::strerror(f.errno)),
         ),
         _ => {}
     }
@@ -147,13 +117,7 @@ pub fn request_rules_list(fd: RawFd) -> Result<Sent, Failed> {
 pub fn request_signal_info(fd: RawFd) -> Result<Sent, Failed> {
     let result = netlink::request(fd, AUDIT_SIGNAL_INFO, None, 0);
     if let Err(f) = result {
-        message::log(
-            LOG_WARNING,
-            format_args!(
-                "Error sending signal_info request ({})",
-                message::strerror(f.errno)
-            ),
-        );
+        message::log(LOG_WARNING, format_args!("Error sending signal_info request ({})", message::strerror(f.errno)));
     }
     result
 }
@@ -177,8 +141,7 @@ fn await_status(fd: RawFd) -> Result<audit_status, Option<sys::Errno>> {
             NLMSG_DONE | NLMSG_ERROR => return Err(last_error),
             AUDIT_GET => {
                 // SAFETY: get_reply initialised `reply.len` bytes.
-                let data: &[u8] =
-                    unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), reply.len) };
+                let data: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), reply.len) };
                 return Ok(parse_status(&data[NLMSG_HDRLEN..]));
             }
             _ => continue,
@@ -279,9 +242,7 @@ pub fn features() -> (u32, Option<sys::Errno>) {
 /// the errno a failed feature probe left.
 pub fn reset_lost(fd: RawFd) -> Result<Result<Sent, Failed>, Option<sys::Errno>> {
     match features() {
-        (bitmap, _) if bitmap & AUDIT_FEATURE_BITMAP_LOST_RESET != 0 => {
-            Ok(set(fd, Setting::ResetLost, 0))
-        }
+        (bitmap, _) if bitmap & AUDIT_FEATURE_BITMAP_LOST_RESET != 0 => Ok(set(fd, Setting::ResetLost, 0)),
         (_, errno) => Err(errno),
     }
 }
@@ -291,9 +252,7 @@ pub fn reset_lost(fd: RawFd) -> Result<Result<Sent, Failed>, Option<sys::Errno>>
 pub fn drain_one_reply(fd: RawFd) -> Option<sys::Errno> {
     let mut buf = [MaybeUninit::uninit(); netlink::RECEIVE_SIZE];
     sys::wait_readable(fd, 100);
-    netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT)
-        .err()
-        .and_then(netlink::ReplyError::errno)
+    netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT).err().and_then(netlink::ReplyError::errno)
 }
 
 // --- What this process may do -----------------------------------------------------------------
@@ -317,19 +276,13 @@ pub fn capable(cap: u32) -> bool {
         inheritable: u32,
     }
     const LINUX_CAPABILITY_VERSION_3: u32 = 0x2008_0522;
-    let mut header = Header {
-        version: LINUX_CAPABILITY_VERSION_3,
-        pid: 0,
-    };
+    let mut header = Header { version: LINUX_CAPABILITY_VERSION_3, pid: 0 };
     let mut data = [Data::default(); 2];
     let saved = sys::errno();
     // SAFETY: capget fills two Data entries for version 3.
     let rc = unsafe { libc::syscall(libc::SYS_capget, &mut header, data.as_mut_ptr()) };
     sys::set_errno(saved);
-    rc == 0
-        && data
-            .get((cap / 32) as usize)
-            .is_some_and(|d| d.effective & (1 << (cap % 32)) != 0)
+    rc == 0 && data.get((cap / 32) as usize).is_some_and(|d| d.effective & (1 << (cap % 32)) != 0)
 }
 
 /// Reads a small /proc/self number file as the original does: at most 15 bytes, not a symlink.
@@ -362,22 +315,11 @@ fn parse_c_decimal(text: &str, unsigned: bool) -> Option<i64> {
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let end = digits
-        .bytes()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(digits.len());
-    let magnitude: u64 = if end == 0 {
-        0
-    } else {
-        digits[..end].parse().ok()?
-    };
+    let end = digits.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
+    let magnitude: u64 = if end == 0 { 0 } else { digits[..end].parse().ok()? };
     if unsigned {
         // strtoul: values up to ULONG_MAX, negated in unsigned arithmetic.
-        let v = if negative {
-            magnitude.wrapping_neg()
-        } else {
-            magnitude
-        };
+        let v = if negative { magnitude.wrapping_neg() } else { magnitude };
         Some(v as i64)
     } else if negative {
         (magnitude <= i64::MAX as u64 + 1).then(|| (magnitude as i64).wrapping_neg())
@@ -389,17 +331,13 @@ fn parse_c_decimal(text: &str, unsigned: bool) -> Option<i64> {
 /// audit_getloginuid: the loginuid, or Err(errno to leave) where the original returns -1.
 pub fn loginuid() -> Result<u32, i32> {
     let text = read_proc_number("/proc/self/loginuid")?;
-    parse_c_decimal(&text, false)
-        .map(|v| v as u32)
-        .ok_or(libc::ERANGE)
+    parse_c_decimal(&text, false).map(|v| v as u32).ok_or(libc::ERANGE)
 }
 
 /// audit_get_session: the session id, or Err(errno to leave) where the original returns -2.
 pub fn session() -> Result<u32, i32> {
     let text = read_proc_number("/proc/self/sessionid")?;
-    parse_c_decimal(&text, true)
-        .map(|v| v as u32)
-        .ok_or(libc::ERANGE)
+    parse_c_decimal(&text, true).map(|v| v as u32).ok_or(libc::ERANGE)
 }
 
 /// audit_setloginuid: writes the uid in decimal to /proc/self/loginuid. Err carries the errno.
@@ -427,13 +365,7 @@ pub fn set_loginuid(uid: u32) -> Result<(), i32> {
 
 /// audit_format_signal_info's text, from the signal_info reply of a pid, its auid and context.
 /// `ctx` is None when the reply carried no context (the original tests rep->len == 24).
-pub fn format_signal_info(
-    op: &[u8],
-    auid: u32,
-    pid: i32,
-    ctx: Option<&[u8]>,
-    res: &[u8],
-) -> Vec<u8> {
+pub fn format_signal_info(op: &[u8], auid: u32, pid: i32, ctx: Option<&[u8]>, res: &[u8]) -> Vec<u8> {
     let uid = fs::metadata(format!("/proc/{}", pid as u32)).map_or(u32::MAX, |m| m.uid());
     let ses = fs::File::open(format!("/proc/{}/sessionid", pid as u32))
         .ok()
@@ -476,40 +408,24 @@ pub fn failure_action(path: &str) -> (bool, u32) {
 }
 
 fn load_config(path: &str, action: &mut u32) -> bool {
-    let file = match fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-    {
+    let file = match fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            message::log(
-                LOG_WARNING,
-                format_args!("Config file {path} doesn't exist, skipping"),
-            );
+            message::log(LOG_WARNING, format_args!("Config file {path} doesn't exist, skipping"));
             return true;
         }
         Err(e) => {
             let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            message::log(
-                LOG_ERR,
-                format_args!("Error opening {path} ({})", message::strerror(errno)),
-            );
+            message::log(LOG_ERR, format_args!("Error opening {path} ({})", message::strerror(errno)));
             return false;
         }
     };
-    message::log(
-        LOG_DEBUG,
-        format_args!("Config file {path} opened for parsing"),
-    );
+    message::log(LOG_DEBUG, format_args!("Config file {path} opened for parsing"));
     let meta = match file.metadata() {
         Ok(m) => m,
         Err(e) => {
             let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            message::log(
-                LOG_ERR,
-                format_args!("Error fstat'ing {path} ({})", message::strerror(errno)),
-            );
+            message::log(LOG_ERR, format_args!("Error fstat'ing {path} ({})", message::strerror(errno)));
             return false;
         }
     };
@@ -522,17 +438,11 @@ fn load_config(path: &str, action: &mut u32) -> bool {
         return false;
     }
     if !meta.file_type().is_file() {
-        message::log(
-            LOG_ERR,
-            format_args!("Error - {path} is not a regular file"),
-        );
+        message::log(LOG_ERR, format_args!("Error - {path} is not a regular file"));
         return false;
     }
     let mut content = Vec::new();
-    if std::io::BufReader::new(file)
-        .read_to_end(&mut content)
-        .is_err()
-    {
+    if std::io::BufReader::new(file).read_to_end(&mut content).is_err() {
         return true; // fgets would stop at the error: what was read so far is all there is.
     }
     let mut lineno = 1;
@@ -540,14 +450,10 @@ fn load_config(path: &str, action: &mut u32) -> bool {
         let (split, name, value) = split_name_value(line);
         match split {
             Split::Fine => {}
-            Split::WrongCount => message::log(
-                LOG_ERR,
-                format_args!("Wrong number of arguments for line {lineno} in {path}"),
-            ),
-            Split::NoEquals => message::log(
-                LOG_ERR,
-                format_args!("Missing equal sign for line {lineno} in {path}"),
-            ),
+            Split::WrongCount => {
+                message::log(LOG_ERR, format_args!("Wrong number of arguments for line {lineno} in {path}"))
+            }
+            Split::NoEquals => message::log(LOG_ERR, format_args!("Missing equal sign for line {lineno} in {path}")),
         }
         let Some(name) = name else {
             lineno += 1;
@@ -557,34 +463,18 @@ fn load_config(path: &str, action: &mut u32) -> bool {
         if !name.eq_ignore_ascii_case(b"failure_action") {
             message::log(
                 LOG_ERR,
-                format_args!(
-                    "Unknown keyword \"{}\" in line {lineno} of {path}",
-                    String::from_utf8_lossy(name)
-                ),
+                format_args!("Unknown keyword \"{}\" in line {lineno} of {path}", String::from_utf8_lossy(name)),
             );
             return false;
         }
-        message::log(
-            LOG_DEBUG,
-            format_args!(
-                "audit_failure_parser called with: {}",
-                String::from_utf8_lossy(value)
-            ),
-        );
-        let known = [
-            (&b"ignore"[..], FAIL_IGNORE),
-            (b"log", FAIL_LOG),
-            (b"terminate", FAIL_TERMINATE),
-        ];
+        message::log(LOG_DEBUG, format_args!("audit_failure_parser called with: {}", String::from_utf8_lossy(value)));
+        let known = [(&b"ignore"[..], FAIL_IGNORE), (b"log", FAIL_LOG), (b"terminate", FAIL_TERMINATE)];
         match known.iter().find(|(n, _)| n.eq_ignore_ascii_case(value)) {
             Some(&(_, a)) => *action = a,
             None => {
                 message::log(
                     LOG_ERR,
-                    format_args!(
-                        "Option {} not found - line {lineno}",
-                        String::from_utf8_lossy(value)
-                    ),
+                    format_args!("Option {} not found - line {lineno}", String::from_utf8_lossy(value)),
                 );
                 return false;
             }
@@ -602,11 +492,7 @@ fn fgets_lines(content: &[u8]) -> impl Iterator<Item = &[u8]> {
         if rest.is_empty() {
             return None;
         }
-        let take = rest
-            .iter()
-            .take(127)
-            .position(|&b| b == b'\n')
-            .map_or(rest.len().min(127), |i| i + 1);
+        let take = rest.iter().take(127).position(|&b| b == b'\n').map_or(rest.len().min(127), |i| i + 1);
         let (piece, tail) = rest.split_at(take);
         rest = tail;
         let piece = piece.strip_suffix(b"\n").unwrap_or(piece);
@@ -637,11 +523,7 @@ fn split_name_value(line: &[u8]) -> (Split, Option<&[u8]>, Option<&[u8]>) {
     let Some(value) = tokens.next() else {
         return (Split::WrongCount, Some(name), None);
     };
-    let split = if tokens.next().is_some() {
-        Split::WrongCount
-    } else {
-        Split::Fine
-    };
+    let split = if tokens.next().is_some() { Split::WrongCount } else { Split::Fine };
     (split, Some(name), Some(value))
 }
 
@@ -652,10 +534,7 @@ mod tests {
     #[test]
     fn status_payload_sets_one_mask_bit() {
         let s = Setting::RateLimit.status(7);
-        assert_eq!(
-            (s.mask, s.rate_limit, s.enabled),
-            (AUDIT_STATUS_RATE_LIMIT, 7, 0)
-        );
+        assert_eq!((s.mask, s.rate_limit, s.enabled), (AUDIT_STATUS_RATE_LIMIT, 7, 0));
         assert_eq!(bytes_of(&s).len(), 44);
     }
 
@@ -664,10 +543,7 @@ mod tests {
         assert_eq!(parse_c_decimal("4294967295", false), Some(4294967295));
         assert_eq!(parse_c_decimal("  12abc", false), Some(12));
         assert_eq!(parse_c_decimal("", false), Some(0));
-        assert_eq!(
-            parse_c_decimal("-1", true).map(|v| v as u32),
-            Some(u32::MAX)
-        );
+        assert_eq!(parse_c_decimal("-1", true).map(|v| v as u32), Some(u32::MAX));
         assert_eq!(parse_c_decimal("99999999999999999999", false), None);
     }
 
@@ -677,18 +553,9 @@ mod tests {
             split_name_value(b"failure_action = log"),
             (Split::Fine, Some(b"failure_action"), Some(b"log"))
         ));
-        assert!(matches!(
-            split_name_value(b"  # comment"),
-            (Split::Fine, None, None)
-        ));
-        assert!(matches!(
-            split_name_value(b"a b"),
-            (Split::NoEquals, Some(_), None)
-        ));
-        assert!(matches!(
-            split_name_value(b"a = b c"),
-            (Split::WrongCount, Some(_), Some(b"b"))
-        ));
+        assert!(matches!(split_name_value(b"  # comment"), (Split::Fine, None, None)));
+        assert!(matches!(split_name_value(b"a b"), (Split::NoEquals, Some(_), None)));
+        assert!(matches!(split_name_value(b"a = b c"), (Split::WrongCount, Some(_), Some(b"b"))));
         let long = [b'x'; 300];
         assert_eq!(fgets_lines(&long).count(), 3);
     }
@@ -702,22 +569,10 @@ mod tests {
             fs::write(&p, text).unwrap();
             p.to_string_lossy().into_owned()
         };
-        assert_eq!(
-            failure_action(&write("ok", "# c\n\nfailure_action = terminate\n")),
-            (true, FAIL_TERMINATE)
-        );
-        assert_eq!(
-            failure_action(&write("bad", "failure_action = log\nfoo = bar\n")),
-            (false, FAIL_LOG)
-        );
-        assert_eq!(
-            failure_action(&write("val", "failure_action = loud\n")),
-            (false, FAIL_IGNORE)
-        );
-        assert_eq!(
-            failure_action(dir.join("missing").to_str().unwrap()),
-            (true, FAIL_IGNORE)
-        );
+        assert_eq!(failure_action(&write("ok", "# c\n\nfailure_action = terminate\n")), (true, FAIL_TERMINATE));
+        assert_eq!(failure_action(&write("bad", "failure_action = log\nfoo = bar\n")), (false, FAIL_LOG));
+        assert_eq!(failure_action(&write("val", "failure_action = loud\n")), (false, FAIL_IGNORE));
+        assert_eq!(failure_action(dir.join("missing").to_str().unwrap()), (true, FAIL_IGNORE));
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -55,26 +55,10 @@ const MESSAGES: &[(i32, Place, &str)] = &[
     (-EAU_ARCHMISPLACED, Place::Before, "must be before -S"),
     (-EAU_ARCHUNKNOWN, Place::Before, "machine type not found"),
     (-EAU_ELFUNKNOWN, Place::Before, "elf mapping not found"),
-    (
-        -EAU_ARCHNOBIT,
-        Place::Before,
-        "requested bit level not supported by machine",
-    ),
-    (
-        -EAU_EXITONLY,
-        Place::Before,
-        "can only be used with exit filter list",
-    ),
-    (
-        -EAU_MSGTYPEUNKNOWN,
-        Place::After,
-        "-F unknown message type -",
-    ),
-    (
-        -EAU_MSGTYPEEXCLUDEUSER,
-        Place::Alone,
-        "msgtype field can only be used with exclude or user filter list",
-    ),
+    (-EAU_ARCHNOBIT, Place::Before, "requested bit level not supported by machine"),
+    (-EAU_EXITONLY, Place::Before, "can only be used with exit filter list"),
+    (-EAU_MSGTYPEUNKNOWN, Place::After, "-F unknown message type -"),
+    (-EAU_MSGTYPEEXCLUDEUSER, Place::Alone, "msgtype field can only be used with exclude or user filter list"),
     (-EAU_UPGRADEFAIL, Place::Alone, "Failed upgrading rule"),
     (-EAU_STRTOOLONG, Place::Alone, "String value too long"),
     (
@@ -82,107 +66,31 @@ const MESSAGES: &[(i32, Place, &str)] = &[
         Place::Alone,
         "Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter",
     ),
-    (
-        -EAU_OPEQNOTEQ,
-        Place::Before,
-        "only takes = or != operators",
-    ),
-    (
-        -EAU_PERMRWXA,
-        Place::Alone,
-        "Permission can only contain  'rwxa'",
-    ),
+    (-EAU_OPEQNOTEQ, Place::Before, "only takes = or != operators"),
+    (-EAU_PERMRWXA, Place::Alone, "Permission can only contain  'rwxa'"),
     (-EAU_ERRUNKNOWN, Place::After, "-F unknown errno -"),
-    (
-        -EAU_FILETYPEUNKNOWN,
-        Place::After,
-        "-F unknown file type - ",
-    ),
-    (
-        -EAU_EXITENTRYONLY,
-        Place::Before,
-        "can only be used with exit and entry filter list",
-    ),
+    (-EAU_FILETYPEUNKNOWN, Place::After, "-F unknown file type - "),
+    (-EAU_EXITENTRYONLY, Place::Before, "can only be used with exit and entry filter list"),
     (-18, Place::Before, ""),
-    (
-        -EAU_KEYDEP,
-        Place::Alone,
-        "Key field needs a watch, syscall or exe path given prior to it",
-    ),
-    (
-        -EAU_FIELDVALMISSING,
-        Place::After,
-        "-F missing value after operation for",
-    ),
-    (
-        -EAU_FIELDVALNUM,
-        Place::After,
-        "-F value should be number for",
-    ),
-    (
-        -EAU_FIELDNAME,
-        Place::After,
-        "-F missing field name before operator for",
-    ),
+    (-EAU_KEYDEP, Place::Alone, "Key field needs a watch, syscall or exe path given prior to it"),
+    (-EAU_FIELDVALMISSING, Place::After, "-F missing value after operation for"),
+    (-EAU_FIELDVALNUM, Place::After, "-F value should be number for"),
+    (-EAU_FIELDNAME, Place::After, "-F missing field name before operator for"),
     (-23, Place::After, ""),
-    (
-        -EAU_COMPFIELDNAME,
-        Place::After,
-        "-C missing field name before operator for",
-    ),
-    (
-        -EAU_COMPVAL,
-        Place::After,
-        "-C missing value after operation for ",
-    ),
+    (-EAU_COMPFIELDNAME, Place::After, "-C missing field name before operator for"),
+    (-EAU_COMPVAL, Place::After, "-C missing value after operation for "),
     (-EAU_COMPFIELDUNKNOWN, Place::After, "-C unknown field:"),
-    (
-        -EAU_COMPVALUNKNOWN,
-        Place::After,
-        "-C unknown right hand value for comparison with:",
-    ),
+    (-EAU_COMPVALUNKNOWN, Place::After, "-C unknown right hand value for comparison with:"),
     (-EAU_FIELDTOOMANY, Place::After, "Too many fields in rule:"),
     (-EAU_OPEQ, Place::Before, "only takes = operator"),
-    (
-        -EAU_FIELDNOSUPPORT,
-        Place::After,
-        "Field option not supported by kernel:",
-    ),
-    (
-        -EAU_FIELDNOFILTER,
-        Place::Before,
-        "must be used with exclude, user, or exit filter",
-    ),
-    (
-        -EAU_FILTERMISSING,
-        Place::Alone,
-        "filter is missing from rule",
-    ),
-    (
-        -EAU_COMPINCOMPAT,
-        Place::After,
-        "-C incompatible comparison",
-    ),
-    (
-        -EAU_FIELDUNAVAIL,
-        Place::Before,
-        "field is not valid for the filter",
-    ),
-    (
-        -EAU_FILTERNOSUPPORT,
-        Place::Before,
-        "filter is not supported by the kernel",
-    ),
-    (
-        -EAU_FSTYPEUNKNOWN,
-        Place::After,
-        "file system type is unknown for field:",
-    ),
-    (
-        -EAU_FIELDVALTOOBIG,
-        Place::After,
-        "value is too large for field:",
-    ),
+    (-EAU_FIELDNOSUPPORT, Place::After, "Field option not supported by kernel:"),
+    (-EAU_FIELDNOFILTER, Place::Before, "must be used with exclude, user, or exit filter"),
+    (-EAU_FILTERMISSING, Place::Alone, "filter is missing from rule"),
+    (-EAU_COMPINCOMPAT, Place::After, "-C incompatible comparison"),
+    (-EAU_FIELDUNAVAIL, Place::Before, "field is not valid for the filter"),
+    (-EAU_FILTERNOSUPPORT, Place::Before, "filter is not supported by the kernel"),
+    (-EAU_FSTYPEUNKNOWN, Place::After, "file system type is unknown for field:"),
+    (-EAU_FIELDVALTOOBIG, Place::After, "value is too large for field:"),
     (-EAU_PRINT_NOTHING, Place::Silent, ""),
 ];
 
@@ -207,10 +115,7 @@ mod tests {
     #[test]
     fn places_the_option() {
         assert_eq!(line(-2, Some(b"foo")).unwrap(), b"-F unknown field: foo");
-        assert_eq!(
-            line(-3, Some(b"-F arch=b64")).unwrap(),
-            b"-F arch=b64 must be before -S"
-        );
+        assert_eq!(line(-3, Some(b"-F arch=b64")).unwrap(), b"-F arch=b64 must be before -S");
         assert_eq!(line(-11, Some(b"x")).unwrap(), b"String value too long");
         assert_eq!(line(-38, Some(b"x")), None);
         assert_eq!(line(-99, Some(b"x")), None);

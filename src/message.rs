@@ -20,10 +20,7 @@ static SETTING: AtomicU64 = AtomicU64::new(MSG_QUIET as u64);
 /// Keeps the raw values a C caller passed: like the original, any mode but quiet or syslog
 /// writes to stderr, and any non-zero debug lets LOG_DEBUG through.
 pub fn set_mode(mode: u32, debug: u32) {
-    SETTING.store(
-        u64::from(mode) | u64::from(debug != 0) << 32,
-        Ordering::Relaxed,
-    );
+    SETTING.store(u64::from(mode) | u64::from(debug != 0) << 32, Ordering::Relaxed);
 }
 
 /// Where a message of `priority` goes now: Some(MSG_STDERR or MSG_SYSLOG), or None.

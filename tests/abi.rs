@@ -13,16 +13,8 @@ use std::process::Command;
 const SYSTEM_LIBRARY: &str = "/usr/lib/x86_64-linux-gnu/libaudit.so.1";
 
 fn tool(program: &str, args: &[&str], library: &Path) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .arg(library)
-        .output()
-        .expect(program);
-    assert!(
-        out.status.success(),
-        "{program} {args:?} {}",
-        library.display()
-    );
+    let out = Command::new(program).args(args).arg(library).output().expect(program);
+    assert!(out.status.success(), "{program} {args:?} {}", library.display());
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -46,12 +38,8 @@ fn defined_symbols(library: &Path) -> BTreeMap<String, (String, u64)> {
         .filter_map(|l| {
             // Num: Value Size Type Bind Vis Ndx Name
             let f: Vec<_> = l.split_whitespace().collect();
-            (f.len() >= 8 && f[0].ends_with(':') && f[6] != "UND" && f[6] != "Ndx").then(|| {
-                (
-                    f[7].to_string(),
-                    (f[3].to_string(), f[2].parse().unwrap_or(u64::MAX)),
-                )
-            })
+            (f.len() >= 8 && f[0].ends_with(':') && f[6] != "UND" && f[6] != "Ndx")
+                .then(|| (f[7].to_string(), (f[3].to_string(), f[2].parse().unwrap_or(u64::MAX))))
         })
         .collect()
 }
@@ -65,31 +53,12 @@ fn exports_only_what_the_abi_list_names() {
     let list = abi_list();
     // nm's view, as the brief of the project states it.
     let nm = tool("nm", &["-D", "--defined-only"], &our_library());
-    let exported: Vec<&str> = nm
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(2))
-        .collect();
-    let unlisted: Vec<_> = exported
-        .iter()
-        .filter(|n| !list.contains_key(**n))
-        .collect();
-    assert!(
-        unlisted.is_empty(),
-        "exported but not on abi/libaudit.symbols: {unlisted:?}"
-    );
-    let missing: Vec<_> = list
-        .keys()
-        .filter(|n| !exported.contains(&n.as_str()))
-        .collect();
-    println!(
-        "{} of {} listed symbols exported; missing: {missing:?}",
-        exported.len(),
-        list.len()
-    );
-    assert!(
-        missing.is_empty(),
-        "listed but not exported: {missing:?}"
-    );
+    let exported: Vec<&str> = nm.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
+    let unlisted: Vec<_> = exported.iter().filter(|n| !list.contains_key(**n)).collect();
+    assert!(unlisted.is_empty(), "exported but not on abi/libaudit.symbols: {unlisted:?}");
+    let missing: Vec<_> = list.keys().filter(|n| !exported.contains(&n.as_str())).collect();
+    println!("{} of {} listed symbols exported; missing: {missing:?}", exported.len(), list.len());
+    assert!(missing.is_empty(), "listed but not exported: {missing:?}");
 }
 
 #[test]
@@ -102,28 +71,16 @@ fn the_list_is_the_system_librarys_abi_plus_newer_additions() {
         .map(|l| l.split_whitespace().next().unwrap().to_string())
         .collect();
     let system_names: Vec<_> = system.keys().cloned().collect();
-    assert_eq!(
-        listed_309, system_names,
-        "the 3.0.9 entries of the list vs {SYSTEM_LIBRARY}"
-    );
+    assert_eq!(listed_309, system_names, "the 3.0.9 entries of the list vs {SYSTEM_LIBRARY}");
 }
 
 #[test]
 fn soname_and_no_symbol_versions() {
     let dynamic = tool("readelf", &["-d"], &our_library());
-    assert!(
-        dynamic.contains("Library soname: [libaudit.so.1]"),
-        "SONAME:\n{dynamic}"
-    );
+    assert!(dynamic.contains("Library soname: [libaudit.so.1]"), "SONAME:\n{dynamic}");
     // Version definitions would tie callers to our version names; 3.0.9 has none.
-    assert!(
-        !dynamic.contains("(VERDEF)"),
-        "our library defines symbol versions:\n{dynamic}"
-    );
-    let versioned: Vec<_> = defined_symbols(&our_library())
-        .into_keys()
-        .filter(|n| n.contains('@'))
-        .collect();
+    assert!(!dynamic.contains("(VERDEF)"), "our library defines symbol versions:\n{dynamic}");
+    let versioned: Vec<_> = defined_symbols(&our_library()).into_keys().filter(|n| n.contains('@')).collect();
     assert!(versioned.is_empty(), "versioned exports: {versioned:?}");
 }
 
@@ -136,10 +93,9 @@ fn functions_and_data_objects_have_the_originals_types_and_sizes() {
         match list.get(&name).map(String::as_str) {
             Some("func") if kind != "FUNC" => wrong.push(format!("{name}: {kind}, not FUNC")),
             Some("data") if kind != "OBJECT" => wrong.push(format!("{name}: {kind}, not OBJECT")),
-            Some("data") if Some(size) != system.get(&name).map(|s| s.1) => wrong.push(format!(
-                "{name}: {size} bytes, the original's {:?}",
-                system.get(&name)
-            )),
+            Some("data") if Some(size) != system.get(&name).map(|s| s.1) => {
+                wrong.push(format!("{name}: {size} bytes, the original's {:?}", system.get(&name)))
+            }
             _ => {}
         }
     }

@@ -15,29 +15,15 @@ fn every_benchmark_runs_against_both_libraries() {
     // The driver sends user messages: they must not land in another test's capture of records.
     let _lock = common::kernel_lock();
     for bench in rig::BENCHES {
-        let libs: &[Option<&std::path::Path>] = if rig::library_free(bench) {
-            &[None]
-        } else {
-            &[None, Some(ours)]
-        };
+        let libs: &[Option<&std::path::Path>] = if rig::library_free(bench) { &[None] } else { &[None, Some(ours)] };
         for &lib in libs {
             let outcome = rig::run(rig::driver(&driver, lib, bench, 3, None)).unwrap();
             match outcome {
-                Outcome::Measured {
-                    iters,
-                    warmup,
-                    ns,
-                    lib: path,
-                    ..
-                } => {
+                Outcome::Measured { iters, warmup, ns, lib: path, .. } => {
                     assert_eq!((iters, warmup), (3, 3), "{bench}");
                     assert!(ns > 0, "{bench}");
                     if !rig::library_free(bench) {
-                        assert_eq!(
-                            path.contains("/target/it/ours/"),
-                            lib.is_some(),
-                            "{bench} loaded {path}"
-                        );
+                        assert_eq!(path.contains("/target/it/ours/"), lib.is_some(), "{bench} loaded {path}");
                     }
                 }
                 Outcome::Missing(symbol) => {

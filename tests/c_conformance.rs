@@ -17,16 +17,7 @@ fn compile(source: &Path, out_dir: &Path) -> Result<PathBuf, String> {
     let c = common::repo().join("c-tests");
     let exe = out_dir.join(source.file_stem().unwrap());
     let out = Command::new("cc")
-        .args([
-            "-std=gnu11",
-            "-O1",
-            "-g",
-            "-Wall",
-            "-Wextra",
-            "-Wno-unused-parameter",
-            "-Werror",
-            "-rdynamic",
-        ])
+        .args(["-std=gnu11", "-O1", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror", "-rdynamic"])
         .arg("-I")
         .arg(&c)
         .arg(source)
@@ -36,11 +27,7 @@ fn compile(source: &Path, out_dir: &Path) -> Result<PathBuf, String> {
         .output()
         .map_err(|e| format!("cc: {e}"))?;
     if !out.status.success() {
-        return Err(format!(
-            "compiling {} failed:\n{}",
-            source.display(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(format!("compiling {} failed:\n{}", source.display(), String::from_utf8_lossy(&out.stderr)));
     }
     Ok(exe)
 }
@@ -118,24 +105,15 @@ fn check(source: &Path, out_dir: &Path) -> Result<(), String> {
     if system.stdout != ours.stdout {
         problems.push(format!(
             "outputs differ:\n{}",
-            line_diff(
-                &String::from_utf8_lossy(&system.stdout),
-                &String::from_utf8_lossy(&ours.stdout)
-            )
+            line_diff(&String::from_utf8_lossy(&system.stdout), &String::from_utf8_lossy(&ours.stdout))
         ));
     }
     for (who, changes) in [("system", system_changes), ("ours", our_changes)] {
         if !changes.is_empty() {
-            problems.push(format!(
-                "the {who} run left kernel audit state changed: {changes:?}"
-            ));
+            problems.push(format!("the {who} run left kernel audit state changed: {changes:?}"));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n"))
-    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
 }
 
 fn main() {
@@ -145,17 +123,8 @@ fn main() {
     let mut sources: Vec<PathBuf> = fs::read_dir(common::repo().join("c-tests"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.extension().is_some_and(|e| e == "c") && p.file_stem().is_some_and(|s| s != "harness")
-        })
-        .filter(|p| {
-            filter.as_ref().is_none_or(|f| {
-                p.file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .contains(f.as_str())
-            })
-        })
+        .filter(|p| p.extension().is_some_and(|e| e == "c") && p.file_stem().is_some_and(|s| s != "harness"))
+        .filter(|p| filter.as_ref().is_none_or(|f| p.file_name().unwrap().to_string_lossy().contains(f.as_str())))
         .collect();
     sources.sort();
     common::ours();

@@ -25,9 +25,7 @@ enum Lib {
 
 fn command(lib: Lib, program: &str) -> Command {
     let mut cmd = Command::new(program);
-    cmd.env_remove("LD_PRELOAD")
-        .env_remove("LD_LIBRARY_PATH")
-        .stdin(Stdio::null());
+    cmd.env_remove("LD_PRELOAD").env_remove("LD_LIBRARY_PATH").stdin(Stdio::null());
     if lib == Lib::Ours {
         cmd.env("LD_LIBRARY_PATH", common::ours());
     }
@@ -36,9 +34,7 @@ fn command(lib: Lib, program: &str) -> Command {
 
 /// Numbers that change from run to run (counters, pids) become N.
 fn normalise(line: &str, volatile: bool) -> String {
-    let counter = ["lost ", "lost: ", "backlog ", "backlog_wait_time_actual "]
-        .iter()
-        .any(|p| line.starts_with(p));
+    let counter = ["lost ", "lost: ", "backlog ", "backlog_wait_time_actual "].iter().any(|p| line.starts_with(p));
     if !volatile && !counter {
         return line.to_string();
     }
@@ -60,22 +56,9 @@ fn normalise(line: &str, volatile: bool) -> String {
 
 /// One run of a tool: "exit=N", then its standard output and error, normalised.
 fn run(lib: Lib, program: &str, args: &[&str], volatile: bool) -> String {
-    let out = command(lib, program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e}"));
-    let text = |b: &[u8]| {
-        String::from_utf8_lossy(b)
-            .lines()
-            .map(|l| normalise(l, volatile) + "\n")
-            .collect::<String>()
-    };
-    format!(
-        "exit={}\nstdout:\n{}stderr:\n{}",
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr)
-    )
+    let out = command(lib, program).args(args).output().unwrap_or_else(|e| panic!("{program}: {e}"));
+    let text = |b: &[u8]| String::from_utf8_lossy(b).lines().map(|l| normalise(l, volatile) + "\n").collect::<String>();
+    format!("exit={}\nstdout:\n{}stderr:\n{}", out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
 }
 
 fn listing(lib: Lib) -> String {
@@ -92,18 +75,10 @@ fn transcript(lib: Lib, commands: &[&[&str]]) -> String {
     delete_all();
     let mut out = String::new();
     for args in commands {
-        out += &format!(
-            "$ auditctl {}\n{}",
-            args.join(" "),
-            run(lib, "auditctl", args, false)
-        );
+        out += &format!("$ auditctl {}\n{}", args.join(" "), run(lib, "auditctl", args, false));
     }
     let listed = listing(Lib::System);
-    assert_eq!(
-        listing(lib),
-        listed,
-        "auditctl -l on {lib:?} and on the system library disagree"
-    );
+    assert_eq!(listing(lib), listed, "auditctl -l on {lib:?} and on the system library disagree");
     out += &format!("$ auditctl -l\n{listed}");
     delete_all();
     out
@@ -131,42 +106,22 @@ fn compare(guard: &common::KernelGuard, commands: &[&[&str]]) -> usize {
 #[test]
 fn tools_import_nothing_we_lack() {
     let ours = common::ours().join("libaudit.so.1");
-    let defined = String::from_utf8(
-        Command::new("nm")
-            .args(["-D", "--defined-only"])
-            .arg(&ours)
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let defined: Vec<&str> = defined
-        .lines()
-        .filter_map(|l| l.split_whitespace().nth(2))
-        .collect();
-    for tool in ["auditctl", "autrace", "auditd"] {
-        let path = String::from_utf8(
-            Command::new("sh")
-                .args(["-c", &format!("command -v {tool}")])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-        .unwrap();
-        let imports = Command::new("nm")
-            .args(["-D", "--undefined-only", path.trim()])
-            .output()
+    let defined =
+        String::from_utf8(Command::new("nm").args(["-D", "--defined-only"]).arg(&ours).output().unwrap().stdout)
             .unwrap();
+    let defined: Vec<&str> = defined.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
+    for tool in ["auditctl", "autrace", "auditd"] {
+        let path =
+            String::from_utf8(Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().unwrap().stdout)
+                .unwrap();
+        let imports = Command::new("nm").args(["-D", "--undefined-only", path.trim()]).output().unwrap();
         let missing: Vec<String> = String::from_utf8_lossy(&imports.stdout)
             .lines()
             .filter_map(|l| l.split_whitespace().nth(1))
             .filter(|s| s.contains("audit") && !defined.contains(s))
             .map(str::to_string)
             .collect();
-        assert!(
-            missing.is_empty(),
-            "{tool} imports what our library lacks: {missing:?}"
-        );
+        assert!(missing.is_empty(), "{tool} imports what our library lacks: {missing:?}");
     }
 }
 
@@ -258,87 +213,14 @@ fn auditctl_rules() {
                 "-F",
                 "a1&=0x3",
             ],
-            &[
-                "-A",
-                "never,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "all",
-                "-F",
-                "pid=1",
-            ],
+            &["-A", "never,exit", "-F", "arch=b64", "-S", "all", "-F", "pid=1"],
             &["-a", "always,exit", "-S", "open", "-k", "no-arch"],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=i386",
-                "-S",
-                "socketcall",
-                "-F",
-                "a0=1",
-                "-F",
-                "success=0",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "execve",
-                "-C",
-                "uid!=euid",
-                "-F",
-                "euid=0",
-                "-k",
-                "setuid",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "kill",
-                "-C",
-                "auid=obj_uid",
-                "-C",
-                "gid!=egid",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "all",
-                "-F",
-                "exe=/usr/bin/sudo",
-                "-k",
-                "sudo",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                &path_rule,
-                "-F",
-                "perm=wa",
-                "-k",
-                "watched-file",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                &dir_rule,
-                "-F",
-                "perm=r",
-                "-k",
-                "watched-dir",
-            ],
+            &["-a", "always,exit", "-F", "arch=i386", "-S", "socketcall", "-F", "a0=1", "-F", "success=0"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "execve", "-C", "uid!=euid", "-F", "euid=0", "-k", "setuid"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "kill", "-C", "auid=obj_uid", "-C", "gid!=egid"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "all", "-F", "exe=/usr/bin/sudo", "-k", "sudo"],
+            &["-a", "always,exit", "-F", &path_rule, "-F", "perm=wa", "-k", "watched-file"],
+            &["-a", "always,exit", "-F", &dir_rule, "-F", "perm=r", "-k", "watched-dir"],
             &[
                 "-a",
                 "always,exit",
@@ -354,35 +236,10 @@ fn auditctl_rules() {
                 "devmajor=8",
             ],
             &["-a", "always,exclude", "-F", "msgtype=CWD"],
-            &[
-                "-a",
-                "never,exclude",
-                "-F",
-                "msgtype>=1300",
-                "-F",
-                "msgtype<=1302",
-            ],
-            &[
-                "-a",
-                "always,user",
-                "-F",
-                "uid=0",
-                "-F",
-                "msgtype=USER_LOGIN",
-            ],
+            &["-a", "never,exclude", "-F", "msgtype>=1300", "-F", "msgtype<=1302"],
+            &["-a", "always,user", "-F", "uid=0", "-F", "msgtype=USER_LOGIN"],
             &["-a", "always,task", "-F", "uid=nobody"],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "socket",
-                "-F",
-                "saddr_fam=2",
-                "-F",
-                "sessionid!=unset",
-            ],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "socket", "-F", "saddr_fam=2", "-F", "sessionid!=unset"],
             &["-w", "/etc/passwd", "-p", "wa", "-k", "identity"],
             &["-w", "/etc/group", "-p", "rwxa"],
             &["-w", "/var/log/", "-p", "r", "-k", "logs"],
@@ -393,90 +250,18 @@ fn auditctl_rules() {
             &["-a", "always,exit", "-F", "=1"],
             &["-a", "always,exit", "-F", "uid="],
             &["-a", "always,exit", "-S", "bogus"],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "open",
-                "-F",
-                "arch=b32",
-            ],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "open", "-F", "arch=b32"],
             &["-a", "always,exit", "-F", "arch=sparc", "-S", "open"],
             &["-a", "always,exit", "-F", "arch>b64", "-S", "open"],
             &["-a", "always,exit", "-F", "path=/x", "-F", "perm=rwxq"],
             &["-a", "always,exit", "-F", "path=/x", "-F", "perm!=r"],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "open",
-                "-F",
-                "uid=no-such-user",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "open",
-                "-F",
-                "gid=no-such-group",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "open",
-                "-F",
-                "exit=ENOSUCH",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "open",
-                "-F",
-                "filetype=nosuch",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "open",
-                "-F",
-                "msgtype=CWD",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "open",
-                "-F",
-                "a0=x",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "open",
-                "-F",
-                "exe<=/bin/ls",
-            ],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "open", "-F", "uid=no-such-user"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "open", "-F", "gid=no-such-group"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "open", "-F", "exit=ENOSUCH"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "open", "-F", "filetype=nosuch"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "open", "-F", "msgtype=CWD"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "open", "-F", "a0=x"],
+            &["-a", "always,exit", "-F", "arch=b64", "-S", "open", "-F", "exe<=/bin/ls"],
             &["-a", "always,exclude", "-F", "ppid=1"],
             &["-a", "always,user", "-F", "path=/x"],
             &["-a", "always,task", "-S", "open"],
@@ -531,45 +316,19 @@ fn auditctl_rules() {
     // Rules added with one library are deleted with the other: the bytes must match exactly.
     let rules: [&[&str]; 3] = [
         &["-w", "/etc/shadow", "-p", "wa", "-k", "cross"],
-        &[
-            "-a",
-            "always,exit",
-            "-F",
-            "arch=b32",
-            "-S",
-            "open,openat",
-            "-F",
-            "auid>=1000",
-            "-F",
-            "key=cross",
-        ],
-        &[
-            "-a",
-            "always,exit",
-            "-F",
-            &path_rule,
-            "-F",
-            "perm=x",
-            "-C",
-            "uid!=euid",
-        ],
+        &["-a", "always,exit", "-F", "arch=b32", "-S", "open,openat", "-F", "auid>=1000", "-F", "key=cross"],
+        &["-a", "always,exit", "-F", &path_rule, "-F", "perm=x", "-C", "uid!=euid"],
     ];
     for (adder, deleter) in [(Lib::System, Lib::Ours), (Lib::Ours, Lib::System)] {
         delete_all();
         for rule in rules {
-            assert!(
-                run(adder, "auditctl", rule, false).starts_with("exit=0\n"),
-                "adding {rule:?} with {adder:?}"
-            );
+            assert!(run(adder, "auditctl", rule, false).starts_with("exit=0\n"), "adding {rule:?} with {adder:?}");
         }
         for rule in rules {
             let mut delete: Vec<&str> = rule.to_vec();
             delete[0] = if delete[0] == "-w" { "-W" } else { "-d" };
             let out = run(deleter, "auditctl", &delete, false);
-            assert!(
-                out.starts_with("exit=0\n"),
-                "deleting {rule:?} added by {adder:?} with {deleter:?}: {out}"
-            );
+            assert!(out.starts_with("exit=0\n"), "deleting {rule:?} added by {adder:?} with {deleter:?}: {out}");
             n += 1;
         }
         assert_eq!(listing(Lib::System), "exit=0\nstdout:\nNo rules\nstderr:\n");
@@ -590,14 +349,8 @@ fn auditctl_rules_file() {
         let loaded = run(loader, "auditctl", &["-R", file], false);
         let by_system = listing(Lib::System);
         let by_ours = listing(Lib::Ours);
-        assert_eq!(
-            by_system, by_ours,
-            "the two libraries list rules loaded by {loader:?} differently"
-        );
-        assert!(
-            by_system.lines().count() > 50,
-            "the rules file did not load: {loaded}\n{by_system}"
-        );
+        assert_eq!(by_system, by_ours, "the two libraries list rules loaded by {loader:?} differently");
+        assert!(by_system.lines().count() > 50, "the rules file did not load: {loaded}\n{by_system}");
         listings.push((loaded, by_system));
         let deleted = run(loader, "auditctl", &["-D"], false);
         assert!(deleted.contains("exit=0"), "{deleted}");
@@ -613,10 +366,7 @@ fn autrace_true() {
     let mut runs = Vec::new();
     for lib in [Lib::System, Lib::Ours] {
         delete_all();
-        runs.push((
-            run(lib, "autrace", &["/bin/true"], true),
-            listing(Lib::System),
-        ));
+        runs.push((run(lib, "autrace", &["/bin/true"], true), listing(Lib::System)));
         common::restore(&guard.saved);
     }
     assert!(runs[0].0.contains("Trace complete"), "{}", runs[0].0);
@@ -651,12 +401,7 @@ fn auditd_config(dir: &Path) {
 }
 
 fn registered_pid() -> u32 {
-    common::audit_state()
-        .status
-        .iter()
-        .find(|(k, _)| k == "pid")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0)
+    common::audit_state().status.iter().find(|(k, _)| k == "pid").and_then(|(_, v)| v.parse().ok()).unwrap_or(0)
 }
 
 struct Daemon(Child);
@@ -700,31 +445,17 @@ fn auditd_session(lib: Lib) -> Vec<String> {
         sleep(Duration::from_millis(100));
     }
     let watch = format!("{}", watched.display());
-    run(
-        lib,
-        "auditctl",
-        &["-w", &watch, "-p", "wa", "-k", "libaudit-rs-auditd"],
-        false,
-    );
+    run(lib, "auditctl", &["-w", &watch, "-p", "wa", "-k", "libaudit-rs-auditd"], false);
     fs::write(&watched, "event").unwrap();
     run(lib, "auditctl", &["-m", "libaudit-rs auditd test"], false);
-    run(
-        lib,
-        "auditctl",
-        &["-W", &watch, "-p", "wa", "-k", "libaudit-rs-auditd"],
-        false,
-    );
+    run(lib, "auditctl", &["-W", &watch, "-p", "wa", "-k", "libaudit-rs-auditd"], false);
     sleep(Duration::from_millis(500));
     // SAFETY: signals the daemon this test started.
     unsafe { libc::kill(pid as i32, libc::SIGTERM) };
     let status = daemon.0.wait().unwrap();
     std::mem::forget(daemon);
     assert!(status.success(), "auditd ({lib:?}) exit: {status}");
-    assert_eq!(
-        registered_pid(),
-        0,
-        "auditd ({lib:?}) left itself registered"
-    );
+    assert_eq!(registered_pid(), 0, "auditd ({lib:?}) left itself registered");
 
     // In the foreground auditd writes its records to standard output.
     let log = fs::read_to_string(dir.join("stdout")).unwrap();
@@ -734,28 +465,18 @@ fn auditd_session(lib: Lib) -> Vec<String> {
             && line.split_once(" msg=audit(").is_some_and(|(_, rest)| {
                 let stamp = rest.split_once("):").map_or("", |s| s.0);
                 stamp.split_once(':').is_some_and(|(time, serial)| {
-                    time.split_once('.').is_some_and(|(s, ms)| {
-                        s.parse::<u64>().is_ok() && ms.parse::<u32>().is_ok()
-                    }) && serial.parse::<u64>().is_ok()
+                    time.split_once('.').is_some_and(|(s, ms)| s.parse::<u64>().is_ok() && ms.parse::<u32>().is_ok())
+                        && serial.parse::<u64>().is_ok()
                 })
             });
-        assert!(
-            well_formed,
-            "auditd ({lib:?}) wrote a malformed line: {line}"
-        );
+        assert!(well_formed, "auditd ({lib:?}) wrote a malformed line: {line}");
         let t = line["type=".len()..].split(' ').next().unwrap().to_string();
         if !types.contains(&t) {
             types.push(t);
         }
     }
-    assert!(
-        log.contains("libaudit-rs auditd test"),
-        "auditd ({lib:?}) missed the user message:\n{log}"
-    );
-    assert!(
-        log.contains("libaudit-rs-auditd"),
-        "auditd ({lib:?}) missed the watch:\n{log}"
-    );
+    assert!(log.contains("libaudit-rs auditd test"), "auditd ({lib:?}) missed the user message:\n{log}");
+    assert!(log.contains("libaudit-rs-auditd"), "auditd ({lib:?}) missed the watch:\n{log}");
     fs::remove_dir_all(&dir).ok();
     types.sort();
     types
@@ -764,31 +485,14 @@ fn auditd_session(lib: Lib) -> Vec<String> {
 #[test]
 fn auditd_foreground() {
     let guard = common::KernelGuard::new();
-    assert_eq!(
-        registered_pid(),
-        0,
-        "another audit daemon is registered; not starting one"
-    );
+    assert_eq!(registered_pid(), 0, "another audit daemon is registered; not starting one");
     let system = auditd_session(Lib::System);
     common::restore(&guard.saved);
     let ours = auditd_session(Lib::Ours);
     common::restore(&guard.saved);
-    for needed in [
-        "DAEMON_START",
-        "DAEMON_END",
-        "CONFIG_CHANGE",
-        "USER",
-        "SYSCALL",
-        "PATH",
-    ] {
-        assert!(
-            system.iter().any(|t| t == needed),
-            "system run lacks {needed}: {system:?}"
-        );
-        assert!(
-            ours.iter().any(|t| t == needed),
-            "our run lacks {needed}: {ours:?}"
-        );
+    for needed in ["DAEMON_START", "DAEMON_END", "CONFIG_CHANGE", "USER", "SYSCALL", "PATH"] {
+        assert!(system.iter().any(|t| t == needed), "system run lacks {needed}: {system:?}");
+        assert!(ours.iter().any(|t| t == needed), "our run lacks {needed}: {ours:?}");
     }
     delete_all();
 }

@@ -24,11 +24,7 @@ impl Readlog {
     fn open() -> Readlog {
         // SAFETY: plain socket calls on a socket we own.
         unsafe {
-            let fd = libc::socket(
-                libc::AF_NETLINK,
-                libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-                libc::NETLINK_AUDIT,
-            );
+            let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_AUDIT);
             assert!(fd >= 0, "netlink socket");
             let fd = OwnedFd::from_raw_fd(fd);
             let mut addr: libc::sockaddr_nl = std::mem::zeroed();
@@ -49,11 +45,7 @@ impl Readlog {
         let mut out = Vec::new();
         let mut buf = vec![0u8; 9000];
         loop {
-            let mut pfd = libc::pollfd {
-                fd: self.0.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
+            let mut pfd = libc::pollfd { fd: self.0.as_raw_fd(), events: libc::POLLIN, revents: 0 };
             // SAFETY: one valid pollfd; recv into a buffer we own.
             let n = unsafe {
                 if libc::poll(&mut pfd, 1, quiet.as_millis() as i32) <= 0 {
@@ -94,9 +86,7 @@ fn normalise(text: &str) -> String {
         _ => text.to_string(),
     };
     // Syscall arguments are mostly addresses, which ASLR changes from run to run.
-    for key in [
-        "pid=", "ppid=", "ses=", "old-ses=", "a0=", "a1=", "a2=", "a3=",
-    ] {
+    for key in ["pid=", "ppid=", "ses=", "old-ses=", "a0=", "a1=", "a2=", "a3="] {
         text = replace_values(&text, key, "N");
     }
     text
@@ -110,35 +100,19 @@ fn records_of(Step(args, input): &Step, ours: bool) -> Vec<String> {
     use std::io::Write;
     let log = Readlog::open();
     let mut cmd = Command::new(args[0]);
-    cmd.args(&args[1..])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .env_remove("LD_PRELOAD");
+    cmd.args(&args[1..]).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).env_remove("LD_PRELOAD");
     if ours {
         cmd.env("LD_LIBRARY_PATH", common::ours());
     } else {
         cmd.env_remove("LD_LIBRARY_PATH");
     }
-    let mut child = cmd.spawn().unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (the tests need the Debian packages sudo, pamtester and passwd)",
-            args[0]
-        )
-    });
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e} (the tests need the Debian packages sudo, pamtester and passwd)", args[0]));
     let pid = child.id();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?} (ours: {ours}) failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{args:?} (ours: {ours}) failed: {}", String::from_utf8_lossy(&out.stderr));
     let started = Instant::now();
     let records = log.drain(Duration::from_millis(500));
     assert!(started.elapsed() < Duration::from_secs(60));
@@ -152,17 +126,10 @@ fn records_of(Step(args, input): &Step, ours: bool) -> Vec<String> {
 
 /// Confirms the dynamic loader picks our build for `binary` (and the libraries it loads).
 fn assert_loads_ours(binary: &str) {
-    let out = Command::new("ldd")
-        .arg(binary)
-        .env("LD_LIBRARY_PATH", common::ours())
-        .output()
-        .unwrap();
+    let out = Command::new("ldd").arg(binary).env("LD_LIBRARY_PATH", common::ours()).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains(&format!(
-            "libaudit.so.1 => {}",
-            common::ours().join("libaudit.so.1").display()
-        )),
+        text.contains(&format!("libaudit.so.1 => {}", common::ours().join("libaudit.so.1").display())),
         "{binary}: {text}"
     );
 }
@@ -182,20 +149,9 @@ fn compare(binaries: &[&str], steps: &[Step], reset: impl Fn()) -> usize {
     for (step, (system, ours)) in steps.iter().zip(passes[0].iter().zip(&passes[1])) {
         let differ: Vec<String> = (0..system.len().max(ours.len()))
             .filter(|&i| system.get(i) != ours.get(i))
-            .map(|i| {
-                format!(
-                    "record {i}:\n  system: {:?}\n  ours:   {:?}",
-                    system.get(i),
-                    ours.get(i)
-                )
-            })
+            .map(|i| format!("record {i}:\n  system: {:?}\n  ours:   {:?}", system.get(i), ours.get(i)))
             .collect();
-        assert!(
-            differ.is_empty(),
-            "{:?}: records differ\n{}",
-            step.0,
-            differ.join("\n")
-        );
+        assert!(differ.is_empty(), "{:?}: records differ\n{}", step.0, differ.join("\n"));
     }
     let compared = passes[0].iter().map(Vec::len).sum();
     assert!(compared > 0, "nothing logged: is auditing on?");
@@ -232,18 +188,8 @@ impl Drop for Throwaway {
 }
 
 fn remove_user() {
-    if Command::new("id")
-        .arg(USER)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-    {
-        let _ = Command::new("userdel")
-            .args(["-r", USER])
-            .env_remove("LD_LIBRARY_PATH")
-            .stderr(Stdio::null())
-            .status();
+    if Command::new("id").arg(USER).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success()) {
+        let _ = Command::new("userdel").args(["-r", USER]).env_remove("LD_LIBRARY_PATH").stderr(Stdio::null()).status();
     }
 }
 
@@ -261,14 +207,7 @@ fn sudo_logs_the_same_records() {
     let guard = common::KernelGuard::new();
     audit_on(&guard);
     let _sudoers = Throwaway::write(SUDOERS, "root ALL=(nobody) NOPASSWD: /bin/true\n", 0o440);
-    let n = compare(
-        &["/usr/bin/sudo"],
-        &[Step(
-            &["/usr/bin/sudo", "-n", "-u", "nobody", "/bin/true"],
-            "",
-        )],
-        || {},
-    );
+    let n = compare(&["/usr/bin/sudo"], &[Step(&["/usr/bin/sudo", "-n", "-u", "nobody", "/bin/true"], "")], || {});
     println!("sudo: {n} records compared");
 }
 
@@ -285,20 +224,9 @@ fn pam_logs_the_same_records() {
         0o644,
     );
     let n = compare(
-        &[
-            "/usr/bin/pamtester",
-            "/lib/x86_64-linux-gnu/security/pam_loginuid.so",
-        ],
+        &["/usr/bin/pamtester", "/lib/x86_64-linux-gnu/security/pam_loginuid.so"],
         &[Step(
-            &[
-                "/usr/bin/pamtester",
-                PAM_SERVICE,
-                "root",
-                "authenticate",
-                "acct_mgmt",
-                "open_session",
-                "close_session",
-            ],
+            &["/usr/bin/pamtester", PAM_SERVICE, "root", "authenticate", "acct_mgmt", "open_session", "close_session"],
             "",
         )],
         || {},
@@ -313,17 +241,9 @@ fn shadow_tools_log_the_same_records() {
     let _user = ThrowawayUser;
     let password = format!("{USER}:Throwaway-pw-1\n");
     let n = compare(
+        &["/usr/sbin/useradd", "/usr/sbin/chpasswd", "/usr/bin/passwd", "/usr/sbin/userdel"],
         &[
-            "/usr/sbin/useradd",
-            "/usr/sbin/chpasswd",
-            "/usr/bin/passwd",
-            "/usr/sbin/userdel",
-        ],
-        &[
-            Step(
-                &["/usr/sbin/useradd", "-M", "-s", "/usr/sbin/nologin", USER],
-                "",
-            ),
+            Step(&["/usr/sbin/useradd", "-M", "-s", "/usr/sbin/nologin", USER], ""),
             Step(&["/usr/sbin/chpasswd"], &password),
             Step(&["/usr/bin/passwd", "-d", USER], ""),
             Step(&["/usr/sbin/userdel", USER], ""),

@@ -36,27 +36,11 @@ impl Rng {
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 /// Values that sit on the edges of length and type checks.
-const EDGES: [u32; 12] = [
-    0,
-    1,
-    15,
-    16,
-    17,
-    20,
-    36,
-    8970,
-    8988,
-    8989,
-    0x7fff_ffff,
-    u32::MAX,
-];
+const EDGES: [u32; 12] = [0, 1, 15, 16, 17, 20, 36, 8970, 8988, 8989, 0x7fff_ffff, u32::MAX];
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, corpus: &[Vec<u8>], max_len: usize) {
     for _ in 0..1 + rng.below(4) {
@@ -101,11 +85,7 @@ fn fuzz(name: &str, seeds: Vec<Vec<u8>>, max_len: usize, mut target: impl FnMut(
     let mut rng = Rng(env_number("LIBAUDIT_FUZZ_SEED", 1) ^ 0x9e37_79b9_7f4a_7c15);
     let mut run = |input: &[u8]| {
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| target(input))) {
-            eprintln!(
-                "fuzz {name}: failing input ({} bytes): {}",
-                input.len(),
-                hex(input)
-            );
+            eprintln!("fuzz {name}: failing input ({} bytes): {}", input.len(), hex(input));
             resume_unwind(panic);
         }
     };
@@ -117,10 +97,7 @@ fn fuzz(name: &str, seeds: Vec<Vec<u8>>, max_len: usize, mut target: impl FnMut(
         mutate(&mut rng, &mut input, &seeds, max_len);
         run(&input);
     }
-    eprintln!(
-        "fuzz {name}: {} seeds + {iterations} mutated inputs",
-        seeds.len()
-    );
+    eprintln!("fuzz {name}: {} seeds + {iterations} mutated inputs", seeds.len());
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -130,12 +107,7 @@ fn hex(bytes: &[u8]) -> String {
 fn datagram(msg_type: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
     let len = (NLMSG_HDRLEN + payload.len()) as u32;
     let mut d = Vec::new();
-    for word in [
-        len.to_ne_bytes(),
-        [msg_type as u8, (msg_type >> 8) as u8, 0, 0],
-        seq.to_ne_bytes(),
-        [0; 4],
-    ] {
+    for word in [len.to_ne_bytes(), [msg_type as u8, (msg_type >> 8) as u8, 0, 0], seq.to_ne_bytes(), [0; 4]] {
         d.extend_from_slice(&word);
     }
     d.extend_from_slice(payload);
@@ -148,10 +120,7 @@ fn kernel_datagrams() -> Vec<Vec<u8>> {
     ack.extend_from_slice(&datagram(AUDIT_GET, 7, &[])[..NLMSG_HDRLEN]);
     let mut nack = (-libc::EPERM).to_ne_bytes().to_vec();
     nack.extend_from_slice(&datagram(AUDIT_SET, 8, &[0; 44])[..NLMSG_HDRLEN]);
-    let status: Vec<u8> = [0u32, 1, 1, 0, 0, 64, 0, 0, 0x7f, 15000, 0]
-        .iter()
-        .flat_map(|w| w.to_ne_bytes())
-        .collect();
+    let status: Vec<u8> = [0u32, 1, 1, 0, 0, 64, 0, 0, 0x7f, 15000, 0].iter().flat_map(|w| w.to_ne_bytes()).collect();
     let mut signal = 0u32.to_ne_bytes().to_vec();
     signal.extend_from_slice(&1i32.to_ne_bytes());
     signal.extend_from_slice(b"unconfined\0");
@@ -159,64 +128,48 @@ fn kernel_datagrams() -> Vec<Vec<u8>> {
         datagram(NLMSG_ERROR, 7, &ack),
         datagram(NLMSG_ERROR, 8, &nack),
         datagram(AUDIT_GET, 7, &status),
-        datagram(
-            AUDIT_GET_FEATURE,
-            9,
-            &[1, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0],
-        ),
+        datagram(AUDIT_GET_FEATURE, 9, &[1, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0]),
         datagram(AUDIT_SIGNAL_INFO, 10, &signal),
-        datagram(
-            1107,
-            0,
-            b"audit(1700000000.123:42): pid=1 uid=0 msg='op=test res=success'",
-        ),
+        datagram(1107, 0, b"audit(1700000000.123:42): pid=1 uid=0 msg='op=test res=success'"),
         datagram(NLMSG_DONE, 11, &[]),
     ]
 }
 
 #[test]
 fn reply_parsing() {
-    fuzz(
-        "reply_parsing",
-        kernel_datagrams(),
-        RECEIVE_SIZE + 200,
-        |input| {
-            // recvfrom truncates what does not fit the buffer.
-            let data = &input[..input.len().min(RECEIVE_SIZE)];
-            let head = |i: usize| data.get(i).copied().unwrap_or(0);
-            match netlink::check_reply(data) {
-                Ok(reply) => {
-                    let len = reply.header.nlmsg_len as usize;
-                    assert!(reply.len == data.len() && (NLMSG_HDRLEN..=data.len()).contains(&len));
-                    assert_eq!(netlink::parse_header(data), Some(reply.header));
-                    if reply.header.nlmsg_type == AUDIT_GET {
-                        let status = audit::control::parse_status(&data[NLMSG_HDRLEN..]);
-                        assert!(data.len() >= NLMSG_HDRLEN + 8 || status.enabled == 0);
-                    }
+    fuzz("reply_parsing", kernel_datagrams(), RECEIVE_SIZE + 200, |input| {
+        // recvfrom truncates what does not fit the buffer.
+        let data = &input[..input.len().min(RECEIVE_SIZE)];
+        let head = |i: usize| data.get(i).copied().unwrap_or(0);
+        match netlink::check_reply(data) {
+            Ok(reply) => {
+                let len = reply.header.nlmsg_len as usize;
+                assert!(reply.len == data.len() && (NLMSG_HDRLEN..=data.len()).contains(&len));
+                assert_eq!(netlink::parse_header(data), Some(reply.header));
+                if reply.header.nlmsg_type == AUDIT_GET {
+                    let status = audit::control::parse_status(&data[NLMSG_HDRLEN..]);
+                    assert!(data.len() >= NLMSG_HDRLEN + 8 || status.enabled == 0);
                 }
-                Err(ReplyError::Malformed(errno, header)) => {
-                    assert_eq!(errno == libc::EFBIG, data.len() == RECEIVE_SIZE);
-                    assert_eq!(errno == libc::EBADE, data.len() != RECEIVE_SIZE);
-                    // Whatever came of the header is reported, the rest reads as zero.
-                    assert_eq!(header.nlmsg_type, u16::from_ne_bytes([head(4), head(5)]));
-                }
-                Err(other) => panic!("check_reply cannot fail with {other:?}"),
             }
-            netlink::payload_kind(u16::from_ne_bytes([head(4), head(5)]));
-            let sender = u32::from(head(0) & 3);
-            match netlink::sort_received(data, head(1) & 1 == 0, sender) {
-                Seen::Spoofed => assert!(sender != 0 || head(1) & 1 != 0),
-                Seen::Ack { seq, .. } => {
-                    assert!(sender == 0 && head(4) == 2 && head(5) == 0);
-                    assert_eq!(
-                        seq,
-                        u32::from_ne_bytes([head(8), head(9), head(10), head(11)])
-                    );
-                }
-                Seen::Other => assert_eq!(sender, 0),
+            Err(ReplyError::Malformed(errno, header)) => {
+                assert_eq!(errno == libc::EFBIG, data.len() == RECEIVE_SIZE);
+                assert_eq!(errno == libc::EBADE, data.len() != RECEIVE_SIZE);
+                // Whatever came of the header is reported, the rest reads as zero.
+                assert_eq!(header.nlmsg_type, u16::from_ne_bytes([head(4), head(5)]));
             }
-        },
-    );
+            Err(other) => panic!("check_reply cannot fail with {other:?}"),
+        }
+        netlink::payload_kind(u16::from_ne_bytes([head(4), head(5)]));
+        let sender = u32::from(head(0) & 3);
+        match netlink::sort_received(data, head(1) & 1 == 0, sender) {
+            Seen::Spoofed => assert!(sender != 0 || head(1) & 1 != 0),
+            Seen::Ack { seq, .. } => {
+                assert!(sender == 0 && head(4) == 2 && head(5) == 0);
+                assert_eq!(seq, u32::from_ne_bytes([head(8), head(9), head(10), head(11)]));
+            }
+            Seen::Other => assert_eq!(sender, 0),
+        }
+    });
 }
 
 /// The ACK wait's bookkeeping driven by a script of received datagrams, waits and reads:
@@ -264,16 +217,11 @@ fn ack_wait_bookkeeping() {
                 }
                 peek => {
                     let got = fdstate::unstash(FD, &mut out, peek == 2);
-                    let want = if peek == 2 {
-                        kept.front().cloned()
-                    } else {
-                        kept.pop_front()
-                    };
+                    let want = if peek == 2 { kept.front().cloned() } else { kept.pop_front() };
                     assert_eq!(got, want.as_ref().map(Vec::len));
                     if let Some(want) = want {
                         // SAFETY: unstash initialised that many bytes.
-                        let got: &[u8] =
-                            unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), want.len()) };
+                        let got: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), want.len()) };
                         assert_eq!(got, &want[..]);
                     }
                 }
@@ -284,13 +232,8 @@ fn ack_wait_bookkeeping() {
     });
 }
 
-type FormatSignalInfo = unsafe extern "C" fn(
-    *mut c_char,
-    c_int,
-    *const c_char,
-    *const c_void,
-    *const c_char,
-) -> *mut c_char;
+type FormatSignalInfo =
+    unsafe extern "C" fn(*mut c_char, c_int, *const c_char, *const c_void, *const c_char) -> *mut c_char;
 
 /// The installed original, loaded so that it binds to itself rather than to ours.
 fn original(symbol: &str) -> *mut c_void {
@@ -298,12 +241,7 @@ fn original(symbol: &str) -> *mut c_void {
     let handle = *HANDLE.get_or_init(|| {
         let path = c"/usr/lib/x86_64-linux-gnu/libaudit.so.1";
         // SAFETY: dlopen of the system library; its constructors are harmless.
-        let h = unsafe {
-            libc::dlopen(
-                path.as_ptr(),
-                libc::RTLD_NOW | libc::RTLD_LOCAL | libc::RTLD_DEEPBIND,
-            )
-        };
+        let h = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL | libc::RTLD_DEEPBIND) };
         assert!(!h.is_null(), "cannot load the original libaudit");
         h as usize
     });
@@ -318,8 +256,7 @@ fn original(symbol: &str) -> *mut c_void {
 #[test]
 fn signal_info_format_differential() {
     // SAFETY: the symbol has this signature in 3.0.9's libaudit.h.
-    let theirs: FormatSignalInfo =
-        unsafe { std::mem::transmute(original("audit_format_signal_info")) };
+    let theirs: FormatSignalInfo = unsafe { std::mem::transmute(original("audit_format_signal_info")) };
     let pid = std::process::id().to_ne_bytes();
     let seeds = vec![
         [&[0u8, 0, 0, 0][..], &pid, b"op\0res\0unconfined\0"].concat(),
@@ -345,11 +282,7 @@ fn signal_info_format_differential() {
             let data = (&raw mut (*rep).msg.data).cast::<u8>();
             std::ptr::copy_nonoverlapping(ids.as_ptr(), data, 8);
             std::ptr::copy_nonoverlapping(ctx.as_ptr(), data.add(8), ctx.len().min(600));
-            (*rep).len = if short & 1 == 0 {
-                24
-            } else {
-                24 + ctx.len() as c_int
-            };
+            (*rep).len = if short & 1 == 0 { 24 } else { 24 + ctx.len() as c_int };
             (*rep).payload.signal_info = data.cast();
         }
         let len = c_int::from(size);
@@ -365,13 +298,7 @@ fn signal_info_format_differential() {
                 rep,
                 res.as_ptr().cast_mut(),
             );
-            theirs(
-                want.as_mut_ptr(),
-                len,
-                op.as_ptr(),
-                rep.cast(),
-                res.as_ptr(),
-            );
+            theirs(want.as_mut_ptr(), len, op.as_ptr(), rep.cast(), res.as_ptr());
         }
         assert_eq!(ours, want, "len {len}");
     });

@@ -39,10 +39,7 @@ fn committed_header_is_what_cbindgen_writes() {
     }
     let committed = fs::read_to_string(&path).unwrap_or_default();
     if committed != fresh {
-        let first = committed
-            .lines()
-            .zip(fresh.lines())
-            .position(|(a, b)| a != b);
+        let first = committed.lines().zip(fresh.lines()).position(|(a, b)| a != b);
         let line = first.unwrap_or(committed.lines().count().min(fresh.lines().count()));
         panic!(
             "include/libaudit.h is not what cbindgen writes from src/ffi/ (first difference at line {}:\n  committed: {}\n  generated: {}\n). Regenerate it with:\n    {REGENERATE}",
@@ -70,12 +67,7 @@ fn cc(args: &[&str], source: &str, ours: bool) -> std::process::Output {
         cmd.arg("-I").arg(common::repo().join("include"));
     }
     let out = cmd.args(args).arg(&file).output().expect("cc");
-    assert!(
-        out.status.success(),
-        "cc {args:?} {} failed:\n{}",
-        file.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "cc {args:?} {} failed:\n{}", file.display(), String::from_utf8_lossy(&out.stderr));
     out
 }
 
@@ -97,17 +89,11 @@ fn macros(ours: bool) -> BTreeMap<String, String> {
 fn values(names: &[&String], ours: bool) -> String {
     let mut src = String::from("#include <libaudit.h>\n#include <stdio.h>\nint main(void)\n{\n");
     for name in names {
-        src.push_str(&format!(
-            "\tprintf(\"{name}=%lld\\n\", (long long)({name}));\n"
-        ));
+        src.push_str(&format!("\tprintf(\"{name}=%lld\\n\", (long long)({name}));\n"));
     }
     src.push_str("\treturn 0;\n}\n");
     let exe = scratch(".values");
-    cc(
-        &["-Wall", "-Werror", "-o", exe.to_str().unwrap()],
-        &src,
-        ours,
-    );
+    cc(&["-Wall", "-Werror", "-o", exe.to_str().unwrap()], &src, ours);
     let out = Command::new(&exe).output().unwrap();
     String::from_utf8(out.stdout).unwrap()
 }
@@ -117,14 +103,8 @@ fn every_macro_of_the_real_header_is_defined_with_the_same_value() {
     let (real, ours) = (macros(false), macros(true));
     let missing: Vec<_> = real.keys().filter(|k| !ours.contains_key(*k)).collect();
     let extra: Vec<_> = ours.keys().filter(|k| !real.contains_key(*k)).collect();
-    assert!(
-        missing.is_empty(),
-        "our header lacks these macros of the real one: {missing:?}"
-    );
-    assert!(
-        extra.is_empty(),
-        "our header defines macros the real one does not: {extra:?}"
-    );
+    assert!(missing.is_empty(), "our header lacks these macros of the real one: {missing:?}");
+    assert!(extra.is_empty(), "our header defines macros the real one does not: {extra:?}");
     // Spelled differently (cbindgen writes numbers in decimal): same value required.
     let respelled: Vec<_> = real.keys().filter(|k| real[*k] != ours[*k]).collect();
     for name in &respelled {
@@ -135,53 +115,30 @@ fn every_macro_of_the_real_header_is_defined_with_the_same_value() {
             ours[*name]
         );
     }
-    assert_eq!(
-        values(&respelled, false),
-        values(&respelled, true),
-        "macros whose values differ"
-    );
+    assert_eq!(values(&respelled, false), values(&respelled, true), "macros whose values differ");
 
     // The fallbacks for older kernel headers are dead code here: check them against the kernel's.
     let header = fs::read_to_string(common::repo().join("include/libaudit.h")).unwrap();
     let mut checks = String::from("#include <libaudit.h>\n");
     let lines: Vec<&str> = header.lines().collect();
     for pair in lines.windows(2) {
-        if let (Some(guarded), Some(define)) = (
-            pair[0].strip_prefix("#if !defined("),
-            pair[1].strip_prefix("#define "),
-        ) {
+        if let (Some(guarded), Some(define)) = (pair[0].strip_prefix("#if !defined("), pair[1].strip_prefix("#define "))
+        {
             let (name, value) = define.split_once(' ').unwrap();
             assert_eq!(guarded.trim_end_matches(')'), name);
-            checks.push_str(&format!(
-                "_Static_assert(({value}) == ({name}), \"fallback of {name}\");\n"
-            ));
+            checks.push_str(&format!("_Static_assert(({value}) == ({name}), \"fallback of {name}\");\n"));
         }
     }
-    assert!(
-        checks.lines().count() > 60,
-        "found too few fallbacks:\n{checks}"
-    );
+    assert!(checks.lines().count() > 60, "found too few fallbacks:\n{checks}");
     cc(&["-fsyntax-only", "-Wall", "-Werror"], &checks, false);
-    println!(
-        "{} macros, all defined; {} spelled differently, with the same values",
-        real.len(),
-        respelled.len()
-    );
+    println!("{} macros, all defined; {} spelled differently, with the same values", real.len(), respelled.len());
 }
 
 /// The prototypes a header declares, as gcc normalises them: function name -> declaration.
 fn prototypes(ours: bool) -> BTreeMap<String, String> {
     let aux = scratch(".aux");
-    cc(
-        &["-fsyntax-only", "-aux-info", aux.to_str().unwrap()],
-        "#include <libaudit.h>\n",
-        ours,
-    );
-    let header = if ours {
-        common::repo().join("include/libaudit.h")
-    } else {
-        "/usr/include/libaudit.h".into()
-    };
+    cc(&["-fsyntax-only", "-aux-info", aux.to_str().unwrap()], "#include <libaudit.h>\n", ours);
+    let header = if ours { common::repo().join("include/libaudit.h") } else { "/usr/include/libaudit.h".into() };
     let marker = format!("/* {}:", header.display());
     fs::read_to_string(&aux)
         .unwrap()
@@ -189,14 +146,7 @@ fn prototypes(ours: bool) -> BTreeMap<String, String> {
         .filter(|l| l.starts_with(&marker))
         .map(|l| {
             let decl = l.split_once("*/ ").unwrap().1.to_string();
-            let name = decl
-                .split(" (")
-                .next()
-                .unwrap()
-                .rsplit([' ', '*'])
-                .next()
-                .unwrap()
-                .to_string();
+            let name = decl.split(" (").next().unwrap().rsplit([' ', '*']).next().unwrap().to_string();
             (name, decl)
         })
         .collect()
@@ -217,29 +167,14 @@ fn newer_functions() -> BTreeSet<String> {
 #[test]
 fn prototypes_match_the_real_header() {
     let (real, ours) = (prototypes(false), prototypes(true));
-    assert!(
-        real.len() > 70,
-        "read only {} prototypes from the real header",
-        real.len()
-    );
+    assert!(real.len() > 70, "read only {} prototypes from the real header", real.len());
     let differ: Vec<_> = real
         .iter()
-        .filter_map(|(name, decl)| {
-            ours.get(name)
-                .filter(|o| *o != decl)
-                .map(|o| format!("real: {decl}\nours: {o}"))
-        })
+        .filter_map(|(name, decl)| ours.get(name).filter(|o| *o != decl).map(|o| format!("real: {decl}\nours: {o}")))
         .collect();
-    assert!(
-        differ.is_empty(),
-        "prototypes differ:\n{}",
-        differ.join("\n")
-    );
+    assert!(differ.is_empty(), "prototypes differ:\n{}", differ.join("\n"));
     let newer = newer_functions();
-    let unknown: Vec<_> = ours
-        .keys()
-        .filter(|k| !real.contains_key(*k) && !newer.contains(*k))
-        .collect();
+    let unknown: Vec<_> = ours.keys().filter(|k| !real.contains_key(*k) && !newer.contains(*k)).collect();
     assert!(
         unknown.is_empty(),
         "declared by our header, but neither by the real one nor added since 3.0.9: {unknown:?} (exclude them in cbindgen.toml)"
@@ -247,19 +182,11 @@ fn prototypes_match_the_real_header() {
 
     // The same, as the compiler judges it: every real prototype redeclared against our header.
     let mut src = String::from("#include <libaudit.h>\n");
-    for decl in real
-        .iter()
-        .filter(|(name, _)| ours.contains_key(*name))
-        .map(|(_, d)| d)
-    {
+    for decl in real.iter().filter(|(name, _)| ours.contains_key(*name)).map(|(_, d)| d) {
         src.push_str(decl);
         src.push('\n');
     }
-    cc(
-        &["-fsyntax-only", "-Wall", "-Wextra", "-Werror"],
-        &src,
-        true,
-    );
+    cc(&["-fsyntax-only", "-Wall", "-Wextra", "-Werror"], &src, true);
 
     let missing: Vec<_> = real.keys().filter(|k| !ours.contains_key(*k)).collect();
     println!(
@@ -271,14 +198,9 @@ fn prototypes_match_the_real_header() {
 
 #[test]
 fn our_header_compiles_as_c89_c11_and_cxx() {
-    let source =
-        "#include <libaudit.h>\nint main(void) { struct audit_reply r; return sizeof r == 0; }\n";
+    let source = "#include <libaudit.h>\nint main(void) { struct audit_reply r; return sizeof r == 0; }\n";
     for std in ["-std=gnu89", "-std=c11", "-std=gnu17"] {
-        cc(
-            &[std, "-Wall", "-Wextra", "-Werror", "-fsyntax-only"],
-            source,
-            true,
-        );
+        cc(&[std, "-Wall", "-Wextra", "-Werror", "-fsyntax-only"], source, true);
     }
     let file = scratch(".cc");
     fs::write(&file, source).unwrap();
@@ -289,9 +211,5 @@ fn our_header_compiles_as_c89_c11_and_cxx() {
         .arg(&file)
         .output()
         .expect("c++");
-    assert!(
-        out.status.success(),
-        "as C++:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "as C++:\n{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -25,14 +25,7 @@ fn layout(ours: bool) -> String {
         cc.arg("-I").arg(repo.join("include"));
     }
     let out = cc
-        .args([
-            "-std=gnu11",
-            "-Wall",
-            "-Wextra",
-            "-Wno-unused-parameter",
-            "-Werror",
-            "-I",
-        ])
+        .args(["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror", "-I"])
         .arg(&c)
         .arg(c.join("layout.c"))
         .arg(c.join("harness.c"))
@@ -40,17 +33,9 @@ fn layout(ours: bool) -> String {
         .arg(&exe)
         .output()
         .expect("cc");
-    assert!(
-        out.status.success(),
-        "compiling layout.c (ours: {ours}):\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "compiling layout.c (ours: {ours}):\n{}", String::from_utf8_lossy(&out.stderr));
     // The system library: only the header differs between the two runs.
-    let run = Command::new(&exe)
-        .env_remove("LD_LIBRARY_PATH")
-        .env_remove("LD_PRELOAD")
-        .output()
-        .unwrap();
+    let run = Command::new(&exe).env_remove("LD_LIBRARY_PATH").env_remove("LD_PRELOAD").output().unwrap();
     assert!(run.status.success(), "layout (ours: {ours}) failed");
     String::from_utf8(run.stdout).unwrap()
 }
@@ -58,10 +43,7 @@ fn layout(ours: bool) -> String {
 #[test]
 fn our_header_lays_out_everything_as_the_real_one() {
     let (real, ours) = (layout(false), layout(true));
-    assert!(
-        real.lines().count() > 90,
-        "layout.c printed too little:\n{real}"
-    );
+    assert!(real.lines().count() > 90, "layout.c printed too little:\n{real}");
     for (r, o) in real.lines().zip(ours.lines()) {
         assert_eq!(r, o, "real header vs ours");
     }
@@ -83,11 +65,7 @@ macro_rules! field {
 /// `(C name, size, alignment)` of a Rust type.
 macro_rules! sized {
     ($t:ident) => {
-        (
-            concat!("sizeof struct ", stringify!($t)),
-            size_of::<$t>(),
-            align_of::<$t>(),
-        )
+        (concat!("sizeof struct ", stringify!($t)), size_of::<$t>(), align_of::<$t>())
     };
 }
 
@@ -139,11 +117,7 @@ fn rust_definitions_lay_out_as_the_real_header() {
         field!(audit_status, "backlog", backlog),
         field!(audit_status, "feature_bitmap", feature_bitmap),
         field!(audit_status, "backlog_wait_time", backlog_wait_time),
-        field!(
-            audit_status,
-            "backlog_wait_time_actual",
-            backlog_wait_time_actual
-        ),
+        field!(audit_status, "backlog_wait_time_actual", backlog_wait_time_actual),
         sized!(audit_rule_data),
         field!(audit_rule_data, "flags", flags),
         field!(audit_rule_data, "action", action),
@@ -169,36 +143,12 @@ fn rust_definitions_lay_out_as_the_real_header() {
         field!(nlmsgerr, "error", error),
         field!(nlmsgerr, "msg", msg),
         // The enum typedefs, which the exports take as these integers.
-        (
-            "sizeof machine_t",
-            size_of::<machine_t>(),
-            align_of::<machine_t>(),
-        ),
-        (
-            "sizeof auditfail_t",
-            size_of::<auditfail_t>(),
-            align_of::<auditfail_t>(),
-        ),
-        (
-            "sizeof message_t",
-            size_of::<message_t>(),
-            align_of::<message_t>(),
-        ),
-        (
-            "sizeof debug_message_t",
-            size_of::<debug_message_t>(),
-            align_of::<debug_message_t>(),
-        ),
-        (
-            "sizeof reply_t",
-            size_of::<reply_t>(),
-            align_of::<reply_t>(),
-        ),
-        (
-            "sizeof rep_wait_t",
-            size_of::<rep_wait_t>(),
-            align_of::<rep_wait_t>(),
-        ),
+        ("sizeof machine_t", size_of::<machine_t>(), align_of::<machine_t>()),
+        ("sizeof auditfail_t", size_of::<auditfail_t>(), align_of::<auditfail_t>()),
+        ("sizeof message_t", size_of::<message_t>(), align_of::<message_t>()),
+        ("sizeof debug_message_t", size_of::<debug_message_t>(), align_of::<debug_message_t>()),
+        ("sizeof reply_t", size_of::<reply_t>(), align_of::<reply_t>()),
+        ("sizeof rep_wait_t", size_of::<rep_wait_t>(), align_of::<rep_wait_t>()),
     ];
     let mut wrong = Vec::new();
     for (name, a, b) in rust {
@@ -207,9 +157,5 @@ fn rust_definitions_lay_out_as_the_real_header() {
             c => wrong.push(format!("{name}: Rust {a} {b}, C {c:?}")),
         }
     }
-    assert!(
-        wrong.is_empty(),
-        "Rust layouts differ from the real header's:\n{}",
-        wrong.join("\n")
-    );
+    assert!(wrong.is_empty(), "Rust layouts differ from the real header's:\n{}", wrong.join("\n"));
 }

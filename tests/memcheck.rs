@@ -27,38 +27,17 @@ fn compile(source: &str, flags: &[&str], label: &str) -> PathBuf {
     let repo = common::repo();
     let out_dir = common::work_dir().join("memcheck");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let exe = out_dir.join(format!(
-        "{}-{label}",
-        Path::new(source).file_stem().unwrap().to_string_lossy()
-    ));
+    let exe = out_dir.join(format!("{}-{label}", Path::new(source).file_stem().unwrap().to_string_lossy()));
     let mut cmd = Command::new("cc");
-    cmd.args([
-        "-std=gnu11",
-        "-O1",
-        "-g",
-        "-Wall",
-        "-Wextra",
-        "-Wno-unused-parameter",
-        "-Werror",
-        "-rdynamic",
-        "-I",
-    ])
-    .arg(repo.join("c-tests"))
-    .args(flags)
-    .arg(repo.join(source));
+    cmd.args(["-std=gnu11", "-O1", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror", "-rdynamic", "-I"])
+        .arg(repo.join("c-tests"))
+        .args(flags)
+        .arg(repo.join(source));
     if source.starts_with("c-tests/") {
         cmd.arg(repo.join("c-tests/harness.c"));
     }
-    let out = cmd
-        .args(["-laudit", "-ldl", "-lpthread", "-o"])
-        .arg(&exe)
-        .output()
-        .expect("cc");
-    assert!(
-        out.status.success(),
-        "compiling {source}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cmd.args(["-laudit", "-ldl", "-lpthread", "-o"]).arg(&exe).output().expect("cc");
+    assert!(out.status.success(), "compiling {source}: {}", String::from_utf8_lossy(&out.stderr));
     exe
 }
 
@@ -90,12 +69,7 @@ fn check(what: &str, out: &Output) {
     );
 }
 
-const MEMCHECK: &[&str] = &[
-    "valgrind",
-    "-q",
-    "--error-exitcode=99",
-    "--track-origins=yes",
-];
+const MEMCHECK: &[&str] = &["valgrind", "-q", "--error-exitcode=99", "--track-origins=yes"];
 
 #[test]
 fn valgrind_memcheck() {
@@ -110,11 +84,7 @@ fn valgrind_memcheck() {
 fn address_sanitizer() {
     let _guard = common::KernelGuard::new();
     for source in PROGRAMS.iter().copied().chain([THREADS]) {
-        let exe = compile(
-            source,
-            &["-fsanitize=address", "-fno-omit-frame-pointer"],
-            "asan",
-        );
+        let exe = compile(source, &["-fsanitize=address", "-fno-omit-frame-pointer"], "asan");
         check(&format!("asan {source}"), &run(&[], &exe));
     }
 }

@@ -14,9 +14,8 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| {
-        panic!("{cmd:?}: {e} (are meson, ninja-build and pkg-config installed?)")
-    });
+    let out =
+        cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e} (are meson, ninja-build and pkg-config installed?)"));
     assert!(
         out.status.success(),
         "{cmd:?} failed: {}\nstdout:\n{}\nstderr:\n{}",
@@ -39,10 +38,7 @@ fn installed(root: &Path) -> BTreeSet<String> {
             let meta = fs::symlink_metadata(&path).unwrap();
             let name = format!("/{}", path.strip_prefix(root).unwrap().display());
             if meta.file_type().is_symlink() {
-                out.insert(format!(
-                    "{name} -> {}",
-                    fs::read_link(&path).unwrap().display()
-                ));
+                out.insert(format!("{name} -> {}", fs::read_link(&path).unwrap().display()));
             } else if meta.is_dir() {
                 walk(root, &path, out);
             } else {
@@ -57,8 +53,7 @@ fn installed(root: &Path) -> BTreeSet<String> {
 
 /// The layout file's lines: (mark, entry) with mark '+', '-' or ' '.
 fn layout(triplet: &str) -> Vec<(char, String)> {
-    let text =
-        fs::read_to_string(common::repo().join("tests/packaging/install-layout.txt")).unwrap();
+    let text = fs::read_to_string(common::repo().join("tests/packaging/install-layout.txt")).unwrap();
     text.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| l.replace("<triplet>", triplet))
@@ -74,35 +69,23 @@ fn path_of(entry: &str) -> &str {
 }
 
 fn dynamic_symbols(library: &Path) -> BTreeSet<String> {
-    stdout(
-        Command::new("nm")
-            .args(["-D", "--defined-only"])
-            .arg(library),
-    )
-    .lines()
-    .filter_map(|l| l.split_whitespace().last())
-    .map(str::to_string)
-    .collect()
+    stdout(Command::new("nm").args(["-D", "--defined-only"]).arg(library))
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .map(str::to_string)
+        .collect()
 }
 
 fn diff(what: &str, want: &BTreeSet<String>, have: &BTreeSet<String>) -> Vec<String> {
-    let mut out: Vec<String> = want
-        .difference(have)
-        .map(|p| format!("{what}: missing {p}"))
-        .collect();
-    out.extend(
-        have.difference(want)
-            .map(|p| format!("{what}: unexpected {p}")),
-    );
+    let mut out: Vec<String> = want.difference(have).map(|p| format!("{what}: missing {p}")).collect();
+    out.extend(have.difference(want).map(|p| format!("{what}: unexpected {p}")));
     out
 }
 
 #[test]
 fn meson_build_install_and_consume() {
     let repo = common::repo();
-    let triplet = stdout(Command::new("cc").arg("-print-multiarch"))
-        .trim()
-        .to_string();
+    let triplet = stdout(Command::new("cc").arg("-print-multiarch")).trim().to_string();
     let build = common::work_dir().join("meson");
     let stage = common::work_dir().join("meson-stage");
     // Reuses the release build of the other integration tests (same cargo command and target dir).
@@ -116,18 +99,11 @@ fn meson_build_install_and_consume() {
     run(setup
         .arg(&build)
         .arg(&repo)
-        .args([
-            "--prefix=/usr",
-            &format!("--libdir=lib/{triplet}"),
-            &format!("-Druntime_libdir=/lib/{triplet}"),
-        ])
+        .args(["--prefix=/usr", &format!("--libdir=lib/{triplet}"), &format!("-Druntime_libdir=/lib/{triplet}")])
         .arg(format!("-Dcargo_target_dir={}", cargo_target.display())));
     run(Command::new("meson").args(["compile", "-C"]).arg(&build));
     let _ = fs::remove_dir_all(&stage);
-    run(Command::new("meson")
-        .args(["install", "--no-rebuild", "-C"])
-        .arg(&build)
-        .env("DESTDIR", &stage));
+    run(Command::new("meson").args(["install", "--no-rebuild", "-C"]).arg(&build).env("DESTDIR", &stage));
 
     let mut problems = Vec::new();
 
@@ -136,60 +112,35 @@ fn meson_build_install_and_consume() {
     let entries = layout(&triplet);
     let ours: BTreeSet<String> = entries
         .iter()
-        .filter(|(mark, e)| {
-            *mark != '-' && (header_in_tree || path_of(e) != "/usr/include/libaudit.h")
-        })
+        .filter(|(mark, e)| *mark != '-' && (header_in_tree || path_of(e) != "/usr/include/libaudit.h"))
         .map(|(_, e)| e.clone())
         .collect();
-    problems.extend(diff(
-        "staged install vs tests/packaging/install-layout.txt",
-        &ours,
-        &installed(&stage),
-    ));
+    problems.extend(diff("staged install vs tests/packaging/install-layout.txt", &ours, &installed(&stage)));
 
     // The layout's claim about Debian, checked against dpkg's own list where it has one.
-    let dpkg = Command::new("dpkg")
-        .args(["-L", "libaudit1", "libaudit-dev"])
-        .output();
+    let dpkg = Command::new("dpkg").args(["-L", "libaudit1", "libaudit-dev"]).output();
     if let Some(out) = dpkg.ok().filter(|o| o.status.success()) {
         let debian: BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter(|p| p.starts_with('/') && !Path::new(p).is_dir())
-            .map(|p| {
-                p.strip_suffix(".gz")
-                    .filter(|_| p.contains("/man/"))
-                    .unwrap_or(p)
-                    .to_string()
-            })
+            .map(|p| p.strip_suffix(".gz").filter(|_| p.contains("/man/")).unwrap_or(p).to_string())
             .collect();
-        let claimed: BTreeSet<String> = entries
-            .iter()
-            .filter(|(mark, _)| *mark != '+')
-            .map(|(_, e)| path_of(e).to_string())
-            .collect();
-        problems.extend(diff(
-            "install-layout.txt vs dpkg -L libaudit1 libaudit-dev",
-            &debian,
-            &claimed,
-        ));
+        let claimed: BTreeSet<String> =
+            entries.iter().filter(|(mark, _)| *mark != '+').map(|(_, e)| path_of(e).to_string()).collect();
+        problems.extend(diff("install-layout.txt vs dpkg -L libaudit1 libaudit-dev", &debian, &claimed));
     }
 
     // What meson installed is what cargo built: same bytes, same exported symbols, our SONAME.
     let staged_lib = stage.join(format!("lib/{triplet}/libaudit.so.1.0.0"));
     let cargo_lib = cargo_target.join("release/libaudit.so");
     if fs::read(&staged_lib).unwrap() != fs::read(&cargo_lib).unwrap() {
-        problems.push(format!(
-            "{} differs from {}",
-            staged_lib.display(),
-            cargo_lib.display()
-        ));
+        problems.push(format!("{} differs from {}", staged_lib.display(), cargo_lib.display()));
     }
     let symbols = dynamic_symbols(&staged_lib);
     if symbols != dynamic_symbols(&cargo_lib) || symbols.is_empty() {
         problems.push("the staged library's exported symbols differ from cargo's build".into());
     }
-    if !stdout(Command::new("readelf").args(["-d", "-W"]).arg(&staged_lib))
-        .contains("Library soname: [libaudit.so.1]")
+    if !stdout(Command::new("readelf").args(["-d", "-W"]).arg(&staged_lib)).contains("Library soname: [libaudit.so.1]")
     {
         problems.push("the staged library's SONAME is not libaudit.so.1".into());
     }
@@ -207,23 +158,15 @@ fn meson_build_install_and_consume() {
     };
     let version = pkg_config(&["--modversion", "audit"]);
     if version.trim() != "3.0.9" {
-        problems.push(format!(
-            "audit.pc reports version {version:?}, want the 3.0.9 API level"
-        ));
+        problems.push(format!("audit.pc reports version {version:?}, want the 3.0.9 API level"));
     }
     let flags = pkg_config(&["--cflags", "--libs", "audit"]);
     let flags: Vec<&str> = flags.split_whitespace().collect();
     let stage_str = stage.to_str().unwrap();
-    if !flags
-        .iter()
-        .any(|f| f.starts_with("-I") && f.contains(stage_str))
-        || !flags
-            .iter()
-            .any(|f| f.starts_with("-L") && f.contains(stage_str))
+    if !flags.iter().any(|f| f.starts_with("-I") && f.contains(stage_str))
+        || !flags.iter().any(|f| f.starts_with("-L") && f.contains(stage_str))
     {
-        problems.push(format!(
-            "pkg-config flags do not point into the staged tree: {flags:?}"
-        ));
+        problems.push(format!("pkg-config flags do not point into the staged tree: {flags:?}"));
     }
     let consumer = common::work_dir().join("packaging-consumer");
     let link = run(Command::new("cc")
@@ -232,13 +175,8 @@ fn meson_build_install_and_consume() {
         .args(["-ldl", "-Wl,--trace", "-o"])
         .arg(&consumer));
     let trace = String::from_utf8_lossy(&link.stdout);
-    if !trace
-        .lines()
-        .any(|l| l.contains("libaudit.so") && l.contains(stage_str))
-    {
-        problems.push(format!(
-            "the linker did not take libaudit from the staged tree:\n{trace}"
-        ));
+    if !trace.lines().any(|l| l.contains("libaudit.so") && l.contains(stage_str)) {
+        problems.push(format!("the linker did not take libaudit from the staged tree:\n{trace}"));
     }
     // The consumer itself checks (dladdr) that audit_open came from inside the stage.
     let runtime_dir = stage.join(format!("lib/{triplet}"));
@@ -270,28 +208,18 @@ fn meson_build_install_and_consume() {
         .arg(&build)
         .arg(format!("--test-args={}", c_tests[0])));
     let summary = String::from_utf8_lossy(&tests.stdout);
-    if !summary
-        .lines()
-        .any(|l| l.trim_start().starts_with("Ok:") && l.trim().ends_with('3'))
-    {
+    if !summary.lines().any(|l| l.trim_start().starts_with("Ok:") && l.trim().ends_with('3')) {
         problems.push(format!("meson test did not pass its 3 tests:\n{summary}"));
     }
 
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     if !header_in_tree {
-        println!(
-            "note: include/libaudit.h is not in the tree yet, so no header was installed or expected"
-        );
+        println!("note: include/libaudit.h is not in the tree yet, so no header was installed or expected");
     }
 }
 
 /// Exported for Debian's own audit tools but not declared in libaudit.h: no manual page.
-const UNDOCUMENTED: &[&str] = &[
-    "__audit_send",
-    "audit_send",
-    "audit_msg",
-    "audit_rule_syscall_data",
-];
+const UNDOCUMENTED: &[&str] = &["__audit_send", "audit_send", "audit_msg", "audit_rule_syscall_data"];
 
 #[test]
 fn every_public_function_has_a_manual_page() {
@@ -301,24 +229,18 @@ fn every_public_function_has_a_manual_page() {
     let header = fs::read_to_string(repo.join("include/libaudit.h")).ok();
     let mut problems = Vec::new();
     let abi = fs::read_to_string(repo.join("abi/libaudit.symbols")).unwrap();
-    for name in abi.lines().filter(|l| !l.starts_with('#')).filter_map(|l| {
-        l.split_whitespace()
-            .collect::<Vec<_>>()
-            .get(..2)
-            .map(<[&str]>::to_vec)
-    }) {
+    for name in abi
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().collect::<Vec<_>>().get(..2).map(<[&str]>::to_vec))
+    {
         let (name, kind) = (name[0], name[1]);
         if kind != "func" {
             continue;
         }
         if UNDOCUMENTED.contains(&name) {
-            if header
-                .as_ref()
-                .is_some_and(|h| h.contains(&format!(" {name}(")))
-            {
-                problems.push(format!(
-                    "{name} is declared in include/libaudit.h but has no page"
-                ));
+            if header.as_ref().is_some_and(|h| h.contains(&format!(" {name}("))) {
+                problems.push(format!("{name} is declared in include/libaudit.h but has no page"));
             }
             continue;
         }
@@ -338,20 +260,12 @@ fn every_public_function_has_a_manual_page() {
         let text = fs::read_to_string(&path).unwrap();
         if let Some(target) = text.strip_prefix(".so man3/") {
             if text.lines().count() != 1 || !man.join(target.trim()).exists() {
-                problems.push(format!(
-                    "man/{file}: a link page must be one .so line to an existing page"
-                ));
+                problems.push(format!("man/{file}: a link page must be one .so line to an existing page"));
             }
             continue;
         }
         let stem = file.trim_end_matches(".3");
-        for section in [
-            "NAME",
-            "SYNOPSIS",
-            "DESCRIPTION",
-            "RETURN VALUE",
-            "SEE ALSO",
-        ] {
+        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "RETURN VALUE", "SEE ALSO"] {
             if !text.lines().any(|l| l == format!(".SH {section}")) {
                 problems.push(format!("man/{file} lacks {section}"));
             }
@@ -359,16 +273,9 @@ fn every_public_function_has_a_manual_page() {
         if !text.contains(&format!(".TH {} 3 ", stem.to_uppercase())) {
             problems.push(format!("man/{file}: .TH does not name the page"));
         }
-        let out = Command::new("groff")
-            .args(["-man", "-Tutf8", "-ww", "-z"])
-            .arg(&path)
-            .output()
-            .unwrap();
+        let out = Command::new("groff").args(["-man", "-Tutf8", "-ww", "-z"]).arg(&path).output().unwrap();
         if !out.stderr.is_empty() {
-            problems.push(format!(
-                "man/{file}: groff warns: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
+            problems.push(format!("man/{file}: groff warns: {}", String::from_utf8_lossy(&out.stderr)));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

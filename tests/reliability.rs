@@ -31,14 +31,7 @@ fn send_user(fd: i32, text: &str) -> i32 {
     let mut bytes = text.as_bytes().to_vec();
     bytes.push(0);
     // SAFETY: a valid buffer of the given size.
-    unsafe {
-        audit_send(
-            fd,
-            AUDIT_USER as i32,
-            bytes.as_ptr().cast(),
-            bytes.len() as u32,
-        )
-    }
+    unsafe { audit_send(fd, AUDIT_USER as i32, bytes.as_ptr().cast(), bytes.len() as u32) }
 }
 
 /// A message type the kernel does not know: refused with EINVAL in its ACK.
@@ -57,21 +50,11 @@ fn raw_socket(groups: u32) -> i32 {
         addr.nl_family = libc::AF_NETLINK as u16;
         addr.nl_groups = groups;
         assert_eq!(
-            libc::bind(
-                fd,
-                (&addr as *const libc::sockaddr_nl).cast(),
-                size_of::<libc::sockaddr_nl>() as u32
-            ),
+            libc::bind(fd, (&addr as *const libc::sockaddr_nl).cast(), size_of::<libc::sockaddr_nl>() as u32),
             0
         );
         let big: i32 = 16 << 20;
-        libc::setsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUFFORCE,
-            (&big as *const i32).cast(),
-            4,
-        );
+        libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, (&big as *const i32).cast(), 4);
         fd
     }
 }
@@ -82,10 +65,7 @@ fn port_of(fd: i32) -> u32 {
     unsafe {
         let mut addr: libc::sockaddr_nl = std::mem::zeroed();
         let mut len = size_of::<libc::sockaddr_nl>() as u32;
-        assert_eq!(
-            libc::getsockname(fd, (&mut addr as *mut libc::sockaddr_nl).cast(), &mut len),
-            0
-        );
+        assert_eq!(libc::getsockname(fd, (&mut addr as *mut libc::sockaddr_nl).cast(), &mut len), 0);
         addr.nl_pid
     }
 }
@@ -135,11 +115,7 @@ fn collect_records(readlog: i32, tag: &str, want: usize, quiet: Duration) -> Has
     let mut buf = vec![0u8; 9000];
     let mut last = Instant::now();
     while seen.len() < want && last.elapsed() < quiet {
-        let mut pfd = libc::pollfd {
-            fd: readlog,
-            events: libc::POLLIN,
-            revents: 0,
-        };
+        let mut pfd = libc::pollfd { fd: readlog, events: libc::POLLIN, revents: 0 };
         // SAFETY: poll and recv on buffers we own.
         let n = unsafe {
             if libc::poll(&mut pfd, 1, 200) <= 0 {
@@ -152,10 +128,7 @@ fn collect_records(readlog: i32, tag: &str, want: usize, quiet: Duration) -> Has
         }
         let text = String::from_utf8_lossy(&buf[16..n as usize]);
         if let Some(at) = text.find(tag) {
-            let id: String = text[at..]
-                .chars()
-                .take_while(|c| !c.is_whitespace() && *c != '\'')
-                .collect();
+            let id: String = text[at..].chars().take_while(|c| !c.is_whitespace() && *c != '\'').collect();
             seen.insert(id);
             last = Instant::now();
         }
@@ -184,11 +157,7 @@ fn many_threads(shared: bool) {
     let _guard = common::KernelGuard::new();
     let control = prepare_kernel();
     let readlog = raw_socket(1);
-    let tag = format!(
-        "librs-rel-{}-{}",
-        std::process::id(),
-        if shared { "shared" } else { "separate" }
-    );
+    let tag = format!("librs-rel-{}-{}", std::process::id(), if shared { "shared" } else { "separate" });
     let fd = audit_open();
     let sequences = Arc::new(Mutex::new(Vec::new()));
     let barrier = Arc::new(Barrier::new(THREADS));
@@ -226,26 +195,16 @@ fn many_threads(shared: bool) {
     let elapsed = started.elapsed();
     let sequences = sequences.lock().unwrap().clone();
     let unique: HashSet<_> = sequences.iter().collect();
-    assert_eq!(
-        unique.len(),
-        THREADS * PER_THREAD,
-        "every request has its own sequence number"
-    );
+    assert_eq!(unique.len(), THREADS * PER_THREAD, "every request has its own sequence number");
     let records = collect_records(readlog, &tag, THREADS * PER_THREAD, Duration::from_secs(5));
     eprintln!(
         "{} fd(s): {} messages + {} refused in {elapsed:?}, {} records seen",
         if shared { "one shared" } else { "separate" },
         THREADS * PER_THREAD,
-        (0..THREADS)
-            .map(|t| (0..PER_THREAD).filter(|i| (t + i) % 3 == 0).count())
-            .sum::<usize>(),
+        (0..THREADS).map(|t| (0..PER_THREAD).filter(|i| (t + i) % 3 == 0).count()).sum::<usize>(),
         records.len()
     );
-    assert_eq!(
-        records.len(),
-        THREADS * PER_THREAD,
-        "every message is in the kernel's log"
-    );
+    assert_eq!(records.len(), THREADS * PER_THREAD, "every message is in the kernel's log");
     audit_close(fd);
     audit_close(control);
     close_raw(readlog);
@@ -273,15 +232,7 @@ fn spoofed_and_stale_datagrams_do_not_disturb_requests() {
     let port = port_of(fd);
     let big: i32 = 16 << 20;
     // SAFETY: setsockopt on our socket.
-    unsafe {
-        libc::setsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUFFORCE,
-            (&big as *const i32).cast(),
-            4,
-        )
-    };
+    unsafe { libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, (&big as *const i32).cast(), 4) };
     let spoofer = raw_socket(0);
     // Requests go on until the flood has ended.
     let flooding = Arc::new(AtomicBool::new(true));
@@ -323,10 +274,7 @@ fn spoofed_and_stale_datagrams_do_not_disturb_requests() {
         .collect();
     let requests: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     let spoofed = flood.join().unwrap();
-    assert_eq!(
-        spoofed, 4000,
-        "every spoofed datagram reached the library's socket"
-    );
+    assert_eq!(spoofed, 4000, "every spoofed datagram reached the library's socket");
     // What is left in the socket: spoofed datagrams are reported as such (-EINVAL), the kernel's
     // are returned; nothing blocks.
     let mut rep = Box::new(MaybeUninit::<audit_reply>::zeroed());
@@ -380,15 +328,7 @@ fn full_receive_buffer_reports_enobufs() {
     let fd = audit_open();
     let small: i32 = 1;
     // SAFETY: setsockopt on our socket; the kernel rounds up to its minimum.
-    unsafe {
-        libc::setsockopt(
-            fd,
-            libc::SOL_SOCKET,
-            libc::SO_RCVBUF,
-            (&small as *const i32).cast(),
-            4,
-        )
-    };
+    unsafe { libc::setsockopt(fd, libc::SOL_SOCKET, libc::SO_RCVBUF, (&small as *const i32).cast(), 4) };
     // Status requests sent past the library, whose ACKs and replies nobody reads: the buffer
     // overflows before the library's request (its own reads would otherwise keep it drained).
     for seq in 0..30 {
@@ -406,10 +346,7 @@ fn full_receive_buffer_reports_enobufs() {
     let elapsed = started.elapsed();
     eprintln!("full receive buffer: rc {rc} after {elapsed:?}");
     assert_eq!(rc, -libc::ENOBUFS);
-    assert!(
-        elapsed < Duration::from_secs(5),
-        "no ACK timeout was waited out"
-    );
+    assert!(elapsed < Duration::from_secs(5), "no ACK timeout was waited out");
     let mut rep = Box::new(MaybeUninit::<audit_reply>::zeroed());
     // SAFETY: a writable audit_reply.
     while unsafe { audit_get_reply(fd, rep.as_mut_ptr(), 1, 0) } > 0 {}

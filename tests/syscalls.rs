@@ -55,10 +55,7 @@ int main(void)
 /// Deviation N2: the socket is created close-on-exec in the one call, with no fcntl after.
 fn opens_close_on_exec_atomically(log: &Path) -> bool {
     let trace = fs::read_to_string(log).unwrap();
-    let socket = trace
-        .lines()
-        .find(|l| l.contains("socket(AF_NETLINK"))
-        .unwrap_or_default();
+    let socket = trace.lines().find(|l| l.contains("socket(AF_NETLINK")).unwrap_or_default();
     socket.contains("SOCK_CLOEXEC") && !trace.contains("fcntl(")
 }
 
@@ -68,13 +65,8 @@ fn sections(trace: &str) -> Vec<(String, Vec<String>)> {
     let mut open: Option<(String, Vec<String>)> = None;
     for line in trace.lines() {
         // "1234 call(...)" with -o and -f, or "[pid 1234] call(...)".
-        let line = line
-            .strip_prefix("[pid")
-            .map_or(line, |rest| rest.split_once(']').map_or(rest, |(_, l)| l));
-        let line = line
-            .trim_start()
-            .trim_start_matches(|c: char| c.is_ascii_digit())
-            .trim_start();
+        let line = line.strip_prefix("[pid").map_or(line, |rest| rest.split_once(']').map_or(rest, |(_, l)| l));
+        let line = line.trim_start().trim_start_matches(|c: char| c.is_ascii_digit()).trim_start();
         let Some((name, rest)) = line.split_once('(') else {
             continue;
         };
@@ -97,15 +89,7 @@ fn sections(trace: &str) -> Vec<(String, Vec<String>)> {
 
 fn trace_with(exe: &Path, library_dir: Option<&Path>, log: &Path) -> Vec<(String, Vec<String>)> {
     let mut cmd = Command::new("strace");
-    cmd.args([
-        "-f",
-        "-qq",
-        "-e",
-        "trace=%network,poll,ppoll,write,fcntl",
-        "-o",
-    ])
-    .arg(log)
-    .arg(exe);
+    cmd.args(["-f", "-qq", "-e", "trace=%network,poll,ppoll,write,fcntl", "-o"]).arg(log).arg(exe);
     cmd.env_remove("LD_PRELOAD").env_remove("LD_LIBRARY_PATH");
     if let Some(dir) = library_dir {
         cmd.env("LD_LIBRARY_PATH", dir);
@@ -121,11 +105,7 @@ fn summary(sections: &[(String, Vec<String>)]) -> String {
     labels
         .iter()
         .map(|label| {
-            let calls: Vec<String> = sections
-                .iter()
-                .filter(|(l, _)| l == label)
-                .map(|(_, c)| c.join("+"))
-                .collect();
+            let calls: Vec<String> = sections.iter().filter(|(l, _)| l == label).map(|(_, c)| c.join("+")).collect();
             format!("{label}: {}", calls.join(", "))
         })
         .collect::<Vec<_>>()
@@ -139,18 +119,8 @@ fn one_sendto_and_one_recvfrom_per_request() {
     let source = dir.join("count.c");
     fs::write(&source, PROGRAM.replace("ROUNDS", &ROUNDS.to_string())).unwrap();
     let exe = dir.join("count");
-    let cc = Command::new("cc")
-        .arg("-O1")
-        .arg(&source)
-        .args(["-laudit", "-o"])
-        .arg(&exe)
-        .output()
-        .unwrap();
-    assert!(
-        cc.status.success(),
-        "{}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
+    let cc = Command::new("cc").arg("-O1").arg(&source).args(["-laudit", "-o"]).arg(&exe).output().unwrap();
+    assert!(cc.status.success(), "{}", String::from_utf8_lossy(&cc.stderr));
     let ours = common::ours();
 
     let _guard = common::KernelGuard::new();
@@ -159,20 +129,10 @@ fn one_sendto_and_one_recvfrom_per_request() {
     let mine = trace_with(&exe, Some(ours), &dir.join("ours.strace"));
     println!("our library, per call:\n{}", summary(&mine));
 
-    assert!(
-        !opens_close_on_exec_atomically(&dir.join("system.strace")),
-        "the original: socket, then fcntl"
-    );
-    assert!(
-        opens_close_on_exec_atomically(&dir.join("ours.strace")),
-        "ours: SOCK_CLOEXEC in socket()"
-    );
+    assert!(!opens_close_on_exec_atomically(&dir.join("system.strace")), "the original: socket, then fcntl");
+    assert!(opens_close_on_exec_atomically(&dir.join("ours.strace")), "ours: SOCK_CLOEXEC in socket()");
     assert_eq!(mine.len(), 3 * ROUNDS, "every marked call traced");
     for (label, calls) in &mine {
-        assert_eq!(
-            calls,
-            &["sendto", "recvfrom"],
-            "{label}: exactly sendto + one recvfrom"
-        );
+        assert_eq!(calls, &["sendto", "recvfrom"], "{label}: exactly sendto + one recvfrom");
     }
 }

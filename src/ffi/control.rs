@@ -26,9 +26,7 @@ pub extern "C" fn audit_is_enabled(fd: c_int) -> c_int {
 }
 
 fn set(fd: c_int, setting: Setting, value: u32) -> c_int {
-    entry(-libc::EFAULT, || {
-        seq_or_errno(control::set(fd, setting, value))
-    })
+    entry(-libc::EFAULT, || seq_or_errno(control::set(fd, setting, value)))
 }
 
 #[unsafe(no_mangle)]
@@ -91,16 +89,12 @@ pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || {
-        zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0))
-    })
+    entry(-libc::EFAULT, || zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0)))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_features(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || {
-        seq_or_errno(control::request_features(fd))
-    })
+    entry(-libc::EFAULT, || seq_or_errno(control::request_features(fd)))
 }
 
 #[unsafe(no_mangle)]
@@ -115,15 +109,8 @@ pub extern "C" fn audit_get_features() -> u32 {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_feature(
-    fd: c_int,
-    feature: c_uint,
-    value: c_uint,
-    lock: c_uint,
-) -> c_int {
-    entry(-libc::EFAULT, || {
-        seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0))
-    })
+pub extern "C" fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
+    entry(-libc::EFAULT, || seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0)))
 }
 
 /// Irreversible until reboot on a real kernel.
@@ -134,16 +121,12 @@ pub extern "C" fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_rules_list_data(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || {
-        seq_or_errno(control::request_rules_list(fd))
-    })
+    entry(-libc::EFAULT, || seq_or_errno(control::request_rules_list(fd)))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_signal_info(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || {
-        seq_or_errno(control::request_signal_info(fd))
-    })
+    entry(-libc::EFAULT, || seq_or_errno(control::request_signal_info(fd)))
 }
 
 /// Formats a signal_info reply ("op=... auid=... uid=... ses=... pid=... [subj=...] res=...")
@@ -171,14 +154,8 @@ pub unsafe extern "C" fn audit_format_signal_info(
         }
         let (auid, pid) = unsafe { ((*info).uid, (*info).pid) };
         // The context follows uid and pid when the reply is longer than header + 8 bytes.
-        let ctx = (rep.len != 24)
-            .then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
-        let (op, res) = unsafe {
-            (
-                c_bytes(op).unwrap_or(b"(null)"),
-                c_bytes(res).unwrap_or(b"(null)"),
-            )
-        };
+        let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
+        let (op, res) = unsafe { (c_bytes(op).unwrap_or(b"(null)"), c_bytes(res).unwrap_or(b"(null)")) };
         let text = control::format_signal_info(op, auid, pid, ctx, res);
         let n = text.len().min(len as usize - 1);
         // SAFETY: n + 1 <= len bytes of buf are written.
@@ -253,8 +230,7 @@ pub unsafe extern "C" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_
     entry((), || {
         if let Some(line) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
             let line =
-                std::ffi::CString::new(line.into_iter().filter(|&b| b != 0).collect::<Vec<_>>())
-                    .unwrap_or_default();
+                std::ffi::CString::new(line.into_iter().filter(|&b| b != 0).collect::<Vec<_>>()).unwrap_or_default();
             message::write_stderr_line(&line);
         }
     })

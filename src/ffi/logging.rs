@@ -17,13 +17,7 @@ fn returned(logged: Logged) -> c_int {
 /// Each pointer is NULL or a NUL-terminated string.
 unsafe fn origin<'a>(host: *const c_char, addr: *const c_char, tty: *const c_char) -> Origin<'a> {
     // SAFETY: per the contract.
-    unsafe {
-        Origin {
-            host: c_bytes(host),
-            addr: c_bytes(addr),
-            tty: c_bytes(tty),
-        }
-    }
+    unsafe { Origin { host: c_bytes(host), addr: c_bytes(addr), tty: c_bytes(tty) } }
 }
 
 /// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
@@ -51,11 +45,7 @@ pub unsafe extern "C" fn audit_value_needs_encoding(str: *const c_char, size: c_
 /// `final` is NULL or has 2 * `size` + 1 writable bytes; `buf` is NULL or has `size` readable
 /// bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_encode_value(
-    r#final: *mut c_char,
-    buf: *const c_char,
-    size: c_uint,
-) -> *mut c_char {
+pub unsafe extern "C" fn audit_encode_value(r#final: *mut c_char, buf: *const c_char, size: c_uint) -> *mut c_char {
     entry(r#final, || {
         if r#final.is_null() {
             return r#final;
@@ -92,10 +82,7 @@ pub unsafe extern "C" fn audit_encode_nv_string(
         let value = text.map(|text| {
             let len = if vlen == 0 { text.len() } else { vlen as usize };
             // SAFETY: per the contract, value has `len` readable bytes.
-            (
-                unsafe { std::slice::from_raw_parts(value.cast::<u8>(), len) },
-                text,
-            )
+            (unsafe { std::slice::from_raw_parts(value.cast::<u8>(), len) }, text)
         });
         malloc_c_string(&encode::nv_string(name, value))
     })
@@ -116,13 +103,7 @@ pub unsafe extern "C" fn audit_log_user_message(
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
-        returned(logging::user_message(
-            audit_fd,
-            r#type,
-            message,
-            origin,
-            result != 0,
-        ))
+        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0))
     })
 }
 
@@ -142,16 +123,8 @@ pub unsafe extern "C" fn audit_log_user_comm_message(
 ) -> c_int {
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
-        let (message, comm, origin) =
-            unsafe { (c_bytes(message), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(
-            audit_fd,
-            r#type,
-            message,
-            comm,
-            origin,
-            result != 0,
-        ))
+        let (message, comm, origin) = unsafe { (c_bytes(message), c_bytes(comm), origin(hostname, addr, tty)) };
+        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0))
     })
 }
 
@@ -173,24 +146,9 @@ pub unsafe extern "C" fn audit_log_acct_message(
 ) -> c_int {
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
-        let (pgname, op, name, origin) = unsafe {
-            (
-                c_bytes(pgname),
-                c_bytes(op),
-                c_bytes(name),
-                origin(host, addr, tty),
-            )
-        };
-        returned(logging::acct_message(
-            audit_fd,
-            r#type,
-            pgname,
-            op,
-            name,
-            id,
-            origin,
-            result != 0,
-        ))
+        let (pgname, op, name, origin) =
+            unsafe { (c_bytes(pgname), c_bytes(op), c_bytes(name), origin(host, addr, tty)) };
+        returned(logging::acct_message(audit_fd, r#type, pgname, op, name, id, origin, result != 0))
     })
 }
 
@@ -209,13 +167,7 @@ pub unsafe extern "C" fn audit_log_user_avc_message(
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
-        returned(logging::user_avc_message(
-            audit_fd,
-            r#type,
-            message,
-            origin,
-            uid,
-        ))
+        returned(logging::user_avc_message(audit_fd, r#type, message, origin, uid))
     })
 }
 
@@ -248,31 +200,12 @@ pub unsafe extern "C" fn audit_log_semanage_message(
                 c_bytes(pgname),
                 c_bytes(op),
                 c_bytes(name),
-                Roles {
-                    seuser: c_bytes(new_seuser),
-                    role: c_bytes(new_role),
-                    range: c_bytes(new_range),
-                },
-                Roles {
-                    seuser: c_bytes(old_seuser),
-                    role: c_bytes(old_role),
-                    range: c_bytes(old_range),
-                },
+                Roles { seuser: c_bytes(new_seuser), role: c_bytes(new_role), range: c_bytes(new_range) },
+                Roles { seuser: c_bytes(old_seuser), role: c_bytes(old_role), range: c_bytes(old_range) },
                 origin(host, addr, tty),
             )
         };
-        returned(logging::semanage_message(
-            audit_fd,
-            r#type,
-            pgname,
-            op,
-            name,
-            id,
-            new,
-            old,
-            origin,
-            result != 0,
-        ))
+        returned(logging::semanage_message(audit_fd, r#type, pgname, op, name, id, new, old, origin, result != 0))
     })
 }
 
@@ -289,12 +222,6 @@ pub unsafe extern "C" fn audit_log_user_command(
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (command, tty) = unsafe { (c_bytes(command), c_bytes(tty)) };
-        returned(logging::user_command(
-            audit_fd,
-            r#type,
-            command,
-            tty,
-            result != 0,
-        ))
+        returned(logging::user_command(audit_fd, r#type, command, tty, result != 0))
     })
 }

@@ -90,9 +90,7 @@ mod tests {
         set_errno(0);
         let rc = entry(-7, || -> c_int { panic!("inside an export") });
         assert_eq!((rc, errno()), (-7, libc::EFAULT));
-        let p = entry(std::ptr::null_mut::<c_char>(), || {
-            panic!("allocation failed")
-        });
+        let p = entry(std::ptr::null_mut::<c_char>(), || panic!("allocation failed"));
         assert!(p.is_null());
         // Without a panic, the body's value and errno pass through untouched.
         set_errno(libc::EPERM);

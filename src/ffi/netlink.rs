@@ -3,8 +3,8 @@
 use std::ffi::{c_int, c_uint, c_void};
 use std::mem::MaybeUninit;
 
-use super::{entry, fail, seq_or_errno, set_errno, zero_or_errno};
 use super::types::{audit_reply, audit_reply_payload, reply_t};
+use super::{entry, fail, seq_or_errno, set_errno, zero_or_errno};
 use crate::message::{self, LOG_ERR};
 use crate::netlink::{self, Payload, RECEIVE_SIZE, ReplyError};
 
@@ -16,13 +16,7 @@ pub extern "C" fn audit_open() -> c_int {
             if matches!(e, libc::EINVAL | libc::EPROTONOSUPPORT | libc::EAFNOSUPPORT) {
                 message::log(LOG_ERR, format_args!("Error - audit support not in kernel"));
             } else {
-                message::log(
-                    LOG_ERR,
-                    format_args!(
-                        "Error opening audit netlink socket ({})",
-                        message::strerror(e)
-                    ),
-                );
+                message::log(LOG_ERR, format_args!("Error opening audit netlink socket ({})", message::strerror(e)));
             }
             set_errno(e);
             -1
@@ -53,19 +47,9 @@ unsafe fn payload<'a>(data: *const c_void, size: c_uint) -> Option<&'a [u8]> {
 /// # Safety
 /// `data` is NULL or points to `size` readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_send(
-    fd: c_int,
-    msg_type: c_int,
-    data: *const c_void,
-    size: c_uint,
-) -> c_int {
+pub unsafe extern "C" fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
     entry(-libc::EFAULT, || {
-        seq_or_errno(netlink::request(
-            fd,
-            msg_type as u16,
-            unsafe { payload(data, size) },
-            size as usize,
-        ))
+        seq_or_errno(netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize))
     })
 }
 
@@ -82,12 +66,7 @@ pub unsafe extern "C" fn __audit_send(
     seq: *mut c_int,
 ) -> c_int {
     entry(-libc::EFAULT, || {
-        let result = netlink::request(
-            fd,
-            msg_type as u16,
-            unsafe { payload(data, size) },
-            size as usize,
-        );
+        let result = netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize);
         let used = match result {
             Ok(sent) => Some(sent.seq),
             Err(failed) => failed.seq,
@@ -129,32 +108,18 @@ pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block
         rep.len = header.nlmsg_len as c_int;
         rep.nlh = &raw mut rep.msg.nlh;
         let data = (&raw mut rep.msg.data).cast::<u8>();
-        rep.payload = audit_reply_payload {
-            message: std::ptr::null_mut(),
-        };
+        rep.payload = audit_reply_payload { message: std::ptr::null_mut() };
         match len {
             Err(e) => fail(e),
             Ok(len) => {
                 rep.payload = match netlink::payload_kind(header.nlmsg_type) {
                     Payload::Error => audit_reply_payload { error: data.cast() },
-                    Payload::Status => audit_reply_payload {
-                        status: data.cast(),
-                    },
-                    Payload::Features => audit_reply_payload {
-                        features: data.cast(),
-                    },
-                    Payload::RuleData => audit_reply_payload {
-                        ruledata: data.cast(),
-                    },
-                    Payload::Message => audit_reply_payload {
-                        message: data.cast(),
-                    },
-                    Payload::SignalInfo => audit_reply_payload {
-                        signal_info: data.cast(),
-                    },
-                    Payload::None => audit_reply_payload {
-                        message: std::ptr::null_mut(),
-                    },
+                    Payload::Status => audit_reply_payload { status: data.cast() },
+                    Payload::Features => audit_reply_payload { features: data.cast() },
+                    Payload::RuleData => audit_reply_payload { ruledata: data.cast() },
+                    Payload::Message => audit_reply_payload { message: data.cast() },
+                    Payload::SignalInfo => audit_reply_payload { signal_info: data.cast() },
+                    Payload::None => audit_reply_payload { message: std::ptr::null_mut() },
                 };
                 len as c_int
             }

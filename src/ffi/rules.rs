@@ -55,31 +55,11 @@ fn store_globals(before: Globals, after: Globals) {
             ptr::write_volatile(addr_of_mut!(_audit_elf), after.elf);
         }
         for (was, now, slot) in [
-            (
-                before.syscall_added,
-                after.syscall_added,
-                addr_of_mut!(_audit_syscalladded),
-            ),
-            (
-                before.perm_added,
-                after.perm_added,
-                addr_of_mut!(_audit_permadded),
-            ),
-            (
-                before.arch_added,
-                after.arch_added,
-                addr_of_mut!(_audit_archadded),
-            ),
-            (
-                before.exe_added,
-                after.exe_added,
-                addr_of_mut!(_audit_exeadded),
-            ),
-            (
-                before.filterfs_added,
-                after.filterfs_added,
-                addr_of_mut!(_audit_filterfsadded),
-            ),
+            (before.syscall_added, after.syscall_added, addr_of_mut!(_audit_syscalladded)),
+            (before.perm_added, after.perm_added, addr_of_mut!(_audit_permadded)),
+            (before.arch_added, after.arch_added, addr_of_mut!(_audit_archadded)),
+            (before.exe_added, after.exe_added, addr_of_mut!(_audit_exeadded)),
+            (before.filterfs_added, after.filterfs_added, addr_of_mut!(_audit_filterfsadded)),
         ] {
             if was != now {
                 ptr::write_volatile(slot, now);
@@ -100,9 +80,7 @@ fn with_globals<R>(f: impl FnOnce(&mut Globals) -> R) -> R {
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_rule_create_data() -> *mut audit_rule_data {
     // SAFETY: a zeroed allocation of the fixed part, from libc so the caller may free() it.
-    entry(ptr::null_mut(), || unsafe {
-        libc::calloc(1, RULE_SIZE).cast()
-    })
+    entry(ptr::null_mut(), || unsafe { libc::calloc(1, RULE_SIZE).cast() })
 }
 
 /// Zeroes the fixed part of a rule (NULL is ignored; the original crashes).
@@ -130,23 +108,15 @@ pub unsafe extern "C" fn audit_rule_free_data(rule: *mut audit_rule_data) {
 /// # Safety
 /// `rule` is NULL (-1) or points to at least the fixed part of a rule.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_syscall_data(
-    rule: *mut audit_rule_data,
-    scall: c_int,
-) -> c_int {
+pub unsafe extern "C" fn audit_rule_syscall_data(rule: *mut audit_rule_data, scall: c_int) -> c_int {
     // SAFETY: per the contract.
-    entry(-1, || {
-        unsafe { rule.as_mut() }.map_or(-1, |r| rules::add_syscall(r, scall))
-    })
+    entry(-1, || unsafe { rule.as_mut() }.map_or(-1, |r| rules::add_syscall(r, scall)))
 }
 
 /// # Safety
 /// `rule` is NULL or points to at least the fixed part of a rule; `scall` is NULL or a string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_syscallbyname_data(
-    rule: *mut audit_rule_data,
-    scall: *const c_char,
-) -> c_int {
+pub unsafe extern "C" fn audit_rule_syscallbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
     entry(-1, || {
         // SAFETY: per the contract; NULLs give -1 where the original crashes.
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
@@ -159,10 +129,7 @@ pub unsafe extern "C" fn audit_rule_syscallbyname_data(
 /// # Safety
 /// As audit_rule_syscallbyname_data.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_io_uringbyname_data(
-    rule: *mut audit_rule_data,
-    scall: *const c_char,
-) -> c_int {
+pub unsafe extern "C" fn audit_rule_io_uringbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
     entry(-1, || {
         // SAFETY: per the contract.
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
@@ -182,14 +149,8 @@ unsafe fn clear_operator(pair: *const c_char, split: Split) {
     let saved = errno();
     let target = pair.wrapping_add(split.at).cast_mut();
     let zeros = [0u8; 2];
-    let local = libc::iovec {
-        iov_base: zeros.as_ptr().cast_mut().cast(),
-        iov_len: split.len,
-    };
-    let remote = libc::iovec {
-        iov_base: target.cast(),
-        iov_len: split.len,
-    };
+    let local = libc::iovec { iov_base: zeros.as_ptr().cast_mut().cast(), iov_len: split.len };
+    let remote = libc::iovec { iov_base: target.cast(), iov_len: split.len };
     // SAFETY: the kernel checks the target's mapping for us: EFAULT where it is not writable.
     let written = unsafe { libc::process_vm_writev(libc::getpid(), &local, 1, &remote, 1, 0) };
     if written < 0 && errno() != libc::EFAULT {
@@ -305,23 +266,15 @@ pub unsafe extern "C" fn audit_rule_interfield_comp_data(
 /// # Safety
 /// `rule` is NULL (-1) or points to at least the fixed part of a rule.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_update_watch_perms(
-    rule: *mut audit_rule_data,
-    perms: c_int,
-) -> c_int {
+pub unsafe extern "C" fn audit_update_watch_perms(rule: *mut audit_rule_data, perms: c_int) -> c_int {
     // SAFETY: per the contract.
-    entry(-1, || {
-        unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms))
-    })
+    entry(-1, || unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms)))
 }
 
 /// # Safety
 /// As audit_add_watch_dir.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_add_watch(
-    rulep: *mut *mut audit_rule_data,
-    path: *const c_char,
-) -> c_int {
+pub unsafe extern "C" fn audit_add_watch(rulep: *mut *mut audit_rule_data, path: *const c_char) -> c_int {
     // SAFETY: per the contract.
     unsafe { audit_add_watch_dir(crate::rules::consts::AUDIT_WATCH as c_int, rulep, path) }
 }
@@ -372,13 +325,7 @@ type RuleSender = fn(c_int, Option<&[u8]>, usize) -> Result<Sent, Failed>;
 ///
 /// # Safety
 /// `rule` is NULL (-EFAULT) or a rule followed by its `buflen` bytes.
-unsafe fn send_rule(
-    fd: c_int,
-    rule: *mut audit_rule_data,
-    flags: c_int,
-    action: c_int,
-    send: RuleSender,
-) -> c_int {
+unsafe fn send_rule(fd: c_int, rule: *mut audit_rule_data, flags: c_int, action: c_int, send: RuleSender) -> c_int {
     // SAFETY: per the contract.
     let Some(r) = (unsafe { rule.as_mut() }) else {
         return fail(libc::EFAULT);
@@ -387,8 +334,7 @@ unsafe fn send_rule(
     r.action = action as u32;
     let size = rules::request_size(r);
     // SAFETY: the rule and its strings are `size` bytes; a rule too large to send is not read.
-    let bytes = rules::fits_request(size)
-        .then(|| unsafe { std::slice::from_raw_parts(rule.cast::<u8>(), size) });
+    let bytes = rules::fits_request(size).then(|| unsafe { std::slice::from_raw_parts(rule.cast::<u8>(), size) });
     seq_or_errno(send(fd, bytes, size))
 }
 
@@ -404,9 +350,7 @@ pub unsafe extern "C" fn audit_add_rule_data(
     action: c_int,
 ) -> c_int {
     // SAFETY: per the contract.
-    entry(-libc::EFAULT, || unsafe {
-        send_rule(fd, rule, flags, action, rules::send_add)
-    })
+    entry(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_add) })
 }
 
 /// AUDIT_DEL_RULE: the sequence number, or -errno (errno set).
@@ -421,9 +365,7 @@ pub unsafe extern "C" fn audit_delete_rule_data(
     action: c_int,
 ) -> c_int {
     // SAFETY: per the contract.
-    entry(-libc::EFAULT, || unsafe {
-        send_rule(fd, rule, flags, action, rules::send_delete)
-    })
+    entry(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_delete) })
 }
 
 #[unsafe(no_mangle)]
@@ -434,11 +376,7 @@ pub extern "C" fn audit_trim_subtrees(fd: c_int) -> c_int {
 /// # Safety
 /// `mount_point` and `subtree` are NULL (-EFAULT; the original crashes) or strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_make_equivalent(
-    fd: c_int,
-    mount_point: *const c_char,
-    subtree: *const c_char,
-) -> c_int {
+pub unsafe extern "C" fn audit_make_equivalent(fd: c_int, mount_point: *const c_char, subtree: *const c_char) -> c_int {
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         match unsafe { (c_bytes(mount_point), c_bytes(subtree)) } {

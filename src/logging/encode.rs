@@ -5,27 +5,18 @@
 /// Whether `value` must be hex encoded. Bytes >= 0x80 count as control characters, because the
 /// original compares them as (signed) chars below 0x21.
 pub fn needs_encoding(value: &[u8]) -> bool {
-    value
-        .iter()
-        .any(|&b| b == b'"' || !(0x21..0x7f).contains(&b))
+    value.iter().any(|&b| b == b'"' || !(0x21..0x7f).contains(&b))
 }
 
 /// Two uppercase hex digits per byte.
 pub fn encode(value: &[u8]) -> Vec<u8> {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    value
-        .iter()
-        .flat_map(|&b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]])
-        .collect()
+    value.iter().flat_map(|&b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]).collect()
 }
 
 /// A value as it goes into a record: hex when it needs encoding, else in double quotes.
 pub fn quote_or_encode(value: &[u8]) -> Vec<u8> {
-    if needs_encoding(value) {
-        encode(value)
-    } else {
-        quoted(value)
-    }
+    if needs_encoding(value) { encode(value) } else { quoted(value) }
 }
 
 pub fn quoted(value: &[u8]) -> Vec<u8> {

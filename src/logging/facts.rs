@@ -30,17 +30,10 @@ pub fn exe() -> &'static [u8] {
         Ok(path) => {
             // readlink into a PATH_MAX buffer keeps at most PATH_MAX bytes.
             let path = &path.as_os_str().as_bytes()[..path.as_os_str().len().min(PATH_MAX)];
-            if needs_encoding(path) {
-                super::encode::encode(path)
-            } else {
-                bounded(quoted(path), FIELD_BUFFER)
-            }
+            if needs_encoding(path) { super::encode::encode(path) } else { bounded(quoted(path), FIELD_BUFFER) }
         }
         Err(_) => {
-            message::log(
-                LOG_ERR,
-                format_args!("get_exename: cannot determine executable"),
-            );
+            message::log(LOG_ERR, format_args!("get_exename: cannot determine executable"));
             b"\"?\"".to_vec()
         }
     })
@@ -54,11 +47,7 @@ pub fn acct_exe(program: Option<&[u8]>) -> Vec<u8> {
     match program {
         None => cached.get_or_insert_with(|| exe().to_vec()).clone(),
         Some(name) => {
-            let value = if name.first() == Some(&b'"') {
-                name.to_vec()
-            } else {
-                quoted(name)
-            };
+            let value = if name.first() == Some(&b'"') { name.to_vec() } else { quoted(name) };
             cached.insert(bounded(value, FIELD_BUFFER)).clone()
         }
     }
@@ -75,27 +64,18 @@ pub fn terminal() -> Option<Vec<u8>> {
         (rc == 0 && !name.is_empty()).then(|| name.to_vec())
     })?;
     // A character device, and not a hard link outside /dev (a planted name).
-    let genuine = fs::symlink_metadata(std::ffi::OsStr::from_bytes(&name)).is_ok_and(|m| {
-        m.file_type().is_char_device() && (m.nlink() <= 1 || name.starts_with(b"/dev/"))
-    });
+    let genuine = fs::symlink_metadata(std::ffi::OsStr::from_bytes(&name))
+        .is_ok_and(|m| m.file_type().is_char_device() && (m.nlink() <= 1 || name.starts_with(b"/dev/")));
     if !genuine {
-        message::log(
-            LOG_ERR,
-            format_args!("FATAL: bad tty {}", String::from_utf8_lossy(&name)),
-        );
+        message::log(LOG_ERR, format_args!("FATAL: bad tty {}", String::from_utf8_lossy(&name)));
         return None;
     }
-    Some(
-        name.strip_prefix(b"/dev/")
-            .map_or(name.clone(), <[u8]>::to_vec),
-    )
+    Some(name.strip_prefix(b"/dev/").map_or(name.clone(), <[u8]>::to_vec))
 }
 
 /// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...").
 pub fn local_host(terminal: &[u8]) -> Option<Vec<u8>> {
-    let local = [&b"pts"[..], b"tty", b"/dev/tty"]
-        .iter()
-        .any(|p| terminal.starts_with(p));
+    let local = [&b"pts"[..], b"tty", b"/dev/tty"].iter().any(|p| terminal.starts_with(p));
     local.then(host_name)
 }
 
@@ -109,9 +89,7 @@ fn host_name() -> Vec<u8> {
     // SAFETY: gethostname writes at most buf.len() bytes; the last byte stays NUL below.
     unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
     buf[HOST_LEN - 1] = 0;
-    let host = CStr::from_bytes_until_nul(&buf)
-        .map(|c| c.to_bytes().to_vec())
-        .unwrap_or_default();
+    let host = CStr::from_bytes_until_nul(&buf).map(|c| c.to_bytes().to_vec()).unwrap_or_default();
     if !host.is_empty() {
         let _ = HOST.set(host.clone());
     }
@@ -123,10 +101,7 @@ fn host_name() -> Vec<u8> {
 pub fn address(addr: Option<&[u8]>, host: Option<&[u8]>) -> Vec<u8> {
     match addr {
         Some(a) if !a.is_empty() => a[..a.len().min(ADDR_LEN - 1)].to_vec(),
-        _ => host
-            .filter(|h| !h.is_empty())
-            .and_then(resolve)
-            .unwrap_or_else(|| b"?".to_vec()),
+        _ => host.filter(|h| !h.is_empty()).and_then(resolve).unwrap_or_else(|| b"?".to_vec()),
     }
 }
 
@@ -156,10 +131,7 @@ fn resolve(host: &[u8]) -> Option<Vec<u8>> {
         let why = unsafe { CStr::from_ptr(libc::gai_strerror(rc)) }.to_string_lossy();
         message::log(
             LOG_ERR,
-            format_args!(
-                "resolve_addr: cannot resolve hostname {} ({why})",
-                String::from_utf8_lossy(host)
-            ),
+            format_args!("resolve_addr: cannot resolve hostname {} ({why})", String::from_utf8_lossy(host)),
         );
         return None;
     }
@@ -173,19 +145,10 @@ fn resolve(host: &[u8]) -> Option<Vec<u8>> {
         } else {
             (&raw const (*ai.ai_addr.cast::<libc::sockaddr_in6>()).sin6_addr).cast()
         };
-        inet_ntop(
-            ai.ai_family,
-            addr,
-            text.as_mut_ptr().cast(),
-            text.len() as libc::socklen_t,
-        );
+        inet_ntop(ai.ai_family, addr, text.as_mut_ptr().cast(), text.len() as libc::socklen_t);
         libc::freeaddrinfo(found);
     }
-    Some(
-        CStr::from_bytes_until_nul(&text)
-            .map(|c| c.to_bytes().to_vec())
-            .unwrap_or_default(),
-    )
+    Some(CStr::from_bytes_until_nul(&text).map(|c| c.to_bytes().to_vec()).unwrap_or_default())
 }
 
 /// comm=: the given command name, or this process's own; hex or quoted. Unlike the original,
@@ -202,22 +165,14 @@ pub fn command_name(comm: Option<&[u8]>) -> Vec<u8> {
             None => return b"\"?\"".to_vec(),
         },
     };
-    if needs_encoding(comm) {
-        super::encode::encode(comm)
-    } else {
-        bounded(quoted(comm), FIELD_BUFFER)
-    }
+    if needs_encoding(comm) { super::encode::encode(comm) } else { bounded(quoted(comm), FIELD_BUFFER) }
 }
 
 /// /proc/self/comm without its newline (the original drops the last byte read).
 fn own_comm() -> Option<Vec<u8>> {
     use std::io::Read;
     let mut buf = [0u8; 20];
-    let n = fs::File::open("/proc/self/comm")
-        .ok()?
-        .read(&mut buf)
-        .ok()
-        .filter(|&n| n > 0)?;
+    let n = fs::File::open("/proc/self/comm").ok()?.read(&mut buf).ok().filter(|&n| n > 0)?;
     let name = &buf[..n - 1];
     Some(name.split(|&b| b == 0).next().unwrap_or_default().to_vec())
 }
@@ -227,11 +182,7 @@ pub fn working_directory() -> Vec<u8> {
     let mut buf = [0u8; PATH_MAX];
     // SAFETY: getcwd writes at most buf.len() bytes, NUL included.
     let ok = !unsafe { libc::getcwd(buf.as_mut_ptr().cast(), buf.len()) }.is_null();
-    let cwd = if ok {
-        CStr::from_bytes_until_nul(&buf).map_or(&b"?"[..], CStr::to_bytes)
-    } else {
-        b"?"
-    };
+    let cwd = if ok { CStr::from_bytes_until_nul(&buf).map_or(&b"?"[..], CStr::to_bytes) } else { b"?" };
     quote_or_encode(cwd)
 }
 

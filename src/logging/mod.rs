@@ -11,9 +11,7 @@ pub mod facts;
 use std::os::fd::RawFd;
 
 use crate::control::{self, CAP_AUDIT_WRITE};
-use crate::kernel::{
-    AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER, MAX_AUDIT_MESSAGE_LENGTH,
-};
+use crate::kernel::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER, MAX_AUDIT_MESSAGE_LENGTH};
 use crate::netlink::{self, Errno, Failed, Sent};
 use encode::{bounded, needs_encoding, quote_or_encode};
 
@@ -72,12 +70,7 @@ impl Origin<'_> {
             }
             Some(t) => Some(t.to_vec()),
         };
-        Place {
-            exe,
-            host: host.map(<[u8]>::to_vec),
-            addr,
-            tty,
-        }
+        Place { exe, host: host.map(<[u8]>::to_vec), addr, tty }
     }
 }
 
@@ -133,13 +126,7 @@ fn account(name: &[u8]) -> Vec<u8> {
 }
 
 /// audit_log_user_message.
-pub fn user_message(
-    fd: RawFd,
-    msg_type: i32,
-    message: Option<&[u8]>,
-    origin: Origin,
-    success: bool,
-) -> Logged {
+pub fn user_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin: Origin, success: bool) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
@@ -225,13 +212,7 @@ pub fn acct_message(
 
 /// audit_log_user_avc_message. Without the privilege to log, the record goes to syslog, named by
 /// its message type, and 0 is returned.
-pub fn user_avc_message(
-    fd: RawFd,
-    msg_type: i32,
-    message: Option<&[u8]>,
-    origin: Origin,
-    uid: u32,
-) -> Logged {
+pub fn user_avc_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin: Origin, uid: u32) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
@@ -252,10 +233,7 @@ pub fn user_avc_message(
         let name = crate::tables::msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
         let line = [&b"Can't send to audit system: "[..], name, b" ", &text].concat();
         syslog_error(&line);
-        return Logged {
-            rc: 0,
-            errno: sent.errno,
-        };
+        return Logged { rc: 0, errno: sent.errno };
     }
     finish(sent)
 }
@@ -326,13 +304,7 @@ const COMMAND_MAX: usize = 4096;
 
 /// audit_log_user_command. None for `command` (the original crashes on NULL) is refused with
 /// -1 and EINVAL.
-pub fn user_command(
-    fd: RawFd,
-    msg_type: i32,
-    command: Option<&[u8]>,
-    tty: Option<&[u8]>,
-    success: bool,
-) -> Logged {
+pub fn user_command(fd: RawFd, msg_type: i32, command: Option<&[u8]>, tty: Option<&[u8]>, success: bool) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
@@ -343,10 +315,7 @@ pub fn user_command(
     };
     let exe = facts::exe();
     let Some(command) = command else {
-        return Logged {
-            rc: -1,
-            errno: Some(libc::EINVAL),
-        };
+        return Logged { rc: -1, errno: Some(libc::EINVAL) };
     };
     let cwd = facts::working_directory();
     let cmd = command_line(command);
@@ -366,10 +335,7 @@ pub fn user_command(
 /// cmd=: the command without leading spaces and trailing spaces and newlines, at most
 /// COMMAND_MAX bytes, hex or quoted.
 fn command_line(command: &[u8]) -> Vec<u8> {
-    let start = command
-        .iter()
-        .position(|&b| b != b' ')
-        .unwrap_or(command.len());
+    let start = command.iter().position(|&b| b != b' ').unwrap_or(command.len());
     let mut cmd = &command[start..];
     while let [rest @ .., b' ' | b'\n'] = cmd {
         cmd = rest;
@@ -377,11 +343,7 @@ fn command_line(command: &[u8]) -> Vec<u8> {
     if cmd.len() >= COMMAND_MAX {
         // The original keeps PATH_MAX bytes but decides on the encoding by the first PATH_MAX - 1.
         let (checked, kept) = (&cmd[..COMMAND_MAX - 1], &cmd[..COMMAND_MAX]);
-        return if needs_encoding(checked) {
-            encode::encode(checked)
-        } else {
-            encode::quoted(kept)
-        };
+        return if needs_encoding(checked) { encode::encode(checked) } else { encode::quoted(kept) };
     }
     quote_or_encode(cmd)
 }
@@ -393,10 +355,7 @@ fn send(fd: RawFd, msg_type: i32, denied: Denied, text: &[u8]) -> Logged {
 /// The wrappers' last step: a failure that left errno 0 reports the return value as errno.
 fn finish(sent: Logged) -> Logged {
     match sent.errno {
-        Some(0) | None if sent.rc < 1 => Logged {
-            rc: sent.rc,
-            errno: Some(sent.rc),
-        },
+        Some(0) | None if sent.rc < 1 => Logged { rc: sent.rc, errno: Some(sent.rc) },
         _ => sent,
     }
 }
@@ -439,22 +398,15 @@ fn deliver(
         };
         let hidden = rc == -libc::EPERM && !can_write() && denied == Denied::Hide;
         if rc == -libc::ECONNREFUSED || hidden {
-            return Logged {
-                rc: 0,
-                errno: Some(errno),
-            };
+            return Logged { rc: 0, errno: Some(errno) };
         }
-        let user_range =
-            (i32::from(AUDIT_FIRST_USER_MSG)..=i32::from(AUDIT_LAST_USER_MSG)).contains(&msg_type);
+        let user_range = (i32::from(AUDIT_FIRST_USER_MSG)..=i32::from(AUDIT_LAST_USER_MSG)).contains(&msg_type);
         if rc == -libc::EINVAL && user_range && !retried {
             msg_type = i32::from(AUDIT_USER);
             retried = true;
             continue;
         }
-        return Logged {
-            rc,
-            errno: Some(errno),
-        };
+        return Logged { rc, errno: Some(errno) };
     }
 }
 
@@ -463,43 +415,20 @@ mod tests {
     use super::*;
 
     fn failed(errno: Errno) -> Result<Sent, Failed> {
-        Err(Failed {
-            errno,
-            seq: Some(1),
-        })
+        Err(Failed { errno, seq: Some(1) })
     }
 
     #[test]
     fn refused_connection_is_success() {
-        let l = deliver(
-            1100,
-            Denied::Report,
-            || true,
-            |_| failed(libc::ECONNREFUSED),
-        );
-        assert_eq!(
-            l,
-            Logged {
-                rc: 0,
-                errno: Some(libc::ECONNREFUSED)
-            }
-        );
+        let l = deliver(1100, Denied::Report, || true, |_| failed(libc::ECONNREFUSED));
+        assert_eq!(l, Logged { rc: 0, errno: Some(libc::ECONNREFUSED) });
     }
 
     #[test]
     fn eperm_hidden_only_without_capability_and_when_asked() {
-        assert_eq!(
-            deliver(1100, Denied::Hide, || false, |_| failed(libc::EPERM)).rc,
-            0
-        );
-        assert_eq!(
-            deliver(1100, Denied::Hide, || true, |_| failed(libc::EPERM)).rc,
-            -libc::EPERM
-        );
-        assert_eq!(
-            deliver(1100, Denied::Report, || false, |_| failed(libc::EPERM)).rc,
-            -libc::EPERM
-        );
+        assert_eq!(deliver(1100, Denied::Hide, || false, |_| failed(libc::EPERM)).rc, 0);
+        assert_eq!(deliver(1100, Denied::Hide, || true, |_| failed(libc::EPERM)).rc, -libc::EPERM);
+        assert_eq!(deliver(1100, Denied::Report, || false, |_| failed(libc::EPERM)).rc, -libc::EPERM);
     }
 
     #[test]
@@ -511,24 +440,11 @@ mod tests {
             || true,
             |t| {
                 types.push(t);
-                if t == 1005 {
-                    Ok(Sent { seq: 9, ack: 0 })
-                } else {
-                    failed(libc::EINVAL)
-                }
+                if t == 1005 { Ok(Sent { seq: 9, ack: 0 }) } else { failed(libc::EINVAL) }
             },
         );
         // The first failure's errno stays, as in the original.
-        assert_eq!(
-            (types, l),
-            (
-                vec![1112, 1005],
-                Logged {
-                    rc: 9,
-                    errno: Some(libc::EINVAL)
-                }
-            )
-        );
+        assert_eq!((types, l), (vec![1112, 1005], Logged { rc: 9, errno: Some(libc::EINVAL) }));
 
         let mut tries = 0;
         let l = deliver(
@@ -557,38 +473,10 @@ mod tests {
 
     #[test]
     fn finish_reports_a_silent_failure_as_errno() {
-        assert_eq!(
-            finish(Logged {
-                rc: 0,
-                errno: Some(0)
-            })
-            .errno,
-            Some(0)
-        );
-        assert_eq!(
-            finish(Logged {
-                rc: -5,
-                errno: Some(0)
-            })
-            .errno,
-            Some(-5)
-        );
-        assert_eq!(
-            finish(Logged {
-                rc: 3,
-                errno: Some(0)
-            })
-            .errno,
-            Some(0)
-        );
-        assert_eq!(
-            finish(Logged {
-                rc: 0,
-                errno: Some(libc::EPERM)
-            })
-            .errno,
-            Some(libc::EPERM)
-        );
+        assert_eq!(finish(Logged { rc: 0, errno: Some(0) }).errno, Some(0));
+        assert_eq!(finish(Logged { rc: -5, errno: Some(0) }).errno, Some(-5));
+        assert_eq!(finish(Logged { rc: 3, errno: Some(0) }).errno, Some(0));
+        assert_eq!(finish(Logged { rc: 0, errno: Some(libc::EPERM) }).errno, Some(libc::EPERM));
     }
 
     #[test]
@@ -610,10 +498,7 @@ mod tests {
         assert_eq!(record(Some(b"m"), &[("a", b"1")]), b"m a=1");
         assert_eq!(record(Some(b""), &[("a", b"1")]), b" a=1");
         assert_eq!(record(None, &[("op", b"x"), ("id", b"1")]), b"op=x id=1");
-        assert_eq!(
-            record(Some(&[b'x'; 9000]), &[]).len(),
-            MAX_AUDIT_MESSAGE_LENGTH - 1
-        );
+        assert_eq!(record(Some(&[b'x'; 9000]), &[]).len(), MAX_AUDIT_MESSAGE_LENGTH - 1);
         assert_eq!(account(&[b'u'; 40]).len(), 34);
     }
 }

@@ -34,9 +34,7 @@ static BUSY: AtomicUsize = AtomicUsize::new(0);
 
 fn states() -> MutexGuard<'static, Vec<(RawFd, FdState)>> {
     // A panic while holding the lock leaves consistent data (every update is one statement).
-    STATES
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    STATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Runs `f` on the fd's state, creating it if needed; BUSY counts the states not empty.

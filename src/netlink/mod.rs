@@ -45,15 +45,9 @@ static SEQUENCE: AtomicI32 = AtomicI32::new(0);
 /// so that audit_send's return value stays positive).
 fn next_sequence() -> u32 {
     let previous = SEQUENCE
-        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
-            Some(if s == i32::MAX { 1 } else { s + 1 })
-        })
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| Some(if s == i32::MAX { 1 } else { s + 1 }))
         .unwrap_or_default();
-    if previous == i32::MAX {
-        1
-    } else {
-        previous as u32 + 1
-    }
+    if previous == i32::MAX { 1 } else { previous as u32 + 1 }
 }
 
 /// A request that failed: the errno, and its sequence number if it got as far as having one.
@@ -132,9 +126,7 @@ pub fn parse_header(datagram: &[u8]) -> Option<nlmsghdr> {
 
 /// NLMSG_OK: the header fits the datagram and claims no more than was received.
 pub fn nlmsg_ok(header: &nlmsghdr, received: usize) -> bool {
-    received >= NLMSG_HDRLEN
-        && header.nlmsg_len as usize >= NLMSG_HDRLEN
-        && header.nlmsg_len as usize <= received
+    received >= NLMSG_HDRLEN && header.nlmsg_len as usize >= NLMSG_HDRLEN && header.nlmsg_len as usize <= received
 }
 
 /// The error field of an NLMSG_ERROR datagram.
@@ -146,12 +138,7 @@ fn ack_error(datagram: &[u8]) -> Option<i32> {
 /// Sends one request and waits for its ACK. `payload` None with `size` > 0 sends zeros, as the
 /// original does for a NULL data pointer. The error is a positive errno; an ACK carrying a
 /// negative error is returned as that errno.
-pub fn request(
-    fd: RawFd,
-    msg_type: u16,
-    payload: Option<&[u8]>,
-    size: usize,
-) -> Result<Sent, Failed> {
+pub fn request(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
     let refuse = |errno| Err(Failed { errno, seq: None });
     if fd < 0 {
         return refuse(libc::EBADF);
@@ -179,14 +166,8 @@ pub fn request(
     };
     match ack {
         Ok(ack) if ack >= 0 => Ok(Sent { seq, ack }),
-        Ok(negative) => Err(Failed {
-            errno: -negative,
-            seq: Some(seq),
-        }),
-        Err(errno) => Err(Failed {
-            errno,
-            seq: Some(seq),
-        }),
+        Ok(negative) => Err(Failed { errno: -negative, seq: Some(seq) }),
+        Err(errno) => Err(Failed { errno, seq: Some(seq) }),
     }
 }
 
@@ -207,10 +188,9 @@ pub fn sort_received(data: &[u8], address_ok: bool, sender_port: u32) -> Seen {
         return Seen::Spoofed;
     }
     match parse_header(data) {
-        Some(h) if h.nlmsg_type == NLMSG_ERROR && nlmsg_ok(&h, data.len()) => Seen::Ack {
-            seq: h.nlmsg_seq,
-            error: ack_error(data).unwrap_or(0),
-        },
+        Some(h) if h.nlmsg_type == NLMSG_ERROR && nlmsg_ok(&h, data.len()) => {
+            Seen::Ack { seq: h.nlmsg_seq, error: ack_error(data).unwrap_or(0) }
+        }
         _ => Seen::Other,
     }
 }
@@ -227,10 +207,7 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
         }
         match sys::recv(fd, &mut buf, libc::MSG_DONTWAIT) {
             Ok(r) => match sort_received(r.data, r.address_ok, r.sender_port) {
-                Seen::Spoofed => message::log(
-                    LOG_ERR,
-                    format_args!("Spoofed packet received on audit netlink socket"),
-                ),
+                Seen::Spoofed => message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket")),
                 Seen::Ack { seq: acked, error } if acked == seq => return Ok(error),
                 // Another thread's ACK, or a stale one nobody waits for any more.
                 Seen::Ack { seq: acked, error } => {
@@ -248,11 +225,7 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
                 if left.is_zero() {
                     return Err(libc::EAGAIN);
                 }
-                let slice = if shared {
-                    SHARED_FD_POLL_MS
-                } else {
-                    ACK_POLL_MS
-                };
+                let slice = if shared { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
                 sys::wait_readable(fd, slice.min(left.as_millis() as i32 + 1));
             }
             Err(e) => return Err(e),
@@ -293,11 +266,7 @@ pub struct Reply {
 
 /// Receives one datagram into `out` (the `msg` of a struct audit_reply): first any datagram
 /// kept while waiting for an ACK, then from the socket with `flags` (MSG_PEEK, MSG_DONTWAIT...).
-pub fn get_reply(
-    fd: RawFd,
-    out: &mut [MaybeUninit<u8>; RECEIVE_SIZE],
-    flags: i32,
-) -> Result<Reply, ReplyError> {
+pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i32) -> Result<Reply, ReplyError> {
     let peek = flags & libc::MSG_PEEK != 0;
     let len = match fdstate::unstash(fd, out, peek) {
         Some(len) => len,
@@ -306,26 +275,17 @@ pub fn get_reply(
                 if e != libc::EAGAIN {
                     message::log(
                         LOG_ERR,
-                        format_args!(
-                            "Error receiving audit netlink packet ({})",
-                            message::strerror(e)
-                        ),
+                        format_args!("Error receiving audit netlink packet ({})", message::strerror(e)),
                     );
                 }
                 ReplyError::Receive(e)
             })?;
             if !r.address_ok {
-                message::log(
-                    LOG_ERR,
-                    format_args!("Bad address size reading audit netlink socket"),
-                );
+                message::log(LOG_ERR, format_args!("Bad address size reading audit netlink socket"));
                 return Err(ReplyError::BadAddress);
             }
             if r.sender_port != 0 {
-                message::log(
-                    LOG_ERR,
-                    format_args!("Spoofed packet received on audit netlink socket"),
-                );
+                message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket"));
                 return Err(ReplyError::Spoofed);
             }
             // An ACK that another thread of this process is waiting for is handed to it.
@@ -349,14 +309,10 @@ pub fn get_reply(
     let data: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), len) };
     let reply = check_reply(data);
     match reply {
-        Err(ReplyError::Malformed(libc::EFBIG, _)) => message::log(
-            LOG_ERR,
-            format_args!("Netlink event from kernel is too big"),
-        ),
-        Err(_) => message::log(
-            LOG_ERR,
-            format_args!("Netlink message from kernel was not OK"),
-        ),
+        Err(ReplyError::Malformed(libc::EFBIG, _)) => {
+            message::log(LOG_ERR, format_args!("Netlink event from kernel is too big"))
+        }
+        Err(_) => message::log(LOG_ERR, format_args!("Netlink message from kernel was not OK")),
         Ok(_) => {}
     }
     reply
@@ -372,11 +328,7 @@ pub fn check_reply(data: &[u8]) -> Result<Reply, ReplyError> {
     head[..len.min(NLMSG_HDRLEN)].copy_from_slice(&data[..len.min(NLMSG_HDRLEN)]);
     let header = parse_header(&head).unwrap_or_default();
     if !nlmsg_ok(&header, len) {
-        let errno = if len == RECEIVE_SIZE {
-            libc::EFBIG
-        } else {
-            libc::EBADE
-        };
+        let errno = if len == RECEIVE_SIZE { libc::EFBIG } else { libc::EBADE };
         return Err(ReplyError::Malformed(errno, header));
     }
     Ok(Reply { len, header })
@@ -396,13 +348,7 @@ pub fn discard_reply(fd: RawFd, flags: i32) -> Errno {
         }
     };
     if errno != libc::EAGAIN {
-        message::log(
-            LOG_ERR,
-            format_args!(
-                "Error receiving audit netlink packet ({})",
-                message::strerror(errno)
-            ),
-        );
+        message::log(LOG_ERR, format_args!("Error receiving audit netlink packet ({})", message::strerror(errno)));
     }
     errno
 }
@@ -444,16 +390,7 @@ mod tests {
         let d = frame(&mut buf, AUDIT_USER, Some(b"hi\0"), 3, 7);
         assert_eq!(d.len(), 20);
         let h = parse_header(d).unwrap();
-        assert_eq!(
-            (
-                h.nlmsg_len,
-                h.nlmsg_type,
-                h.nlmsg_flags,
-                h.nlmsg_seq,
-                h.nlmsg_pid
-            ),
-            (20, 1005, 5, 7, 0)
-        );
+        assert_eq!((h.nlmsg_len, h.nlmsg_type, h.nlmsg_flags, h.nlmsg_seq, h.nlmsg_pid), (20, 1005, 5, 7, 0));
         assert_eq!(&d[16..], b"hi\0\0");
         let d = frame(&mut buf, AUDIT_SET, None, 44, 8);
         assert!(d[16..].iter().all(|&b| b == 0));
@@ -463,14 +400,8 @@ mod tests {
     fn refuses_bad_fd_and_oversize_without_sending() {
         let refused = |errno| Err(Failed { errno, seq: None });
         assert_eq!(request(-1, AUDIT_GET, None, 0), refused(libc::EBADF));
-        assert_eq!(
-            request(0, AUDIT_USER, None, MAX_PAYLOAD + 1),
-            refused(libc::EINVAL)
-        );
-        assert_eq!(
-            request(0, AUDIT_USER, None, usize::MAX),
-            refused(libc::EINVAL)
-        );
+        assert_eq!(request(0, AUDIT_USER, None, MAX_PAYLOAD + 1), refused(libc::EINVAL));
+        assert_eq!(request(0, AUDIT_USER, None, usize::MAX), refused(libc::EINVAL));
     }
 
     #[test]

@@ -23,25 +23,15 @@ pub fn set_errno(value: Errno) {
 fn call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
     let saved = errno();
     let rc = f();
-    let result = if rc < 0 {
-        Err(errno())
-    } else {
-        Ok(rc as usize)
-    };
+    let result = if rc < 0 { Err(errno()) } else { Ok(rc as usize) };
     set_errno(saved);
     result
 }
 
 pub fn open_audit_socket() -> Result<RawFd, Errno> {
     // SOCK_CLOEXEC in the same call: no window in which a forked child inherits the socket.
-    call(|| unsafe {
-        libc::socket(
-            libc::AF_NETLINK,
-            libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-            NETLINK_AUDIT,
-        ) as isize
-    })
-    .map(|fd| fd as RawFd)
+    call(|| unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, NETLINK_AUDIT) as isize })
+        .map(|fd| fd as RawFd)
 }
 
 pub fn close(fd: RawFd) {
@@ -118,10 +108,6 @@ pub fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Receiv
 
 /// Waits up to `timeout_ms` for `fd` to become readable (EINTR restarts the wait).
 pub fn wait_readable(fd: RawFd, timeout_ms: i32) {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
+    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
     while let Err(libc::EINTR) = call(|| unsafe { libc::poll(&mut pfd, 1, timeout_ms) as isize }) {}
 }

@@ -40,13 +40,7 @@ const COMPARE_OPERATORS: &[(&[u8], u32)] = &[(b"!=", AUDIT_NOT_EQUAL), (b"=", AU
 
 fn split(pair: &[u8], operators: &[(&[u8], u32)]) -> Option<Split> {
     operators.iter().find_map(|&(token, op)| {
-        pair.windows(token.len())
-            .position(|w| w == token)
-            .map(|at| Split {
-                at,
-                len: token.len(),
-                op,
-            })
+        pair.windows(token.len()).position(|w| w == token).map(|at| Split { at, len: token.len(), op })
     })
 }
 
@@ -70,11 +64,7 @@ pub struct Outcome<T> {
 }
 
 fn refused<T>(split: Option<Split>, error: i32) -> Outcome<T> {
-    Outcome {
-        split,
-        result: Err(-error),
-        errno: None,
-    }
+    Outcome { split, result: Err(-error), errno: None }
 }
 
 /// strtoul's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
@@ -116,24 +106,11 @@ pub fn fieldpair<'p>(
         Err(-EAU_FIELDVALMISSING)
     } else {
         match tables::name_to_field(name) {
-            Some(field) if field >= 0 => add_field(
-                rule,
-                slot,
-                field as u32,
-                s.op,
-                value,
-                flags,
-                globals,
-                &mut errno,
-            ),
+            Some(field) if field >= 0 => add_field(rule, slot, field as u32, s.op, value, flags, globals, &mut errno),
             _ => Err(-EAU_FIELDUNKNOWN),
         }
     };
-    Outcome {
-        split: Some(s),
-        result,
-        errno,
-    }
+    Outcome { split: Some(s), result, errno }
 }
 
 /// Which fields the exclude list takes when the kernel extends it beyond message types.
@@ -200,10 +177,7 @@ fn add_field<'v>(
                 match accounts::user(v, errno) {
                     Some(uid) => uid,
                     None => {
-                        message::log(
-                            LOG_ERR,
-                            format_args!("Unknown user: {}", String::from_utf8_lossy(v)),
-                        );
+                        message::log(LOG_ERR, format_args!("Unknown user: {}", String::from_utf8_lossy(v)));
                         return Err(-EAU_PRINT_NOTHING);
                     }
                 }
@@ -216,10 +190,7 @@ fn add_field<'v>(
                 match accounts::group(v, errno) {
                     Some(gid) => gid,
                     None => {
-                        message::log(
-                            LOG_ERR,
-                            format_args!("Unknown group: {}", String::from_utf8_lossy(v)),
-                        );
+                        message::log(LOG_ERR, format_args!("Unknown group: {}", String::from_utf8_lossy(v)));
                         return Err(-EAU_PRINT_NOTHING);
                     }
                 }
@@ -250,9 +221,9 @@ fn add_field<'v>(
                 }
             };
         }
-        AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW
-        | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE
-        | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR | AUDIT_FILTERKEY | AUDIT_EXE => {
+        AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH
+        | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR
+        | AUDIT_FILTERKEY | AUDIT_EXE => {
             if matches!(
                 field,
                 AUDIT_OBJ_USER
@@ -278,11 +249,7 @@ fn add_field<'v>(
                 g.exe_added = 1;
             }
             if field == AUDIT_FILTERKEY {
-                if g.syscall_added == 0
-                    && g.perm_added == 0
-                    && g.exe_added == 0
-                    && g.filterfs_added == 0
-                {
+                if g.syscall_added == 0 && g.perm_added == 0 && g.exe_added == 0 && g.filterfs_added == 0 {
                     return Err(-EAU_KEYDEP);
                 }
                 if v.len() > AUDIT_MAX_KEY_LEN {
@@ -314,10 +281,7 @@ fn add_field<'v>(
                 if machine.errno.is_some() {
                     *errno = machine.errno;
                 }
-                match Some(machine.value)
-                    .filter(|&m| m >= 0)
-                    .and_then(tables::machine_to_elf)
-                {
+                match Some(machine.value).filter(|&m| m >= 0).and_then(tables::machine_to_elf) {
                     Some(elf) if elf != 0 => g.elf = elf,
                     _ => return Err(-EAU_ELFUNKNOWN),
                 }
@@ -382,10 +346,7 @@ fn add_field<'v>(
             if control::features().0 & AUDIT_FEATURE_BITMAP_SESSIONID_FILTER == 0 {
                 return Err(-EAU_FIELDNOSUPPORT);
             }
-            if flags != AUDIT_FILTER_EXCLUDE
-                && flags != AUDIT_FILTER_USER
-                && flags != AUDIT_FILTER_EXIT
-            {
+            if flags != AUDIT_FILTER_EXCLUDE && flags != AUDIT_FILTER_USER && flags != AUDIT_FILTER_EXIT {
                 return Err(-EAU_FIELDNOFILTER);
             }
             // Any other text leaves the slot's value as it was (the original accepts it).
@@ -404,10 +365,7 @@ fn add_field<'v>(
             }
         }
         _ => {
-            if matches!(
-                field,
-                AUDIT_DEVMAJOR | AUDIT_DEVMINOR | AUDIT_INODE | AUDIT_SUCCESS
-            ) {
+            if matches!(field, AUDIT_DEVMAJOR | AUDIT_DEVMINOR | AUDIT_INODE | AUDIT_SUCCESS) {
                 exit_only(on_exit)?;
             }
             if field == AUDIT_INODE && !equality(op) {
@@ -419,11 +377,7 @@ fn add_field<'v>(
             if !starts_with_digit(v) {
                 return Err(-EAU_FIELDVALNUM);
             }
-            *value = if field == AUDIT_INODE {
-                ul(errno, v)
-            } else {
-                l(errno, v)
-            };
+            *value = if field == AUDIT_INODE { ul(errno, v) } else { l(errno, v) };
         }
     }
     rule.field_count += 1;
@@ -460,10 +414,7 @@ fn comparison(a: u32, b: u32) -> Option<u32> {
         (AUDIT_EGID, AUDIT_SGID, 24),
         (AUDIT_SGID, AUDIT_FSGID, 25),
     ];
-    PAIRS
-        .iter()
-        .find(|&&(x, y, _)| (x, y) == (a, b) || (y, x) == (a, b))
-        .map(|&(.., c)| c)
+    PAIRS.iter().find(|&&(x, y, _)| (x, y) == (a, b) || (y, x) == (a, b)).map(|&(.., c)| c)
 }
 
 /// audit_rule_interfield_comp_data on the fixed part of the rule: "field=field" or
@@ -476,11 +427,7 @@ pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<(
         return refused(None, EAU_OPEQNOTEQ);
     };
     let (left, right) = (&pair[..s.at], &pair[s.at + s.len..]);
-    let field = |name| {
-        tables::name_to_field(name)
-            .filter(|&f| f >= 0)
-            .map(|f| f as u32)
-    };
+    let field = |name| tables::name_to_field(name).filter(|&f| f >= 0).map(|f| f as u32);
     let result = (|| {
         if left.is_empty() {
             return Err(-EAU_COMPFIELDNAME);
@@ -499,11 +446,7 @@ pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<(
         rule.field_count += 1;
         Ok(())
     })();
-    Outcome {
-        split: Some(s),
-        result,
-        errno: None,
-    }
+    Outcome { split: Some(s), result, errno: None }
 }
 
 /// User and group names, as the local account databases know them.
@@ -531,11 +474,7 @@ mod accounts {
                 0 if !found.is_null() => return Some(entry),
                 0 => return None,
                 e => {
-                    *errno = Some(if e == libc::ECONNREFUSED {
-                        libc::ENOENT
-                    } else {
-                        e
-                    });
+                    *errno = Some(if e == libc::ECONNREFUSED { libc::ENOENT } else { e });
                     return None;
                 }
             }

@@ -76,11 +76,7 @@ pub fn add_syscall_by_name(rule: &mut audit_rule_data, name: &[u8], elf: u32) ->
     if name == b"all" {
         return add_all(rule);
     }
-    let machine = if elf == 0 {
-        tables::detect_machine()
-    } else {
-        tables::elf_to_machine(elf)
-    };
+    let machine = if elf == 0 { tables::detect_machine() } else { tables::elf_to_machine(elf) };
     let Some(machine) = machine else { return -2 };
     match tables::name_to_syscall(name, machine).or_else(|| number(name)) {
         Some(nr) if nr >= 0 => add_syscall(rule, nr),
@@ -104,10 +100,7 @@ pub fn add_uringop_by_name(rule: &mut audit_rule_data, name: &[u8]) -> i32 {
 /// (an empty rule) or -2 (no room), each with its message.
 pub fn update_watch_perms(rule: &mut audit_rule_data, perms: i32) -> i32 {
     if rule.field_count < 1 {
-        message::log(
-            LOG_ERR,
-            format_args!("Permissions should be preceeded by other fields"),
-        );
+        message::log(LOG_ERR, format_args!("Permissions should be preceeded by other fields"));
         return -1;
     }
     let count = (rule.field_count as usize).min(AUDIT_MAX_FIELDS);
@@ -122,10 +115,7 @@ pub fn update_watch_perms(rule: &mut audit_rule_data, perms: i32) -> i32 {
         return 0;
     }
     let Some(i) = next_slot(rule) else {
-        message::log(
-            LOG_ERR,
-            format_args!("Too many fields when adding permissions"),
-        );
+        message::log(LOG_ERR, format_args!("Too many fields when adding permissions"));
         return -2;
     };
     rule.fields[i] = AUDIT_PERM;
@@ -164,13 +154,7 @@ pub fn watch_allowed(rule: Option<&audit_rule_data>, kind: i32) -> bool {
 
 /// Fills a zeroed rule as a watch on `path` (its `buf` is `path`): exit list, always, every
 /// syscall, all four permissions.
-pub fn fill_watch(
-    rule: &mut audit_rule_data,
-    buf: &mut [u8],
-    kind: i32,
-    path: &[u8],
-    globals: &mut Globals,
-) {
+pub fn fill_watch(rule: &mut audit_rule_data, buf: &mut [u8], kind: i32, path: &[u8], globals: &mut Globals) {
     rule.flags = AUDIT_FILTER_EXIT as u32;
     rule.action = AUDIT_ALWAYS;
     add_all(rule);
@@ -188,11 +172,7 @@ pub fn fill_watch(
 
 /// Logs a message in "no audit in this kernel" mode at debug level, as the original does.
 fn priority(errno: i32) -> i32 {
-    if errno == libc::ECONNREFUSED {
-        LOG_DEBUG
-    } else {
-        LOG_WARNING
-    }
+    if errno == libc::ECONNREFUSED { LOG_DEBUG } else { LOG_WARNING }
 }
 
 /// The size of the request that carries a rule: the fixed part and `buflen` bytes of strings.
@@ -210,15 +190,8 @@ pub fn fits_request(size: usize) -> bool {
 pub fn send_add(fd: RawFd, bytes: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
     let result = netlink::request(fd, AUDIT_ADD_RULE, bytes, size);
     if let Err(f) = result {
-        let why = if f.errno == libc::EEXIST {
-            "Rule exists".to_string()
-        } else {
-            message::strerror(f.errno)
-        };
-        message::log(
-            priority(f.errno),
-            format_args!("Error sending add rule data request ({why})"),
-        );
+        let why = if f.errno == libc::EEXIST { "Rule exists".to_string() } else { message::strerror(f.errno) };
+        message::log(priority(f.errno), format_args!("Error sending add rule data request ({why})"));
     }
     result
 }
@@ -228,17 +201,11 @@ pub fn send_delete(fd: RawFd, bytes: Option<&[u8]>, size: usize) -> Result<Sent,
     let result = netlink::request(fd, AUDIT_DEL_RULE, bytes, size);
     match result {
         Err(f) if f.errno == libc::ENOENT => {
-            message::log(
-                LOG_WARNING,
-                format_args!("Error sending delete rule request (No rule matches)"),
-            );
+            message::log(LOG_WARNING, format_args!("Error sending delete rule request (No rule matches)"));
         }
         Err(f) => message::log(
             priority(f.errno),
-            format_args!(
-                "Error sending delete rule data request ({})",
-                message::strerror(f.errno)
-            ),
+            format_args!("Error sending delete rule data request ({})", message::strerror(f.errno)),
         ),
         Ok(_) => {}
     }
@@ -259,12 +226,7 @@ pub fn make_equivalent(fd: RawFd, mount_point: &[u8], subtree: &[u8]) -> Result<
         subtree,
     ]
     .concat();
-    control::send_logged(
-        fd,
-        AUDIT_MAKE_EQUIV,
-        Some(&payload),
-        "sending make_equivalent command",
-    )
+    control::send_logged(fd, AUDIT_MAKE_EQUIV, Some(&payload), "sending make_equivalent command")
 }
 
 #[cfg(test)]
@@ -302,10 +264,7 @@ mod tests {
         assert_eq!(update_watch_perms(&mut r, 3), -1);
         r.field_count = 1;
         assert_eq!(update_watch_perms(&mut r, 3), 0);
-        assert_eq!(
-            (r.field_count, r.fields[1], r.values[1], r.fieldflags[1]),
-            (2, AUDIT_PERM, 3, AUDIT_EQUAL)
-        );
+        assert_eq!((r.field_count, r.fields[1], r.values[1], r.fieldflags[1]), (2, AUDIT_PERM, 3, AUDIT_EQUAL));
         assert_eq!(update_watch_perms(&mut r, 5), 0);
         assert_eq!((r.field_count, r.values[1]), (2, 5));
         r.field_count = 63;
@@ -322,10 +281,7 @@ mod tests {
         assert!(!watch_allowed(None, 3));
         fill_watch(&mut r, &mut buf, AUDIT_WATCH as i32, b"/etc", &mut g);
         assert_eq!(&buf, b"/etc");
-        assert_eq!(
-            (r.flags, r.action, r.field_count, r.buflen, r.values[1]),
-            (4, 2, 2, 4, 15)
-        );
+        assert_eq!((r.flags, r.action, r.field_count, r.buflen, r.values[1]), (4, 2, 2, 4, 15));
         assert_eq!(g.perm_added, 1);
         assert!(!watch_allowed(Some(&r), AUDIT_WATCH as i32));
     }

@@ -13,10 +13,7 @@ pub struct Parsed<T> {
 /// The magnitude of the leading number (saturating at u64::MAX, with the overflow flag), and
 /// whether a minus sign preceded it.
 fn magnitude(s: &[u8]) -> (u64, bool, bool) {
-    let mut i = s
-        .iter()
-        .take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-        .count();
+    let mut i = s.iter().take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')).count();
     let negative = s.get(i) == Some(&b'-');
     if matches!(s.get(i), Some(b'-' | b'+')) {
         i += 1;
@@ -35,57 +32,30 @@ fn magnitude(s: &[u8]) -> (u64, bool, bool) {
         let Some(digit) = (b as char).to_digit(radix) else {
             break;
         };
-        match value
-            .checked_mul(u64::from(radix))
-            .and_then(|v| v.checked_add(u64::from(digit)))
-        {
+        match value.checked_mul(u64::from(radix)).and_then(|v| v.checked_add(u64::from(digit))) {
             Some(v) => value = v,
             None => overflow = true,
         }
     }
-    if overflow {
-        (u64::MAX, true, negative)
-    } else {
-        (value, false, negative)
-    }
+    if overflow { (u64::MAX, true, negative) } else { (value, false, negative) }
 }
 
 /// strtoul(s, NULL, 0) on a 64-bit target.
 pub fn strtoul(s: &[u8]) -> Parsed<u64> {
     match magnitude(s) {
-        (_, true, _) => Parsed {
-            value: u64::MAX,
-            overflow: true,
-        },
-        (m, false, negative) => Parsed {
-            value: if negative { m.wrapping_neg() } else { m },
-            overflow: false,
-        },
+        (_, true, _) => Parsed { value: u64::MAX, overflow: true },
+        (m, false, negative) => Parsed { value: if negative { m.wrapping_neg() } else { m }, overflow: false },
     }
 }
 
 /// strtol(s, NULL, 0) on a 64-bit target.
 pub fn strtol(s: &[u8]) -> Parsed<i64> {
     let (m, overflow, negative) = magnitude(s);
-    let limit = if negative {
-        i64::MIN.unsigned_abs()
-    } else {
-        i64::MAX as u64
-    };
+    let limit = if negative { i64::MIN.unsigned_abs() } else { i64::MAX as u64 };
     if overflow || m > limit {
-        return Parsed {
-            value: if negative { i64::MIN } else { i64::MAX },
-            overflow: true,
-        };
+        return Parsed { value: if negative { i64::MIN } else { i64::MAX }, overflow: true };
     }
-    Parsed {
-        value: if negative {
-            (m as i64).wrapping_neg()
-        } else {
-            m as i64
-        },
-        overflow: false,
-    }
+    Parsed { value: if negative { (m as i64).wrapping_neg() } else { m as i64 }, overflow: false }
 }
 
 /// isdigit() of a rule value's first byte (C locale).
@@ -119,63 +89,15 @@ mod tests {
 
     #[test]
     fn signs_and_overflow() {
-        assert_eq!(
-            strtoul(b"-1"),
-            Parsed {
-                value: u64::MAX,
-                overflow: false
-            }
-        );
-        assert_eq!(
-            strtoul(b"18446744073709551615"),
-            Parsed {
-                value: u64::MAX,
-                overflow: false
-            }
-        );
-        assert_eq!(
-            strtoul(b"18446744073709551616"),
-            Parsed {
-                value: u64::MAX,
-                overflow: true
-            }
-        );
-        assert_eq!(
-            strtoul(b"-18446744073709551616"),
-            Parsed {
-                value: u64::MAX,
-                overflow: true
-            }
-        );
+        assert_eq!(strtoul(b"-1"), Parsed { value: u64::MAX, overflow: false });
+        assert_eq!(strtoul(b"18446744073709551615"), Parsed { value: u64::MAX, overflow: false });
+        assert_eq!(strtoul(b"18446744073709551616"), Parsed { value: u64::MAX, overflow: true });
+        assert_eq!(strtoul(b"-18446744073709551616"), Parsed { value: u64::MAX, overflow: true });
         assert_eq!(strtol(b"-1").value, -1);
-        assert_eq!(
-            strtol(b"9223372036854775807"),
-            Parsed {
-                value: i64::MAX,
-                overflow: false
-            }
-        );
-        assert_eq!(
-            strtol(b"9223372036854775808"),
-            Parsed {
-                value: i64::MAX,
-                overflow: true
-            }
-        );
-        assert_eq!(
-            strtol(b"-9223372036854775808"),
-            Parsed {
-                value: i64::MIN,
-                overflow: false
-            }
-        );
-        assert_eq!(
-            strtol(b"-9223372036854775809"),
-            Parsed {
-                value: i64::MIN,
-                overflow: true
-            }
-        );
+        assert_eq!(strtol(b"9223372036854775807"), Parsed { value: i64::MAX, overflow: false });
+        assert_eq!(strtol(b"9223372036854775808"), Parsed { value: i64::MAX, overflow: true });
+        assert_eq!(strtol(b"-9223372036854775808"), Parsed { value: i64::MIN, overflow: false });
+        assert_eq!(strtol(b"-9223372036854775809"), Parsed { value: i64::MIN, overflow: true });
         assert_eq!(strtol(b"-0x10").value, -16);
     }
 

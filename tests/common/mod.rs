@@ -61,10 +61,7 @@ pub fn kernel_lock() -> KernelLock {
         .expect("lock file");
     // SAFETY: flock on a file we own.
     assert_eq!(unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) }, 0);
-    KernelLock {
-        _file: file,
-        _guard: guard,
-    }
+    KernelLock { _file: file, _guard: guard }
 }
 
 /// The kernel audit state a test may change, as `auditctl -s` and `auditctl -l` show it.
@@ -74,14 +71,7 @@ pub struct AuditState {
     pub rules: String,
 }
 
-const RESTORABLE: &[&str] = &[
-    "enabled",
-    "failure",
-    "pid",
-    "rate_limit",
-    "backlog_limit",
-    "backlog_wait_time",
-];
+const RESTORABLE: &[&str] = &["enabled", "failure", "pid", "rate_limit", "backlog_limit", "backlog_wait_time"];
 
 fn auditctl(args: &[&str]) -> String {
     // The system's auditctl with the system's library: the reference we restore with.
@@ -101,10 +91,7 @@ pub fn audit_state() -> AuditState {
         .filter(|(k, _)| RESTORABLE.contains(k))
         .map(|(k, v)| (k.to_string(), v.trim().to_string()))
         .collect();
-    AuditState {
-        status,
-        rules: auditctl(&["-l"]),
-    }
+    AuditState { status, rules: auditctl(&["-l"]) }
 }
 
 /// Puts back what differs from `saved`. Never writes enabled 2 or failure 2.
@@ -171,10 +158,7 @@ pub struct KernelGuard {
 impl KernelGuard {
     pub fn new() -> Self {
         let lock = kernel_lock();
-        KernelGuard {
-            saved: audit_state(),
-            _lock: lock,
-        }
+        KernelGuard { saved: audit_state(), _lock: lock }
     }
 
     /// What changed since the guard was taken (empty if nothing).
