@@ -2,6 +2,7 @@
 //! working directory, and the address of a remote host. Each is read as the original reads it
 //! (same calls, same buffer sizes), so the same environment gives the same bytes.
 
+use std::borrow::Cow;
 use std::ffi::{CStr, CString};
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
@@ -70,38 +71,42 @@ pub fn terminal() -> Option<Vec<u8>> {
         message::log(LOG_ERR, format_args!("FATAL: bad tty {}", String::from_utf8_lossy(&name)));
         return None;
     }
-    Some(name.strip_prefix(b"/dev/").map_or(name.clone(), <[u8]>::to_vec))
+    let mut name = name;
+    if name.starts_with(b"/dev/") {
+        name.drain(..5);
+    }
+    Some(name)
 }
 
 /// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...").
-pub fn local_host(terminal: &[u8]) -> Option<Vec<u8>> {
+pub fn local_host(terminal: &[u8]) -> Option<&'static [u8]> {
     let local = [&b"pts"[..], b"tty", b"/dev/tty"].iter().any(|p| terminal.starts_with(p));
     local.then(host_name)
 }
 
-/// gethostname, kept once known (the original never looks again).
-fn host_name() -> Vec<u8> {
+/// gethostname, kept once known (the original never looks again); empty while unknown.
+fn host_name() -> &'static [u8] {
     static HOST: OnceLock<Vec<u8>> = OnceLock::new();
     if let Some(host) = HOST.get() {
-        return host.clone();
+        return host;
     }
     let mut buf = [0u8; HOST_LEN];
     // SAFETY: gethostname writes at most buf.len() bytes; the last byte stays NUL below.
     unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
     buf[HOST_LEN - 1] = 0;
     let host = CStr::from_bytes_until_nul(&buf).map(|c| c.to_bytes().to_vec()).unwrap_or_default();
-    if !host.is_empty() {
-        let _ = HOST.set(host.clone());
+    if host.is_empty() {
+        return b"";
     }
-    host
+    HOST.get_or_init(|| host)
 }
 
 /// addr=: the caller's address (at most 45 bytes), or else the first address `host` resolves
 /// to, or "?".
-pub fn address(addr: Option<&[u8]>, host: Option<&[u8]>) -> Vec<u8> {
+pub fn address<'a>(addr: Option<&'a [u8]>, host: Option<&[u8]>) -> Cow<'a, [u8]> {
     match addr {
-        Some(a) if !a.is_empty() => a[..a.len().min(ADDR_LEN - 1)].to_vec(),
-        _ => host.filter(|h| !h.is_empty()).and_then(resolve).unwrap_or_else(|| b"?".to_vec()),
+        Some(a) if !a.is_empty() => Cow::Borrowed(&a[..a.len().min(ADDR_LEN - 1)]),
+        _ => host.filter(|h| !h.is_empty()).and_then(resolve).map_or(Cow::Borrowed(b"?"), Cow::Owned),
     }
 }
 
@@ -205,11 +210,11 @@ mod tests {
 
     #[test]
     fn addresses() {
-        assert_eq!(address(Some(b"10.0.0.1"), Some(b"ignored")), b"10.0.0.1");
+        assert_eq!(*address(Some(b"10.0.0.1"), Some(b"ignored")), *b"10.0.0.1");
         assert_eq!(address(Some(&[b'a'; 60]), None).len(), 45);
-        assert_eq!(address(Some(b""), None), b"?");
-        assert_eq!(address(None, Some(b"")), b"?");
-        assert_eq!(address(None, Some(b"127.0.0.1")), b"127.0.0.1");
+        assert_eq!(*address(Some(b""), None), *b"?");
+        assert_eq!(*address(None, Some(b"")), *b"?");
+        assert_eq!(*address(None, Some(b"127.0.0.1")), *b"127.0.0.1");
     }
 
     #[test]

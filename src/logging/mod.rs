@@ -7,13 +7,16 @@
 
 pub mod encode;
 pub mod facts;
+mod record;
 
+use std::borrow::Cow;
 use std::os::fd::RawFd;
 
 use crate::control::{self, CAP_AUDIT_WRITE};
-use crate::kernel::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER, MAX_AUDIT_MESSAGE_LENGTH};
+use crate::kernel::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER};
 use crate::netlink::{self, Errno, Failed, Sent};
-use encode::{bounded, needs_encoding, quote_or_encode};
+use encode::{needs_encoding, quote_or_encode};
+use record::Record;
 
 /// The result of a logging call: the return value and the errno the caller sees (None: errno
 /// untouched, as when nothing was attempted).
@@ -43,42 +46,43 @@ pub struct Origin<'a> {
     pub tty: Option<&'a [u8]>,
 }
 
-/// The common tail of a record, resolved.
-struct Place {
-    exe: Vec<u8>,
-    host: Option<Vec<u8>>,
-    addr: Vec<u8>,
-    tty: Option<Vec<u8>>,
+/// The common tail of a record, resolved: borrowed from the caller or from what the process
+/// keeps (exe=, its host name), owned only when looked up for this record.
+struct Place<'a> {
+    exe: Cow<'a, [u8]>,
+    host: Option<&'a [u8]>,
+    addr: Cow<'a, [u8]>,
+    tty: Option<Cow<'a, [u8]>>,
 }
 
-impl Origin<'_> {
+impl<'a> Origin<'a> {
     /// Resolves, in the original's order: addr= (the caller's, else by resolving the host
     /// name), exe=, then the terminal as given (an empty one means none, unless
     /// `detect_empty`), or the process's own when none was given.
-    fn resolve(&self, exe: impl FnOnce() -> Vec<u8>, detect_empty: bool) -> Place {
+    fn resolve(&self, exe: impl FnOnce() -> Cow<'a, [u8]>, detect_empty: bool) -> Place<'a> {
         let host = self.host.filter(|h| !h.is_empty());
         let addr = facts::address(self.addr, host);
         let exe = exe();
         let tty = match self.tty {
-            None => facts::terminal(),
+            None => facts::terminal().map(Cow::Owned),
             Some([]) => {
                 if detect_empty {
-                    facts::terminal()
+                    facts::terminal().map(Cow::Owned)
                 } else {
                     None
                 }
             }
-            Some(t) => Some(t.to_vec()),
+            Some(t) => Some(Cow::Borrowed(t)),
         };
-        Place { exe, host: host.map(<[u8]>::to_vec), addr, tty }
+        Place { exe, host, addr, tty }
     }
 }
 
-fn process_exe() -> Vec<u8> {
-    facts::exe().to_vec()
+fn process_exe<'a>() -> Cow<'a, [u8]> {
+    Cow::Borrowed(facts::exe())
 }
 
-impl Place {
+impl Place<'_> {
     /// Records from a local terminal name this machine when the caller named no host.
     fn local_host(&mut self) {
         if self.host.is_none() {
@@ -87,7 +91,7 @@ impl Place {
     }
 
     fn host(&self) -> &[u8] {
-        self.host.as_deref().unwrap_or(b"?")
+        self.host.unwrap_or(b"?")
     }
 
     fn tty(&self) -> &[u8] {
@@ -104,22 +108,6 @@ fn text(s: Option<&[u8]>) -> &[u8] {
     s.unwrap_or(b"(null)")
 }
 
-/// Joins "key=value" pairs, space separated, after the caller's message if there is one
-/// (even an empty message is followed by a space).
-fn record(message: Option<&[u8]>, fields: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = message.unwrap_or_default().to_vec();
-    for (i, (key, value)) in fields.iter().enumerate() {
-        if i > 0 || message.is_some() {
-            out.push(b' ');
-        }
-        out.extend_from_slice(key.as_bytes());
-        out.push(b'=');
-        out.extend_from_slice(value);
-    }
-    // The original formats into a MAX_AUDIT_MESSAGE_LENGTH buffer.
-    bounded(out, MAX_AUDIT_MESSAGE_LENGTH)
-}
-
 /// An account name as acct= shows it: its first 32 bytes (UT_NAMESIZE), hex or quoted.
 fn account(name: &[u8]) -> Vec<u8> {
     quote_or_encode(&name[..name.len().min(32)])
@@ -132,7 +120,8 @@ pub fn user_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin: Or
     }
     let mut place = origin.resolve(process_exe, false);
     place.local_host();
-    let text = record(
+    let mut record = Record::new();
+    record.fields(
         Some(text(message)),
         &[
             ("exe", &place.exe),
@@ -142,7 +131,7 @@ pub fn user_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin: Or
             ("res", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &text)
+    send(fd, msg_type, Denied::Hide, &mut record)
 }
 
 /// audit_log_user_comm_message.
@@ -160,7 +149,8 @@ pub fn user_comm_message(
     let mut place = origin.resolve(process_exe, false);
     let comm = facts::command_name(comm);
     place.local_host();
-    let text = record(
+    let mut record = Record::new();
+    record.fields(
         Some(text(message)),
         &[
             ("comm", &comm),
@@ -171,7 +161,7 @@ pub fn user_comm_message(
             ("res", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &text)
+    send(fd, msg_type, Denied::Hide, &mut record)
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
@@ -189,13 +179,14 @@ pub fn acct_message(
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| facts::acct_exe(program), false);
+    let mut place = origin.resolve(|| Cow::Owned(facts::acct_exe(program)), false);
     place.local_host();
     let account = match name {
         Some(name) if id == u32::MAX => ("acct", account(name)),
         _ => ("id", id.to_string().into_bytes()),
     };
-    let text = record(
+    let mut record = Record::new();
+    record.fields(
         None,
         &[
             ("op", text(op)),
@@ -207,7 +198,7 @@ pub fn acct_message(
             ("res", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Report, &text)
+    send(fd, msg_type, Denied::Report, &mut record)
 }
 
 /// audit_log_user_avc_message. Without the privilege to log, the record goes to syslog, named by
@@ -218,7 +209,8 @@ pub fn user_avc_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin
     }
     let place = origin.resolve(process_exe, false);
     let sauid = (uid as i32).to_string().into_bytes();
-    let text = record(
+    let mut record = Record::new();
+    record.fields(
         Some(text(message)),
         &[
             ("exe", &place.exe),
@@ -228,10 +220,10 @@ pub fn user_avc_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin
             ("terminal", place.tty()),
         ],
     );
-    let sent = send_user_message(fd, msg_type, Denied::Report, &text);
+    let sent = send_user_message(fd, msg_type, Denied::Report, &mut record);
     if sent.rc == -libc::EPERM && !control::capable(CAP_AUDIT_WRITE) {
         let name = crate::tables::msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
-        let line = [&b"Can't send to audit system: "[..], name, b" ", &text].concat();
+        let line = [&b"Can't send to audit system: "[..], name, b" ", record.text()].concat();
         syslog_error(&line);
         return Logged { rc: 0, errno: sent.errno };
     }
@@ -271,13 +263,14 @@ pub fn semanage_message(
         return NOT_SENT;
     }
     let program = program.filter(|p| !p.is_empty());
-    let place = origin.resolve(|| program.map_or_else(process_exe, <[u8]>::to_vec), true);
+    let place = origin.resolve(|| program.map_or_else(process_exe, Cow::Borrowed), true);
     let account = match name {
         Some(name) if !name.is_empty() => ("acct", account(name)),
         _ => ("id", id.to_string().into_bytes()),
     };
     let or_unknown = |s: Option<&'_ [u8]>| s.filter(|s| !s.is_empty()).unwrap_or(b"?").to_vec();
-    let text = record(
+    let mut record = Record::new();
+    record.fields(
         None,
         &[
             ("op", text(op)),
@@ -295,7 +288,7 @@ pub fn semanage_message(
             ("res", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Report, &text)
+    send(fd, msg_type, Denied::Report, &mut record)
 }
 
 /// The longest command line audit_log_user_command keeps (PATH_MAX - 1 bytes are checked for
@@ -309,9 +302,9 @@ pub fn user_command(fd: RawFd, msg_type: i32, command: Option<&[u8]>, tty: Optio
         return NOT_SENT;
     }
     let tty = match tty {
-        None => facts::terminal(),
+        None => facts::terminal().map(Cow::Owned),
         Some([]) => None,
-        Some(t) => Some(t.to_vec()),
+        Some(t) => Some(Cow::Borrowed(t)),
     };
     let exe = facts::exe();
     let Some(command) = command else {
@@ -319,7 +312,8 @@ pub fn user_command(fd: RawFd, msg_type: i32, command: Option<&[u8]>, tty: Optio
     };
     let cwd = facts::working_directory();
     let cmd = command_line(command);
-    let text = record(
+    let mut record = Record::new();
+    record.fields(
         None,
         &[
             ("cwd", &cwd),
@@ -329,7 +323,7 @@ pub fn user_command(fd: RawFd, msg_type: i32, command: Option<&[u8]>, tty: Optio
             ("res", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &text)
+    send(fd, msg_type, Denied::Hide, &mut record)
 }
 
 /// cmd=: the command without leading spaces and trailing spaces and newlines, at most
@@ -348,8 +342,8 @@ fn command_line(command: &[u8]) -> Vec<u8> {
     quote_or_encode(cmd)
 }
 
-fn send(fd: RawFd, msg_type: i32, denied: Denied, text: &[u8]) -> Logged {
-    finish(send_user_message(fd, msg_type, denied, text))
+fn send(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record) -> Logged {
+    finish(send_user_message(fd, msg_type, denied, record))
 }
 
 /// The wrappers' last step: a failure that left errno 0 reports the return value as errno.
@@ -360,14 +354,14 @@ fn finish(sent: Logged) -> Logged {
     }
 }
 
-/// audit_send_user_message (internal to the library): sends `text` with its NUL.
-pub fn send_user_message(fd: RawFd, msg_type: i32, denied: Denied, text: &[u8]) -> Logged {
-    let payload = [text, b"\0"].concat();
+/// audit_send_user_message (internal to the library): sends the record with its NUL.
+fn send_user_message(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record) -> Logged {
+    let payload = record.with_nul();
     deliver(
         msg_type,
         denied,
         || control::capable(CAP_AUDIT_WRITE),
-        |t| netlink::request(fd, t as u16, Some(&payload), payload.len()),
+        |t| netlink::request(fd, t as u16, Some(payload), payload.len()),
     )
 }
 
@@ -494,11 +488,7 @@ mod tests {
     }
 
     #[test]
-    fn records_are_bounded_like_the_original_buffer() {
-        assert_eq!(record(Some(b"m"), &[("a", b"1")]), b"m a=1");
-        assert_eq!(record(Some(b""), &[("a", b"1")]), b" a=1");
-        assert_eq!(record(None, &[("op", b"x"), ("id", b"1")]), b"op=x id=1");
-        assert_eq!(record(Some(&[b'x'; 9000]), &[]).len(), MAX_AUDIT_MESSAGE_LENGTH - 1);
+    fn account_names_keep_32_bytes() {
         assert_eq!(account(&[b'u'; 40]).len(), 34);
     }
 }
