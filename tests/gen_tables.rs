@@ -6,11 +6,15 @@
 //! - /usr/include/linux/io_uring.h for the io_uring operations (upstream 4.2 only; numbered by
 //!   their place in `enum io_uring_op`).
 //!
+//! All names go into one blob of NUL-terminated strings (a name that ends another shares its
+//! bytes); each table holds offsets into it, and places its names in an open-addressed hash
+//! table by the crate's own `name_hash`.
+//!
 //! `cargo test --test gen_tables -- --ignored` rewrites the file; `data_is_current` (part of the
 //! ordinary `cargo test`) fails when the committed file is not what the sources give. Being a
 //! test, it builds the crate first: after changing `Table`'s fields, patch data.rs by hand once.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_void};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -173,39 +177,92 @@ fn uring_ops() -> Probed {
     Probed { fold: Fold::Lower, by_name, by_number }
 }
 
-fn emit_table(out: &mut String, ident: &str, what: &str, t: &Probed) {
+/// The blob of every name, each followed by its NUL, and where each name starts in it.
+struct Names {
+    text: Vec<u8>,
+    at: HashMap<Vec<u8>, usize>,
+}
+
+impl Names {
+    /// Longest names first, so that a name ending a longer one (`open` in `fsopen`) is found
+    /// within it.
+    fn new<'a>(all: impl Iterator<Item = &'a Vec<u8>>) -> Names {
+        let mut names: Vec<&Vec<u8>> = all.collect::<BTreeSet<_>>().into_iter().collect();
+        names.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let mut blob = Names { text: Vec::new(), at: HashMap::new() };
+        for name in names {
+            if blob.at.contains_key(name) {
+                continue;
+            }
+            let start = blob.text.len();
+            blob.text.extend_from_slice(name);
+            blob.text.push(0);
+            for i in 0..name.len() {
+                blob.at.entry(name[i..].to_vec()).or_insert(start + i);
+            }
+        }
+        assert!(blob.text.len() <= usize::from(u16::MAX), "offsets are u16");
+        blob
+    }
+
+    fn emit(&self, out: &mut String) {
+        writeln!(out, "/// Every name, NUL-terminated; the tables hold offsets into it.").unwrap();
+        write!(out, "pub static NAMES: [u8; {}] = *b\"", self.text.len()).unwrap();
+        let mut line = 0;
+        for name in self.text.split_inclusive(|&b| b == 0) {
+            if line > 100 {
+                out.push_str("\\\n    ");
+                line = 0;
+            }
+            let text = std::str::from_utf8(&name[..name.len() - 1]).unwrap();
+            assert!(!text.contains(['"', '\\']));
+            write!(out, "{text}\\0").unwrap();
+            line += text.len() + 2;
+        }
+        out.push_str("\";\n\n");
+    }
+}
+
+/// Where each name lives in the table's open-addressed slots (1 + its position in the
+/// bytewise order), as src/tables/mod.rs looks for it: from its hash on, the first free slot.
+/// At most two thirds of the slots are used.
+fn slots(names: &[&Vec<u8>]) -> Vec<usize> {
+    let size = (names.len() * 3 / 2 + 1).next_power_of_two();
+    let mut slots = vec![0; size];
+    for (position, name) in names.iter().enumerate() {
+        let mut slot = audit::tables::slot(audit::tables::name_hash(name), size);
+        while slots[slot] != 0 {
+            slot = (slot + 1) & (size - 1);
+        }
+        slots[slot] = position + 1;
+    }
+    slots
+}
+
+fn emit_table(out: &mut String, names: &Names, ident: &str, what: &str, t: &Probed) {
     let position: BTreeMap<&Vec<u8>, usize> = t.by_name.keys().enumerate().map(|(i, s)| (s, i)).collect();
     writeln!(out, "/// {what}: {} names, {} numbers.", t.by_name.len(), t.by_number.len()).unwrap();
-    writeln!(out, "pub static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    by_name: &[", t.fold).unwrap();
-    for chunk in t.by_name.iter().collect::<Vec<_>>().chunks(6) {
+    writeln!(out, "pub static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    names: &[", t.fold).unwrap();
+    for chunk in t.by_name.iter().collect::<Vec<_>>().chunks(8) {
         let line: Vec<String> = chunk
             .iter()
             .map(|(s, n)| {
-                let s = std::str::from_utf8(s).unwrap();
-                assert!(s.len() < NAME_MAX && !s.contains(['"', '\\']));
-                format!("(c\"{s}\", {n})")
+                assert!(s.len() < NAME_MAX);
+                format!("({}, {}, {n})", names.at[*s], s.len())
             })
             .collect();
         writeln!(out, "        {},", line.join(", ")).unwrap();
     }
-    out.push_str("    ],\n    keys: &[\n");
-    let keys: Vec<String> = t
-        .by_name
-        .keys()
-        .map(|s| {
-            let mut prefix = [0u8; 16];
-            let n = s.len().min(16);
-            prefix[..n].copy_from_slice(&s[..n]);
-            format!("{:#034x}", u128::from_be_bytes(prefix))
-        })
-        .collect();
-    for chunk in keys.chunks(4) {
-        writeln!(out, "        {},", chunk.join(", ")).unwrap();
+    out.push_str("    ],\n    slots: &[\n");
+    let slots = slots(&t.by_name.keys().collect::<Vec<_>>());
+    for chunk in slots.chunks(20) {
+        let line: Vec<String> = chunk.iter().map(usize::to_string).collect();
+        writeln!(out, "        {},", line.join(", ")).unwrap();
     }
     out.push_str("    ],\n");
     let (min, max) = (*t.by_number.keys().next().unwrap(), *t.by_number.keys().last().unwrap());
     let span = (max as i64 - min as i64 + 1) as usize;
-    if span <= 4 * t.by_number.len() {
+    if span <= 8 * t.by_number.len() {
         writeln!(out, "    by_number: ByNumber::Direct {{\n        min: {min},\n        index: &[").unwrap();
         let index: Vec<usize> = (min..=max).map(|n| t.by_number.get(&n).map_or(0, |s| position[s] + 1)).collect();
         for chunk in index.chunks(20) {
@@ -267,27 +324,15 @@ fn generate() -> String {
             }
         }
     }
-    for (ident, machines, t) in &syscall_tables {
-        emit_table(&mut out, ident, &format!("Syscalls of machines {machines:?}"), t);
-    }
-    out.push_str("/// The syscall table of a machine (MACH_*).\npub fn syscall_table(machine: i32) -> Option<&'static Table> {\n    match machine {\n");
-    for (ident, machines, _) in &syscall_tables {
-        let arms: Vec<String> = machines.iter().map(i32::to_string).collect();
-        writeln!(out, "        {} => Some(&{ident}),", arms.join(" | ")).unwrap();
-    }
-    out.push_str("        _ => None,\n    }\n}\n\n");
-
-    emit_table(&mut out, "FIELD", "Rule fields (AUDIT_*)", &simple("audit_name_to_field", "audit_field_to_name"));
-    emit_table(&mut out, "FLAG", "Rule lists (AUDIT_FILTER_*)", &simple("audit_name_to_flag", "audit_flag_to_name"));
-    emit_table(&mut out, "ACTION", "Rule actions", &simple("audit_name_to_action", "audit_action_to_name"));
-    emit_table(&mut out, "MACHINE", "Machines (MACH_*)", &simple("audit_name_to_machine", "audit_machine_to_name"));
-    emit_table(&mut out, "FTYPE", "File types (S_IF*)", &simple("audit_name_to_ftype", "audit_ftype_to_name"));
-    emit_table(
-        &mut out,
-        "FSTYPE",
-        "File system magic numbers",
-        &simple("audit_name_to_fstype", "audit_fstype_to_name"),
-    );
+    // (identifier, description, table), in the order written.
+    let mut others: Vec<(&str, &str, Probed)> = vec![
+        ("FIELD", "Rule fields (AUDIT_*)", simple("audit_name_to_field", "audit_field_to_name")),
+        ("FLAG", "Rule lists (AUDIT_FILTER_*)", simple("audit_name_to_flag", "audit_flag_to_name")),
+        ("ACTION", "Rule actions", simple("audit_name_to_action", "audit_action_to_name")),
+        ("MACHINE", "Machines (MACH_*)", simple("audit_name_to_machine", "audit_machine_to_name")),
+        ("FTYPE", "File types (S_IF*)", simple("audit_name_to_ftype", "audit_ftype_to_name")),
+        ("FSTYPE", "File system magic numbers", simple("audit_name_to_fstype", "audit_fstype_to_name")),
+    ];
 
     // Message types: the lookup also parses numbers, so a name counts only if it names its number.
     let (s, i) = (s2i("audit_name_to_msg_type"), i2s("audit_msg_type_to_name"));
@@ -301,7 +346,7 @@ fn generate() -> String {
         name_of,
         small(),
     );
-    emit_table(&mut out, "MSG_TYPE", "Record types (AUDIT_*)", &msg);
+    others.push(("MSG_TYPE", "Record types (AUDIT_*)", msg));
 
     // Errno names: 0 means unknown; a leading '-' negates.
     let (s, i) = (s2i("audit_name_to_errno"), i2s("audit_errno_to_name"));
@@ -311,13 +356,29 @@ fn generate() -> String {
         |n| string(unsafe { i(n) }),
         small(),
     );
-    emit_table(&mut out, "ERRNO", "Errno names", &errno);
+    others.push(("ERRNO", "Errno names", errno));
 
     let op = i2s("audit_operator_to_symbol");
     let ops = probe_numbers(|n| string(unsafe { op(n) }), small().chain((0..256).map(|k| k << 24)));
-    emit_table(&mut out, "OPERATOR", "Rule operators (symbols only)", &ops);
+    others.push(("OPERATOR", "Rule operators (symbols only)", ops));
 
-    emit_table(&mut out, "URINGOP", "io_uring operations (upstream 4.2)", &uring_ops());
+    others.push(("URINGOP", "io_uring operations (upstream 4.2)", uring_ops()));
+
+    let all = syscall_tables.iter().map(|(_, _, t)| t).chain(others.iter().map(|(_, _, t)| t));
+    let names = Names::new(all.flat_map(|t| t.by_name.keys()));
+    names.emit(&mut out);
+    for (ident, machines, t) in &syscall_tables {
+        emit_table(&mut out, &names, ident, &format!("Syscalls of machines {machines:?}"), t);
+    }
+    out.push_str("/// The syscall table of a machine (MACH_*).\npub fn syscall_table(machine: i32) -> Option<&'static Table> {\n    match machine {\n");
+    for (ident, machines, _) in &syscall_tables {
+        let arms: Vec<String> = machines.iter().map(i32::to_string).collect();
+        writeln!(out, "        {} => Some(&{ident}),", arms.join(" | ")).unwrap();
+    }
+    out.push_str("        _ => None,\n    }\n}\n\n");
+    for (ident, what, t) in &others {
+        emit_table(&mut out, &names, ident, what, t);
+    }
 
     // SAFETY: prototypes from libaudit.h.
     let (m2e, e2m): (unsafe extern "C" fn(c_int) -> c_uint, unsafe extern "C" fn(c_uint) -> c_int) =
