@@ -136,20 +136,26 @@ impl Table {
         }
         let mut words = [0u64; NAME_MAX / 8];
         let used = name.len().div_ceil(8);
-        for (word, bytes) in words.iter_mut().zip(name.chunks(8)) {
-            *word = self.fold.word(load_word(bytes));
+        // Most names fit one word: folded and compared without a loop.
+        if used == 1 {
+            words[0] = self.fold.word(load_word(name));
+        } else {
+            for (word, bytes) in words.iter_mut().zip(name.chunks(8)) {
+                *word = self.fold.word(load_word(bytes));
+            }
         }
         let words = &words[..used];
+        let same = |stored: &[u8]| match words {
+            [word] => load_word(stored) == *word,
+            _ => stored.chunks(8).zip(words).all(|(bytes, &word)| load_word(bytes) == word),
+        };
         let mask = self.slots.len() - 1;
         let mut slot = slot(hash_words(words), self.slots.len());
         loop {
             let position = usize::from(self.slots[slot]).checked_sub(1)?;
             let (at, len, number) = self.names[position];
-            if usize::from(len) == name.len() {
-                let stored = &data::NAMES[usize::from(at)..][..name.len()];
-                if stored.chunks(8).zip(words).all(|(bytes, &word)| load_word(bytes) == word) {
-                    return Some(number);
-                }
+            if usize::from(len) == name.len() && same(&data::NAMES[usize::from(at)..][..name.len()]) {
+                return Some(number);
             }
             slot = (slot + 1) & mask;
         }
