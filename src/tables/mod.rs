@@ -188,6 +188,7 @@ pub fn name_to_syscall(name: &[u8], machine: i32) -> Option<i32> {
     data::syscall_table(machine)?.number(name)
 }
 
+#[inline]
 pub fn syscall_to_name(sc: i32, machine: i32) -> Option<&'static CStr> {
     data::syscall_table(machine)?.name(sc)
 }
