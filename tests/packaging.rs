@@ -109,11 +109,7 @@ fn meson_build_install_and_consume() {
 
     // The file list against our committed layout.
     let entries = layout(&triplet);
-    let ours: BTreeSet<String> = entries
-        .iter()
-        .filter(|(mark, _)| *mark != '-')
-        .map(|(_, e)| e.clone())
-        .collect();
+    let ours: BTreeSet<String> = entries.iter().filter(|(mark, _)| *mark != '-').map(|(_, e)| e.clone()).collect();
     problems.extend(diff("staged install vs tests/packaging/install-layout.txt", &ours, &installed(&stage)));
 
     // The layout's claim about Debian, checked against dpkg's own list where it has one.
