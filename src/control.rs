@@ -152,36 +152,11 @@ fn await_status(fd: RawFd) -> Result<audit_status, Option<sys::Errno>> {
 
 /// Reads a struct audit_status from a payload; fields the kernel did not send stay 0.
 pub fn parse_status(payload: &[u8]) -> audit_status {
-    let mut words = [0u32; 11];
-    for (word, chunk) in words.iter_mut().zip(payload.chunks_exact(4)) {
-        *word = u32::from_ne_bytes(chunk.try_into().unwrap());
-    }
-    let [
-        mask,
-        enabled,
-        failure,
-        pid,
-        rate_limit,
-        backlog_limit,
-        lost,
-        backlog,
-        feature_bitmap,
-        backlog_wait_time,
-        backlog_wait_time_actual,
-    ] = words;
-    audit_status {
-        mask,
-        enabled,
-        failure,
-        pid,
-        rate_limit,
-        backlog_limit,
-        lost,
-        backlog,
-        feature_bitmap,
-        backlog_wait_time,
-        backlog_wait_time_actual,
-    }
+    let mut bytes = [0u8; std::mem::size_of::<audit_status>()];
+    let n = payload.len().min(bytes.len());
+    bytes[..n].copy_from_slice(&payload[..n]);
+    // SAFETY: audit_status is eleven u32 fields without padding: any bytes are a valid value.
+    unsafe { std::mem::transmute::<[u8; 44], audit_status>(bytes) }
 }
 
 /// audit_is_enabled: the kernel's `enabled` (0, 1 or 2); 0 where auditing is absent or the caller

@@ -321,3 +321,297 @@ fn config_file() {
     });
     let _ = std::fs::remove_file(&path);
 }
+
+/// Calls a symbol of the original through a typed pointer.
+macro_rules! theirs {
+    ($symbol:literal as fn($($arg:ty),*) -> $ret:ty) => {{
+        // SAFETY: the caller names the symbol's 3.0.9 signature.
+        unsafe { std::mem::transmute::<*mut c_void, unsafe extern "C" fn($($arg),*) -> $ret>(original($symbol)) }
+    }};
+}
+
+/// Bytes of a C string from malloc, freed.
+fn take_c_string(s: *mut c_char) -> Option<Vec<u8>> {
+    if s.is_null() {
+        return None;
+    }
+    // SAFETY: a NUL-terminated string from malloc, freed once.
+    unsafe {
+        let bytes = std::ffi::CStr::from_ptr(s).to_bytes().to_vec();
+        libc::free(s.cast());
+        Some(bytes)
+    }
+}
+
+/// audit_value_needs_encoding, audit_encode_value and audit_encode_nv_string on any bytes (NULs
+/// and high bytes included), any size up to the buffer, against the original.
+#[test]
+fn encoders_differential() {
+    let needs = theirs!("audit_value_needs_encoding" as fn(*const c_char, u32) -> c_int);
+    let encode = theirs!("audit_encode_value" as fn(*mut c_char, *const c_char, u32) -> *mut c_char);
+    let nv = theirs!("audit_encode_nv_string" as fn(*const c_char, *const c_char, u32) -> *mut c_char);
+    let seeds = vec![
+        b"\x00bob".to_vec(),
+        b"\x01a b".to_vec(),
+        b"\x02/usr/bin/sudo".to_vec(),
+        b"\x03x\"y".to_vec(),
+        b"\x04caf\xc3\xa9\x7f\x20\x21\x22\x7e".to_vec(),
+        b"\x05with\0nul".to_vec(),
+        [&b"\x06"[..], &[b'z'; 300]].concat(),
+    ];
+    let names: [&[u8]; 4] = [b"acct", b"exe", b"", b"a b"];
+    fuzz("encoders_differential", seeds, 5000, |input| {
+        let Some((&mode, value)) = input.split_first() else {
+            return;
+        };
+        // The value, NUL-terminated, as callers hand it over.
+        let buffer: Vec<u8> = [value, &[0]].concat();
+        let text = buffer.as_ptr().cast::<c_char>();
+        let size = (usize::from(mode >> 3) * 7).min(value.len()) as u32;
+        // SAFETY: every size stays within `buffer`; each output has 2 * size + 1 bytes.
+        unsafe {
+            for n in [size, value.len() as u32] {
+                assert_eq!(
+                    audit::ffi::logging::audit_value_needs_encoding(text, n),
+                    needs(text, n),
+                    "needs_encoding size {n}"
+                );
+                let mut ours = vec![0x55 as c_char; 2 * n as usize + 1];
+                let mut want = ours.clone();
+                audit::ffi::logging::audit_encode_value(ours.as_mut_ptr(), text, n);
+                encode(want.as_mut_ptr(), text, n);
+                assert_eq!(ours, want, "encode_value size {n}");
+            }
+            let name = CString::new(names[usize::from(mode & 3)]).unwrap();
+            // vlen 0 means strlen; a longer vlen reaches past the first NUL (still in `buffer`).
+            let vlen = if mode & 4 == 0 { 0 } else { value.len() as u32 };
+            let ours = take_c_string(audit::ffi::logging::audit_encode_nv_string(name.as_ptr(), text, vlen));
+            assert_eq!(ours, take_c_string(nv(name.as_ptr(), text, vlen)), "nv_string vlen {vlen}");
+        }
+    });
+}
+
+/// Every audit_name_to_* lookup (and audit_determine_machine) on arbitrary strings, numeric forms
+/// included: the same value and the same errno as the original.
+#[test]
+fn name_lookups_differential() {
+    type Lookup = unsafe extern "C" fn(*const c_char) -> c_int;
+    use audit::ffi::lookup as ours;
+    let pairs: [(&str, Lookup, Lookup); 9] = [
+        ("field", ours::audit_name_to_field, theirs!("audit_name_to_field" as fn(*const c_char) -> c_int)),
+        ("flag", ours::audit_name_to_flag, theirs!("audit_name_to_flag" as fn(*const c_char) -> c_int)),
+        ("action", ours::audit_name_to_action, theirs!("audit_name_to_action" as fn(*const c_char) -> c_int)),
+        ("msg_type", ours::audit_name_to_msg_type, theirs!("audit_name_to_msg_type" as fn(*const c_char) -> c_int)),
+        ("machine", ours::audit_name_to_machine, theirs!("audit_name_to_machine" as fn(*const c_char) -> c_int)),
+        ("errno", ours::audit_name_to_errno, theirs!("audit_name_to_errno" as fn(*const c_char) -> c_int)),
+        ("ftype", ours::audit_name_to_ftype, theirs!("audit_name_to_ftype" as fn(*const c_char) -> c_int)),
+        ("fstype", ours::audit_name_to_fstype, theirs!("audit_name_to_fstype" as fn(*const c_char) -> c_int)),
+        (
+            "determine_machine",
+            ours::audit_determine_machine,
+            theirs!("audit_determine_machine" as fn(*const c_char) -> c_int),
+        ),
+    ];
+    let syscall = theirs!("audit_name_to_syscall" as fn(*const c_char, c_int) -> c_int);
+    let seeds: Vec<Vec<u8>> = [
+        "\x01open",
+        "\x02openat",
+        "\x00execve",
+        "\x05socketcall",
+        "\x03UID",
+        "auid",
+        "exit",
+        "always",
+        "never",
+        "task",
+        "exclude",
+        "SYSCALL",
+        "user_login",
+        "UNKNOWN[1234]",
+        "UNKNOWN[12345678901]x",
+        "UNKNOWN[",
+        "1100",
+        "99999999999",
+        "x86_64",
+        "i686",
+        "b64",
+        "b32",
+        "ppc64le",
+        "aarch64",
+        "s390x",
+        "EPERM",
+        "-EACCES",
+        "-",
+        "file",
+        "dir",
+        "symlink",
+        "tmpfs",
+        "debugfs",
+        "entry",
+        "Exit",
+        "0x10",
+        " 7",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    fuzz("name_lookups_differential", seeds, 3000, |input| {
+        let name = CString::new(input.split(|&b| b == 0).next().unwrap()).unwrap();
+        for (what, ours, theirs) in pairs {
+            // errno as the caller had it: some lookups set it, most leave it alone.
+            // SAFETY: a NUL-terminated string; errno is this thread's.
+            let got = unsafe {
+                *libc::__errno_location() = libc::EDOM;
+                (ours(name.as_ptr()), *libc::__errno_location())
+            };
+            let want = unsafe {
+                *libc::__errno_location() = libc::EDOM;
+                (theirs(name.as_ptr()), *libc::__errno_location())
+            };
+            assert_eq!(got, want, "audit_name_to_{what} (value, errno)");
+        }
+        // The machine from the first byte: every known one, and unknown ones.
+        let machine = c_int::from(input.first().copied().unwrap_or(0) % 13) - 1;
+        // SAFETY: as above.
+        let (got, want) = unsafe {
+            (audit::ffi::lookup::audit_name_to_syscall(name.as_ptr(), machine), syscall(name.as_ptr(), machine))
+        };
+        assert_eq!(got, want, "audit_name_to_syscall machine {machine}");
+    });
+}
+
+/// The rule-building globals of one library.
+struct RuleGlobals([*mut c_int; 6]);
+
+impl RuleGlobals {
+    fn theirs() -> Self {
+        RuleGlobals(
+            [
+                "_audit_elf",
+                "_audit_syscalladded",
+                "_audit_permadded",
+                "_audit_archadded",
+                "_audit_exeadded",
+                "_audit_filterfsadded",
+            ]
+            .map(|s| original(s).cast()),
+        )
+    }
+
+    fn ours() -> Self {
+        use audit::ffi::rules::*;
+        RuleGlobals([
+            (&raw mut _audit_elf).cast(),
+            &raw mut _audit_syscalladded,
+            &raw mut _audit_permadded,
+            &raw mut _audit_archadded,
+            &raw mut _audit_exeadded,
+            &raw mut _audit_filterfsadded,
+        ])
+    }
+
+    fn get(&self) -> [c_int; 6] {
+        // SAFETY: the library's exported variables; only this test's thread touches them.
+        self.0.map(|p| unsafe { p.read_volatile() })
+    }
+
+    fn clear(&self) {
+        // SAFETY: as in get.
+        self.0.iter().for_each(|&p| unsafe { p.write_volatile(0) });
+    }
+}
+
+/// The rule's bytes: the fixed part and its buffer.
+///
+/// # Safety
+/// `rule` is a live rule whose buffer holds `buflen` bytes.
+unsafe fn rule_bytes(rule: *const audit_rule_data) -> Vec<u8> {
+    // SAFETY: per the contract.
+    unsafe {
+        let len = std::mem::size_of::<audit_rule_data>() + (*rule).buflen as usize;
+        std::slice::from_raw_parts(rule.cast::<u8>(), len).to_vec()
+    }
+}
+
+/// audit_rule_fieldpair_data and audit_rule_interfield_comp_data: a sequence of pairs applied to
+/// a fresh rule of each library (a line starting with `~` is a field comparison). After each
+/// pair, the return code, every byte of the rule, the caller's pair string and the `_audit_*`
+/// variables must be the original's. Pairs stay writable and rules valid: the original crashes
+/// otherwise (deviations R2, R3).
+#[test]
+fn rule_pairs_differential() {
+    type Parse = unsafe extern "C" fn(*mut *mut audit_rule_data, *const c_char, c_int) -> c_int;
+    let pair_theirs =
+        theirs!("audit_rule_fieldpair_data" as fn(*mut *mut audit_rule_data, *const c_char, c_int) -> c_int);
+    let comp_theirs =
+        theirs!("audit_rule_interfield_comp_data" as fn(*mut *mut audit_rule_data, *const c_char, c_int) -> c_int);
+    let create_theirs = theirs!("audit_rule_create_data" as fn() -> *mut audit_rule_data);
+    let free_theirs = theirs!("audit_rule_free_data" as fn(*mut audit_rule_data) -> ());
+    let quiet_theirs = theirs!("set_aumessage_mode" as fn(u32, u32) -> ());
+    use audit::ffi::rules as ours;
+    // SAFETY: MSG_QUIET, DBG_NO for both libraries.
+    unsafe {
+        quiet_theirs(2, 0);
+    }
+    audit::ffi::control::set_aumessage_mode(2, 0);
+    let (our_globals, their_globals) = (RuleGlobals::ours(), RuleGlobals::theirs());
+    // First byte: the filter list; then one pair a line, shapes of c-tests/rules_fieldpair.c.
+    let seeds: Vec<Vec<u8>> = [
+        "\x04arch=b64\nsyscall=open\nuid>=1000\nauid!=unset\nexit=-EACCES\nkey=k1",
+        "\x04path=/etc/passwd\nperm=wa\nkey=passwd",
+        "\x04dir=/etc\nperm=rwxa",
+        "\x04exe=/usr/bin/sudo\nsuccess=1\na0&=0x10\na1<5\na2>7\na3<=9",
+        "\x01uid=root\ngid=nobody\nmsgtype=user_login\npid!=1",
+        "\x05msgtype>=1100\nmsgtype<=UNKNOWN[1299]",
+        "\x06fstype=tmpfs\nfiletype=file\nsubj_user=system_u\nobj_type=etc_t",
+        "\x07exe=/bin/ls\nauid=4294967295",
+        "\x04~uid!=euid\n~auid=obj_uid\n~gid=sgid",
+        "\x04arch=i386\ninode=12\ndevmajor=8\ndevminor=1\nloginuid_set=1\nsessionid=3\nppid=1",
+        "\x04arch=x86_64\nfield_compare=1\npers=0x10\nsaddr_fam=2\nobj_lev_low=s0\nkey=",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    fuzz("rule_pairs_differential", seeds, 4000, |input| {
+        let Some((&list, script)) = input.split_first() else {
+            return;
+        };
+        let flags = c_int::from(list & 7);
+        our_globals.clear();
+        their_globals.clear();
+        let mut mine = ours::audit_rule_create_data();
+        // SAFETY: the original's rule from its own allocator.
+        let mut theirs_rule = unsafe { create_theirs() };
+        for line in script.split(|&b| b == b'\n').take(70) {
+            let line = line.split(|&b| b == 0).next().unwrap();
+            let (compare, text) = match line.split_first() {
+                Some((b'~', rest)) => (true, rest),
+                _ => (false, line),
+            };
+            let (parse_ours, parse_theirs): (Parse, Parse) = if compare {
+                (ours::audit_rule_interfield_comp_data, comp_theirs)
+            } else {
+                (ours::audit_rule_fieldpair_data, pair_theirs)
+            };
+            let (mut pair_ours, mut pair_want) = ([text, &[0]].concat(), [text, &[0]].concat());
+            // SAFETY: writable NUL-terminated pairs; each rule is its library's, alive.
+            unsafe {
+                let got = parse_ours(&mut mine, pair_ours.as_mut_ptr().cast(), flags);
+                let want = parse_theirs(&mut theirs_rule, pair_want.as_mut_ptr().cast(), flags);
+                let context = format!("pair {:?} list {flags}", String::from_utf8_lossy(text));
+                assert_eq!(got, want, "return code, {context}");
+                assert_eq!(pair_ours, pair_want, "pair afterwards, {context}");
+                assert_eq!(our_globals.get(), their_globals.get(), "_audit_* variables, {context}");
+                assert!(!mine.is_null() && !theirs_rule.is_null(), "{context}");
+                assert_eq!(rule_bytes(mine), rule_bytes(theirs_rule), "rule bytes, {context}");
+            }
+        }
+        // SAFETY: each rule freed by its library.
+        unsafe {
+            ours::audit_rule_free_data(mine);
+            free_theirs(theirs_rule);
+        }
+    });
+    our_globals.clear();
+    their_globals.clear();
+}

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ffi::c_void;
 use std::mem::{MaybeUninit, size_of};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use audit::ffi::control::{
     audit_set_backlog_limit, audit_set_backlog_wait_time, audit_set_enabled, audit_set_rate_limit,
 };
+use audit::ffi::defines::AUDIT_USER_CHAUTHTOK;
 use audit::ffi::netlink::{audit_close, audit_get_reply, audit_open, audit_send};
 use audit::kernel::{AUDIT_USER, audit_reply};
 
@@ -108,10 +109,11 @@ fn stale_request(seq: u32) -> Vec<u8> {
     d
 }
 
-/// Collects the text of kernel records containing `tag` until `want` were seen or `quiet` passed
-/// without any.
-fn collect_records(readlog: i32, tag: &str, want: usize, quiet: Duration) -> HashSet<String> {
-    let mut seen = HashSet::new();
+/// Collects kernel records containing `tag` until `want` were seen or `quiet` passed without
+/// any: the text from the tag to the next blank or quote names a record, mapped to its whole
+/// text. A record seen twice fails: every message must be logged exactly once.
+fn collect_records(readlog: i32, tag: &str, want: usize, quiet: Duration) -> HashMap<String, String> {
+    let mut seen = HashMap::new();
     let mut buf = vec![0u8; 9000];
     let mut last = Instant::now();
     while seen.len() < want && last.elapsed() < quiet {
@@ -129,7 +131,7 @@ fn collect_records(readlog: i32, tag: &str, want: usize, quiet: Duration) -> Has
         let text = String::from_utf8_lossy(&buf[16..n as usize]);
         if let Some(at) = text.find(tag) {
             let id: String = text[at..].chars().take_while(|c| !c.is_whitespace() && *c != '\'').collect();
-            seen.insert(id);
+            assert!(seen.insert(id.clone(), text.to_string()).is_none(), "record {id} logged twice");
             last = Instant::now();
         }
     }
@@ -353,4 +355,176 @@ fn full_receive_buffer_reports_enobufs() {
     let rc = send_user(fd, "librs-rel after ENOBUFS");
     assert!(rc > 0, "the drained socket works again: rc {rc}");
     audit_close(fd);
+}
+
+/// The real logging API from 16 threads, on one shared fd or one fd each: user messages and
+/// account messages alternate, each with a tag of its own. Every call must succeed and every
+/// message appear in the kernel's log exactly once.
+fn logging_threads(shared: bool) {
+    use audit::ffi::logging::{audit_log_acct_message, audit_log_user_message};
+    let _guard = common::KernelGuard::new();
+    let control = prepare_kernel();
+    let readlog = raw_socket(1);
+    let tag = format!("librs-log-{}-{}", std::process::id(), if shared { "shared" } else { "separate" });
+    let fd = audit_open();
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let (tag, barrier) = (tag.clone(), barrier.clone());
+            thread::spawn(move || {
+                let own = if shared { fd } else { audit_open() };
+                barrier.wait();
+                for i in 0..PER_THREAD {
+                    let text = std::ffi::CString::new(format!("{tag}:{t}:{i}")).unwrap();
+                    // SAFETY: NUL-terminated strings or NULL.
+                    let rc = unsafe {
+                        if i % 2 == 0 {
+                            let message = std::ffi::CString::new(format!("op={tag}:{t}:{i}")).unwrap();
+                            audit_log_user_message(own, AUDIT_USER as i32, message.as_ptr(), null(), null(), null(), 1)
+                        } else {
+                            audit_log_acct_message(
+                                own,
+                                AUDIT_USER_CHAUTHTOK,
+                                null(),
+                                text.as_ptr(),
+                                c"bob".as_ptr(),
+                                u32::MAX,
+                                null(),
+                                null(),
+                                null(),
+                                1,
+                            )
+                        }
+                    };
+                    assert!(rc > 0, "thread {t} message {i}: rc {rc} errno {}", errno());
+                }
+                if !shared {
+                    audit_close(own);
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
+    }
+    let elapsed = started.elapsed();
+    let records = collect_records(readlog, &tag, THREADS * PER_THREAD, Duration::from_secs(5));
+    eprintln!(
+        "logging, {} fd(s): {} calls in {elapsed:?}, {} records seen",
+        if shared { "one shared" } else { "separate" },
+        THREADS * PER_THREAD,
+        records.len()
+    );
+    assert_eq!(records.len(), THREADS * PER_THREAD, "every message is in the kernel's log");
+    audit_close(fd);
+    audit_close(control);
+    close_raw(readlog);
+}
+
+#[test]
+fn logging_threads_one_shared_fd() {
+    logging_threads(true);
+}
+
+#[test]
+fn logging_threads_separate_fds() {
+    logging_threads(false);
+}
+
+fn null() -> *const std::ffi::c_char {
+    std::ptr::null()
+}
+
+const FRESH: &str = "LIBAUDIT_RS_FRESH_PROCESS";
+
+/// The library's caches are set by the first call in a process. 16 threads make their first
+/// calls at once in a fresh process (this test binary run again, this test alone): the feature
+/// probe, and user and account messages whose exe= and hostname= come from the caches. Every
+/// thread gets the same feature bitmap, no socket is left open, and every record carries the
+/// executable and the host name in full.
+#[test]
+fn first_calls_from_many_threads_in_a_fresh_process() {
+    if std::env::var_os(FRESH).is_none() {
+        let _guard = common::KernelGuard::new();
+        let control = prepare_kernel();
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "first_calls_from_many_threads_in_a_fresh_process", "--nocapture"])
+            .env(FRESH, "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success() && stdout.contains("1 passed"), "fresh process: {stdout}");
+        audit_close(control);
+        return;
+    }
+    use audit::ffi::control::audit_get_features;
+    use audit::ffi::logging::{audit_log_acct_message, audit_log_user_message};
+    let open_fds = || std::fs::read_dir("/proc/self/fd").unwrap().count();
+    let readlog = raw_socket(1);
+    let fds_before = open_fds();
+    let tag = format!("librs-first-{}", std::process::id());
+    let barrier = Arc::new(Barrier::new(THREADS));
+    let workers: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let (tag, barrier) = (tag.clone(), barrier.clone());
+            thread::spawn(move || {
+                let fd = audit_open();
+                let message = std::ffi::CString::new(format!("op={tag}:{t}")).unwrap();
+                let op = std::ffi::CString::new(format!("{tag}:acct{t}")).unwrap();
+                barrier.wait();
+                let features = audit_get_features();
+                // A terminal named pts/... makes the library add this host's name.
+                // SAFETY: NUL-terminated strings or NULL.
+                let (user, acct) = unsafe {
+                    (
+                        audit_log_user_message(
+                            fd,
+                            AUDIT_USER as i32,
+                            message.as_ptr(),
+                            null(),
+                            null(),
+                            c"pts/98".as_ptr(),
+                            1,
+                        ),
+                        audit_log_acct_message(
+                            fd,
+                            AUDIT_USER_CHAUTHTOK,
+                            null(),
+                            op.as_ptr(),
+                            null(),
+                            7,
+                            null(),
+                            null(),
+                            c"pts/98".as_ptr(),
+                            1,
+                        ),
+                    )
+                };
+                assert!(user > 0 && acct > 0, "thread {t}: {user} {acct}");
+                audit_close(fd);
+                features
+            })
+        })
+        .collect();
+    let features: HashSet<u32> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert_eq!(features, HashSet::from([audit_get_features()]), "one feature bitmap for every thread");
+    assert_eq!(open_fds(), fds_before, "no socket left open");
+    let records = collect_records(readlog, &tag, 2 * THREADS, Duration::from_secs(5));
+    assert_eq!(records.len(), 2 * THREADS, "every message is in the kernel's log");
+    let exe = format!("exe=\"{}\"", std::fs::read_link("/proc/self/exe").unwrap().display());
+    let mut host = [0u8; 256];
+    // SAFETY: gethostname into a buffer we own.
+    assert_eq!(unsafe { libc::gethostname(host.as_mut_ptr().cast(), host.len()) }, 0);
+    let host = format!(" hostname={} ", std::ffi::CStr::from_bytes_until_nul(&host).unwrap().to_str().unwrap());
+    for (id, text) in &records {
+        assert!(text.contains(&exe) && text.contains(&host), "record {id} lacks {exe} or{host}: {text}");
+    }
+    eprintln!(
+        "fresh process: {} threads, features {features:?}, {} records with exe and hostname",
+        THREADS,
+        records.len()
+    );
+    close_raw(readlog);
 }
