@@ -501,12 +501,12 @@ impl RuleGlobals {
     fn ours() -> Self {
         use audit::ffi::rules::*;
         RuleGlobals([
-            (&raw mut _audit_elf).cast(),
-            &raw mut _audit_syscalladded,
-            &raw mut _audit_permadded,
-            &raw mut _audit_archadded,
-            &raw mut _audit_exeadded,
-            &raw mut _audit_filterfsadded,
+            _audit_elf.as_ptr().cast(),
+            _audit_syscalladded.as_ptr(),
+            _audit_permadded.as_ptr(),
+            _audit_archadded.as_ptr(),
+            _audit_exeadded.as_ptr(),
+            _audit_filterfsadded.as_ptr(),
         ])
     }
 

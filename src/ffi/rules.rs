@@ -6,8 +6,10 @@
 //! caller can still free() it (or audit_rule_free_data it).
 #![allow(non_upper_case_globals)]
 
-use std::ffi::{c_char, c_int, c_uint};
-use std::ptr::{self, addr_of, addr_of_mut};
+use std::ffi::{c_char, c_int};
+use std::ptr;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicI32, AtomicU32};
 
 use super::{c_bytes, entry, errno, fail, seq_or_errno, set_errno};
 use crate::kernel::audit_rule_data;
@@ -19,51 +21,49 @@ use crate::rules::{self, Added, Globals, RULE_SIZE, Split};
 // so the dynamic linker makes every reference, ours included, use the executable's copy: we
 // must reach them through the GOT (never PC-relative to our own definition). tests/
 // consumers_auditctl.rs proves it with auditctl; rustc emits GOT loads for exported statics.
+// Atomics with the layout of C's unsigned int and int: threads building rules at once share
+// them (as in the original), and relaxed loads and stores make that defined behaviour, where
+// plain or volatile accesses are a data race (ThreadSanitizer, tests/concurrency.rs). On x86-64
+// and the other targets they are the same instructions as the original's plain accesses.
 #[unsafe(no_mangle)]
-pub static mut _audit_elf: c_uint = 0;
+pub static _audit_elf: AtomicU32 = AtomicU32::new(0);
 #[unsafe(no_mangle)]
-pub static mut _audit_syscalladded: c_int = 0;
+pub static _audit_syscalladded: AtomicI32 = AtomicI32::new(0);
 #[unsafe(no_mangle)]
-pub static mut _audit_permadded: c_int = 0;
+pub static _audit_permadded: AtomicI32 = AtomicI32::new(0);
 #[unsafe(no_mangle)]
-pub static mut _audit_archadded: c_int = 0;
+pub static _audit_archadded: AtomicI32 = AtomicI32::new(0);
 #[unsafe(no_mangle)]
-pub static mut _audit_exeadded: c_int = 0;
+pub static _audit_exeadded: AtomicI32 = AtomicI32::new(0);
 #[unsafe(no_mangle)]
-pub static mut _audit_filterfsadded: c_int = 0;
+pub static _audit_filterfsadded: AtomicI32 = AtomicI32::new(0);
 
+/// Each call sees what the host program stored in between.
 fn load_globals() -> Globals {
-    // SAFETY: plain loads of C ints that any thread may write; volatile so that each call sees
-    // what the host program stored in between.
-    unsafe {
-        Globals {
-            elf: ptr::read_volatile(addr_of!(_audit_elf)),
-            syscall_added: ptr::read_volatile(addr_of!(_audit_syscalladded)),
-            perm_added: ptr::read_volatile(addr_of!(_audit_permadded)),
-            arch_added: ptr::read_volatile(addr_of!(_audit_archadded)),
-            exe_added: ptr::read_volatile(addr_of!(_audit_exeadded)),
-            filterfs_added: ptr::read_volatile(addr_of!(_audit_filterfsadded)),
-        }
+    Globals {
+        elf: _audit_elf.load(Relaxed),
+        syscall_added: _audit_syscalladded.load(Relaxed),
+        perm_added: _audit_permadded.load(Relaxed),
+        arch_added: _audit_archadded.load(Relaxed),
+        exe_added: _audit_exeadded.load(Relaxed),
+        filterfs_added: _audit_filterfsadded.load(Relaxed),
     }
 }
 
 /// Writes back what the core changed, and only that.
 fn store_globals(before: Globals, after: Globals) {
-    // SAFETY: plain stores to C ints, as the original makes them.
-    unsafe {
-        if before.elf != after.elf {
-            ptr::write_volatile(addr_of_mut!(_audit_elf), after.elf);
-        }
-        for (was, now, slot) in [
-            (before.syscall_added, after.syscall_added, addr_of_mut!(_audit_syscalladded)),
-            (before.perm_added, after.perm_added, addr_of_mut!(_audit_permadded)),
-            (before.arch_added, after.arch_added, addr_of_mut!(_audit_archadded)),
-            (before.exe_added, after.exe_added, addr_of_mut!(_audit_exeadded)),
-            (before.filterfs_added, after.filterfs_added, addr_of_mut!(_audit_filterfsadded)),
-        ] {
-            if was != now {
-                ptr::write_volatile(slot, now);
-            }
+    if before.elf != after.elf {
+        _audit_elf.store(after.elf, Relaxed);
+    }
+    for (was, now, slot) in [
+        (before.syscall_added, after.syscall_added, &_audit_syscalladded),
+        (before.perm_added, after.perm_added, &_audit_permadded),
+        (before.arch_added, after.arch_added, &_audit_archadded),
+        (before.exe_added, after.exe_added, &_audit_exeadded),
+        (before.filterfs_added, after.filterfs_added, &_audit_filterfsadded),
+    ] {
+        if was != now {
+            slot.store(now, Relaxed);
         }
     }
 }
