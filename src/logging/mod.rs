@@ -14,7 +14,7 @@ use std::os::fd::RawFd;
 
 use crate::control::{self, CAP_AUDIT_WRITE};
 use crate::kernel::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER};
-use crate::netlink::{self, Errno, Failed, Sent};
+use crate::netlink::{Errno, Failed, Sent};
 use encode::{needs_encoding, quote_or_encode};
 use record::Record;
 
@@ -354,15 +354,10 @@ fn finish(sent: Logged) -> Logged {
     }
 }
 
-/// audit_send_user_message (internal to the library): sends the record with its NUL.
+/// audit_send_user_message (internal to the library): sends the record with its NUL; a retry
+/// sends the same datagram with another type.
 fn send_user_message(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record) -> Logged {
-    let payload = record.with_nul();
-    deliver(
-        msg_type,
-        denied,
-        || control::capable(CAP_AUDIT_WRITE),
-        |t| netlink::request(fd, t as u16, Some(payload), payload.len()),
-    )
+    deliver(msg_type, denied, || control::capable(CAP_AUDIT_WRITE), |t| record.send(fd, t as u16))
 }
 
 /// The sending rules, over any transport: "no audit in the kernel" (ECONNREFUSED) is success;
