@@ -142,8 +142,9 @@ impl Request {
             Err(e) => Err(e),
         };
         let stored = fdstate::stop_awaiting(fd, seq);
+        // An ACK another thread stored for us answers the request, whatever the wait saw after.
         let ack = match (outcome, stored) {
-            (Err(libc::EAGAIN), Some(ack)) => Ok(ack),
+            (Err(_), Some(ack)) => Ok(ack),
             (outcome, _) => outcome,
         };
         match ack {
@@ -288,9 +289,6 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let mut overrun = false;
     loop {
-        if let Some(ack) = fdstate::take_ack(fd, seq) {
-            return Ok(ack);
-        }
         match sys::recv(fd, &mut buf, libc::MSG_DONTWAIT) {
             Ok(r) => match sort_received(r.data, r.address_ok, r.sender_port) {
                 Seen::Spoofed => message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket")),
@@ -304,8 +302,14 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
             // The receive buffer overflowed: datagrams were dropped, our ACK perhaps among them.
             // The kernel queued it before sendto returned, so it is in what is left, or lost.
             Err(libc::ENOBUFS) => overrun = true,
-            Err(libc::EAGAIN) if overrun => return Err(libc::ENOBUFS),
+            // Nothing left to read: another thread may have read our ACK and stored it.
             Err(libc::EAGAIN) => {
+                if let Some(ack) = fdstate::take_ack(fd, seq) {
+                    return Ok(ack);
+                }
+                if overrun {
+                    return Err(libc::ENOBUFS);
+                }
                 let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
