@@ -21,20 +21,17 @@ impl Record {
         Record { request: Request::new() }
     }
 
-    /// Writes the text, "key=value" pairs, space separated, after the caller's message if there
-    /// is one (even an empty message is followed by a space), and its NUL. What does not fit is
-    /// dropped, as snprintf drops it.
+    /// Writes the text, then its NUL: the caller's message if there is one, then each field as
+    /// its key as written (" key=", with the space that separates it from what comes before,
+    /// even after an empty message; "key=" when it comes first) and its value. Keys written
+    /// whole are one copy each. What does not fit is dropped, as snprintf drops it.
     pub fn fields(&mut self, message: Option<&[u8]>, fields: &[(&str, &[u8])]) {
         self.request.write(|r| {
             if let Some(message) = message {
                 r.push(message);
             }
-            for (i, (key, value)) in fields.iter().enumerate() {
-                if i > 0 || message.is_some() {
-                    r.push_byte(b' ');
-                }
+            for (key, value) in fields {
                 r.push(key.as_bytes());
-                r.push_byte(b'=');
                 r.push(value);
             }
             r.truncate(TEXT_MAX);
@@ -70,13 +67,13 @@ mod tests {
 
     #[test]
     fn records_are_bounded_like_the_original_buffer() {
-        assert_eq!(text(Some(b"m"), &[("a", b"1")]), b"m a=1");
-        assert_eq!(text(Some(b""), &[("a", b"1")]), b" a=1");
-        assert_eq!(text(None, &[("op", b"x"), ("id", b"1")]), b"op=x id=1");
+        assert_eq!(text(Some(b"m"), &[(" a=", b"1")]), b"m a=1");
+        assert_eq!(text(Some(b""), &[(" a=", b"1")]), b" a=1");
+        assert_eq!(text(None, &[("op=", b"x"), (" id=", b"1")]), b"op=x id=1");
         assert_eq!(text(Some(&[b'x'; 9000]), &[]).len(), TEXT_MAX);
-        let long = text(Some(&[b'x'; MAX_AUDIT_MESSAGE_LENGTH - 3]), &[("key", b"value")]);
+        let long = text(Some(&[b'x'; MAX_AUDIT_MESSAGE_LENGTH - 3]), &[(" key=", b"value")]);
         assert_eq!(&long[MAX_AUDIT_MESSAGE_LENGTH - 4..], b"x k");
-        let r = record(Some(b"m"), &[("a", b"1")]);
+        let r = record(Some(b"m"), &[(" a=", b"1")]);
         assert_eq!(r.request.payload(), b"m a=1\0");
         let r = record(Some(&[b'y'; 9000]), &[]);
         assert_eq!(r.request.payload().len(), MAX_AUDIT_MESSAGE_LENGTH);
