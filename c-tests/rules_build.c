@@ -94,12 +94,24 @@ static void uring(void)
 		return;
 	}
 	struct audit_rule_data *r = audit_rule_create_data();
+	_audit_syscalladded = 0;
 	h_check(byname(r, "openat") == 0 && r->mask[0] == 1u << 18, "openat is io_uring op 18");
+	h_check(_audit_syscalladded == 1 && r->flags == 0 && r->field_count == 0, "a bit set, nothing else but the flag");
 	h_check(byname(r, "connect") == 0 && r->mask[0] == (1u << 18 | 1u << 16), "connect is 16");
 	h_check(byname(r, "40") == 0 && r->mask[1] == 1u << 8, "by number");
 	h_check(byname(r, "bogus") == -1, "unknown op");
-	h_check(byname(r, "all") == 0 && r->mask[63] == ~0u, "all");
+	errno = 0;
+	h_check(byname(r, "99999999999999999999") == -1 && errno == ERANGE, "overflow: -1, ERANGE");
+	h_check(byname(r, "2048") == -1, "beyond the mask");
+	/* Upstream's "all" sets the named operations' bits only, not the whole mask. */
+	audit_rule_init_data(r);
+	h_check(byname(r, "all") == 0 && r->mask[0] == (1u << 9 | 1u << 10 | 1u << 13 | 1u << 16 | 1u << 17 | 1u << 18 |
+							    1u << 19 | 1u << 28) &&
+			r->mask[2] == 0 && r->mask[63] == 0,
+		"all: the named operations");
 	audit_rule_free_data(r);
+	_audit_syscalladded = 0;
+	errno = 0;
 }
 
 static void watches(void)

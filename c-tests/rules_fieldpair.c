@@ -14,6 +14,9 @@
 extern unsigned int _audit_elf;
 extern int _audit_syscalladded, _audit_permadded, _audit_archadded, _audit_exeadded, _audit_filterfsadded;
 
+/* errno before each call: no call sets it to this. */
+#define ERRNO_SENTINEL 4242
+
 /* The slots' prior contents are visible: a refused pair may leave some written. */
 #define PATTERN 0xa5a5a5a5u
 
@@ -85,7 +88,9 @@ static int apply(struct audit_rule_data **r, const char *text, int list, int cmp
 	size_t len = strlen(text);
 	int rc;
 
-	memcpy(pair, text, len + 1); errno = 0;
+	/* A sentinel, so that errno reset to 0 shows as well as errno set. */
+	memcpy(pair, text, len + 1);
+	errno = ERRNO_SENTINEL;
 	rc = cmp ? audit_rule_interfield_comp_data(r, pair, list) :
 		   audit_rule_fieldpair_data(r, pair, list);
 	printf("%s list=%d [%.60s] rc=%d errno=%d", cmp ? "C" : "F", list, text, rc, errno);
@@ -141,6 +146,26 @@ static void sweeps(void)
 					one(pair, l ? AUDIT_FILTER_USER : AUDIT_FILTER_EXIT, 1);
 					combos++;
 				}
+}
+
+/* audit_name_to_msg_type's numeric forms as msgtype values: "UNKNOWN[n]" sets errno to 0 (n is
+ * read from at most 7 characters), a plain number goes through strtol (errno only on overflow). */
+static void msgtype_forms(void)
+{
+	static const char *forms[] = {
+		"UNKNOWN[1234]", "UNKNOWN[0]", "UNKNOWN[-5]", "UNKNOWN[ 7]", "UNKNOWN[+9]", "UNKNOWN[0x10]",
+		"UNKNOWN[12345678901]", "UNKNOWN[99999999999999999999]", "UNKNOWN[abc]", "UNKNOWN[12x]",
+		"UNKNOWN[]", "UNKNOWN[12", "UNKNOWN[", "UNKNOWN", "unknown[5]", "UNKNOWN[5]]", "UNKNOWN[5]x",
+		"1300", "99999999999999999999", "-1", "login", "bogus",
+	};
+	static const int form_lists[] = { AUDIT_FILTER_USER, AUDIT_FILTER_EXCLUDE, AUDIT_FILTER_EXIT };
+	char pair[256];
+	for (size_t f = 0; f < sizeof forms / sizeof *forms; f++)
+		for (size_t l = 0; l < sizeof form_lists / sizeof *form_lists; l++) {
+			snprintf(pair, sizeof pair, "msgtype=%s", forms[f]);
+			one(pair, form_lists[l], 0);
+			combos++;
+		}
 }
 
 static const char *shapes[] = {
@@ -255,6 +280,7 @@ int main(void)
 	dup2(1, 2);
 	setvbuf(stderr, NULL, _IONBF, 0);
 	sweeps();
+	msgtype_forms();
 	pair_shapes();
 	sequences();
 	limits();

@@ -2,9 +2,9 @@
 //! file list must match tests/packaging/install-layout.txt (and, where dpkg knows Debian's
 //! libaudit1 + libaudit-dev, Debian's list); the staged library must be the one cargo builds; a
 //! C program built with `pkg-config --cflags --libs audit` against the staged tree must link and
-//! load our library; and `meson test` must pass.
+//! load our library; `meson test` must pass; and the audit.m4 we install must work in a configure.
 //!
-//! Needs meson, ninja and pkg-config (Debian: meson ninja-build pkg-config).
+//! Needs meson, ninja, pkg-config and autoconf (Debian: meson ninja-build pkg-config autoconf).
 
 mod common;
 
@@ -207,6 +207,100 @@ fn meson_build_install_and_consume() {
         problems.push(format!("meson test did not pass its 3 tests:\n{summary}"));
     }
 
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// What one configure run said: whether it succeeded, its output, and (when it succeeded) the
+/// values AUDIT_PATH substituted.
+struct Configured {
+    ok: bool,
+    output: String,
+    result: String,
+}
+
+/// Runs the configure script in `dir` with the compiler pointed at `tree` (include/, lib/).
+fn configure(dir: &Path, tree: &Path, with_audit: &str) -> Configured {
+    let _ = fs::remove_file(dir.join("result"));
+    let out = Command::new("./configure")
+        .arg(format!("--with-audit={with_audit}"))
+        .env("CPPFLAGS", format!("-I{}", tree.join("include").display()))
+        .env("LDFLAGS", format!("-L{}", tree.join("lib").display()))
+        .env_remove("CFLAGS")
+        .env_remove("LIBS")
+        .current_dir(dir)
+        .output()
+        .expect("./configure");
+    Configured {
+        ok: out.status.success(),
+        output: format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        result: fs::read_to_string(dir.join("result")).unwrap_or_default(),
+    }
+}
+
+/// A configure script made by autoconf from a configure.ac that calls AUDIT_PATH from `macro`.
+fn autoconf(dir: &Path, macro_file: &Path) {
+    let _ = fs::remove_dir_all(dir);
+    fs::create_dir_all(dir).unwrap();
+    fs::copy(macro_file, dir.join("audit.m4")).unwrap();
+    fs::write(dir.join("configure.ac"), "AC_INIT([consumer], [1])\nm4_include([audit.m4])\nAC_PROG_CC\nAUDIT_PATH\nAC_CONFIG_FILES([result])\nAC_OUTPUT\n").unwrap();
+    fs::write(dir.join("result.in"), "AUDIT_LDADD=@AUDIT_LDADD@ DEFS=@DEFS@\n").unwrap();
+    let out = Command::new("autoconf").current_dir(dir).output().expect("autoconf (Debian: autoconf) is needed");
+    assert!(out.status.success(), "autoconf: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Deviation P3: our audit.m4 (the file meson installs to share/aclocal) finds libaudit.h and
+/// libaudit where CPPFLAGS and LDFLAGS point, sets AUDIT_LDADD and HAVE_AUDIT, and keeps the
+/// --with-audit option; Debian's macro, which checks for audit.h, fails the same configure.
+/// The trees are small on purpose: a library without audit_open, or a header that does not
+/// compile, makes the check fail although the system's libaudit-dev is installed, so the check
+/// is proven to look where it is told to.
+#[test]
+fn audit_m4_finds_the_header_and_library() {
+    let work = common::work_dir().join("audit-m4");
+    let tree = |name: &str, header: &str, library: &str| {
+        let root = work.join(name);
+        fs::create_dir_all(root.join("include")).unwrap();
+        fs::create_dir_all(root.join("lib")).unwrap();
+        fs::write(root.join("include/libaudit.h"), header).unwrap();
+        let source = root.join("lib/libaudit.c");
+        fs::write(&source, library).unwrap();
+        run(Command::new("cc").args(["-shared", "-fPIC", "-o"]).arg(root.join("lib/libaudit.so")).arg(&source));
+        root
+    };
+    let real_header = fs::read_to_string(common::repo().join("include/libaudit.h")).unwrap();
+    let with_audit_open = "int audit_open(void) { return -1; }\n";
+    let good = tree("good", &real_header, with_audit_open);
+    let no_function = tree("no-audit-open", &real_header, "int audit_close_only;\n");
+    let bad_header = tree("bad-header", "#error not this header\n", with_audit_open);
+
+    let ours = work.join("ours");
+    autoconf(&ours, &common::repo().join("pkgconfig/audit.m4"));
+    let mut problems = Vec::new();
+    // Success with `needle` in the substituted values (and HAVE_AUDIT defined or not), or
+    // failure with `needle` in configure's output.
+    let mut expect = |what: &str, got: Configured, ok: bool, needle: &str, have_audit: bool| {
+        let text = if ok { &got.result } else { &got.output };
+        if got.ok != ok || !text.contains(needle) || (ok && got.result.contains("-DHAVE_AUDIT=1") != have_audit) {
+            problems.push(format!("{what}: wanted success={ok} and {needle:?}, got:\n{}{}", got.output, got.result));
+        }
+    };
+    expect("ours, yes", configure(&ours, &good, "yes"), true, "AUDIT_LDADD=-laudit ", true);
+    expect("ours, auto", configure(&ours, &good, "auto"), true, "AUDIT_LDADD=-laudit ", true);
+    expect("ours, no", configure(&ours, &good, "no"), true, "AUDIT_LDADD= ", false);
+    expect("ours, no audit_open, auto", configure(&ours, &no_function, "auto"), true, "AUDIT_LDADD= ", false);
+    let failed = "audit support was requested but libaudit was not found";
+    expect("ours, no audit_open, yes", configure(&ours, &no_function, "yes"), false, failed, false);
+    let failed = "libaudit was found but libaudit.h is missing";
+    expect("ours, header fails", configure(&ours, &bad_header, "auto"), false, failed, false);
+
+    // Debian's macro, where libaudit-dev installed it: the same configure fails (P3's claim).
+    let debian_macro = Path::new("/usr/share/aclocal/audit.m4");
+    if debian_macro.exists() {
+        let debian = work.join("debian");
+        autoconf(&debian, debian_macro);
+        let failed = "audit libraries found but headers are missing";
+        expect("Debian's macro, auto", configure(&debian, &good, "auto"), false, failed, false);
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 

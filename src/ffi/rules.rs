@@ -122,7 +122,11 @@ pub unsafe extern "C" fn audit_rule_syscallbyname_data(rule: *mut audit_rule_dat
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        rules::add_syscall_by_name(rule, name, load_globals().elf)
+        let outcome = rules::add_syscall_by_name(rule, name, load_globals().elf);
+        if let Some(e) = outcome.errno {
+            set_errno(e);
+        }
+        outcome.value
     })
 }
 
@@ -135,7 +139,11 @@ pub unsafe extern "C" fn audit_rule_io_uringbyname_data(rule: *mut audit_rule_da
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        rules::add_uringop_by_name(rule, name)
+        let outcome = with_globals(|g| rules::add_uringop_by_name(rule, name, g));
+        if let Some(e) = outcome.errno {
+            set_errno(e);
+        }
+        outcome.value
     })
 }
 

@@ -14,7 +14,7 @@ use std::os::fd::RawFd;
 
 use crate::control::{self, CAP_AUDIT_WRITE};
 use crate::kernel::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER};
-use crate::netlink::{self, Errno, Failed, Sent};
+use crate::netlink::{Errno, Failed, Sent};
 use encode::{needs_encoding, quote_or_encode};
 use record::Record;
 
@@ -124,11 +124,11 @@ pub fn user_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin: Or
     record.fields(
         Some(text(message)),
         &[
-            ("exe", &place.exe),
-            ("hostname", place.host()),
-            ("addr", &place.addr),
-            ("terminal", place.tty()),
-            ("res", res(success)),
+            (" exe=", &place.exe),
+            (" hostname=", place.host()),
+            (" addr=", &place.addr),
+            (" terminal=", place.tty()),
+            (" res=", res(success)),
         ],
     );
     send(fd, msg_type, Denied::Hide, &mut record)
@@ -153,12 +153,12 @@ pub fn user_comm_message(
     record.fields(
         Some(text(message)),
         &[
-            ("comm", &comm),
-            ("exe", &place.exe),
-            ("hostname", place.host()),
-            ("addr", &place.addr),
-            ("terminal", place.tty()),
-            ("res", res(success)),
+            (" comm=", &comm),
+            (" exe=", &place.exe),
+            (" hostname=", place.host()),
+            (" addr=", &place.addr),
+            (" terminal=", place.tty()),
+            (" res=", res(success)),
         ],
     );
     send(fd, msg_type, Denied::Hide, &mut record)
@@ -182,20 +182,20 @@ pub fn acct_message(
     let mut place = origin.resolve(|| Cow::Owned(facts::acct_exe(program)), false);
     place.local_host();
     let account = match name {
-        Some(name) if id == u32::MAX => ("acct", account(name)),
-        _ => ("id", id.to_string().into_bytes()),
+        Some(name) if id == u32::MAX => (" acct=", account(name)),
+        _ => (" id=", id.to_string().into_bytes()),
     };
     let mut record = Record::new();
     record.fields(
         None,
         &[
-            ("op", text(op)),
+            ("op=", text(op)),
             (account.0, &account.1),
-            ("exe", &place.exe),
-            ("hostname", place.host()),
-            ("addr", &place.addr),
-            ("terminal", place.tty()),
-            ("res", res(success)),
+            (" exe=", &place.exe),
+            (" hostname=", place.host()),
+            (" addr=", &place.addr),
+            (" terminal=", place.tty()),
+            (" res=", res(success)),
         ],
     );
     send(fd, msg_type, Denied::Report, &mut record)
@@ -213,11 +213,11 @@ pub fn user_avc_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin
     record.fields(
         Some(text(message)),
         &[
-            ("exe", &place.exe),
-            ("sauid", &sauid),
-            ("hostname", place.host()),
-            ("addr", &place.addr),
-            ("terminal", place.tty()),
+            (" exe=", &place.exe),
+            (" sauid=", &sauid),
+            (" hostname=", place.host()),
+            (" addr=", &place.addr),
+            (" terminal=", place.tty()),
         ],
     );
     let sent = send_user_message(fd, msg_type, Denied::Report, &mut record);
@@ -265,27 +265,27 @@ pub fn semanage_message(
     let program = program.filter(|p| !p.is_empty());
     let place = origin.resolve(|| program.map_or_else(process_exe, Cow::Borrowed), true);
     let account = match name {
-        Some(name) if !name.is_empty() => ("acct", account(name)),
-        _ => ("id", id.to_string().into_bytes()),
+        Some(name) if !name.is_empty() => (" acct=", account(name)),
+        _ => (" id=", id.to_string().into_bytes()),
     };
     let or_unknown = |s: Option<&'_ [u8]>| s.filter(|s| !s.is_empty()).unwrap_or(b"?").to_vec();
     let mut record = Record::new();
     record.fields(
         None,
         &[
-            ("op", text(op)),
+            ("op=", text(op)),
             (account.0, &account.1),
-            ("old-seuser", &or_unknown(old.seuser)),
-            ("old-role", &or_unknown(old.role)),
-            ("old-range", &or_unknown(old.range)),
-            ("new-seuser", &or_unknown(new.seuser)),
-            ("new-role", &or_unknown(new.role)),
-            ("new-range", &or_unknown(new.range)),
-            ("exe", &place.exe),
-            ("hostname", place.host()),
-            ("addr", &place.addr),
-            ("terminal", place.tty()),
-            ("res", res(success)),
+            (" old-seuser=", &or_unknown(old.seuser)),
+            (" old-role=", &or_unknown(old.role)),
+            (" old-range=", &or_unknown(old.range)),
+            (" new-seuser=", &or_unknown(new.seuser)),
+            (" new-role=", &or_unknown(new.role)),
+            (" new-range=", &or_unknown(new.range)),
+            (" exe=", &place.exe),
+            (" hostname=", place.host()),
+            (" addr=", &place.addr),
+            (" terminal=", place.tty()),
+            (" res=", res(success)),
         ],
     );
     send(fd, msg_type, Denied::Report, &mut record)
@@ -316,11 +316,11 @@ pub fn user_command(fd: RawFd, msg_type: i32, command: Option<&[u8]>, tty: Optio
     record.fields(
         None,
         &[
-            ("cwd", &cwd),
-            ("cmd", &cmd),
-            ("exe", exe),
-            ("terminal", tty.as_deref().unwrap_or(b"?")),
-            ("res", res(success)),
+            ("cwd=", &cwd),
+            (" cmd=", &cmd),
+            (" exe=", exe),
+            (" terminal=", tty.as_deref().unwrap_or(b"?")),
+            (" res=", res(success)),
         ],
     );
     send(fd, msg_type, Denied::Hide, &mut record)
@@ -354,15 +354,10 @@ fn finish(sent: Logged) -> Logged {
     }
 }
 
-/// audit_send_user_message (internal to the library): sends the record with its NUL.
+/// audit_send_user_message (internal to the library): sends the record with its NUL; a retry
+/// sends the same datagram with another type.
 fn send_user_message(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record) -> Logged {
-    let payload = record.with_nul();
-    deliver(
-        msg_type,
-        denied,
-        || control::capable(CAP_AUDIT_WRITE),
-        |t| netlink::request(fd, t as u16, Some(payload), payload.len()),
-    )
+    deliver(msg_type, denied, || control::capable(CAP_AUDIT_WRITE), |t| record.send(fd, t as u16))
 }
 
 /// The sending rules, over any transport: "no audit in the kernel" (ECONNREFUSED) is success;

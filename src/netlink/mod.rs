@@ -69,31 +69,139 @@ pub struct Sent {
 /// The largest payload a request may carry.
 pub const MAX_PAYLOAD: usize = (MAX_AUDIT_MESSAGE_LENGTH & !3) - NLMSG_HDRLEN;
 
-/// Builds the request datagram: header, payload, zero padding to NLMSG_SPACE. Writes only those
-/// bytes, each once: the rest of the buffer stays uninitialised.
-fn frame<'b>(
-    buf: &'b mut [MaybeUninit<u8>; RECEIVE_SIZE],
-    msg_type: u16,
-    payload: Option<&[u8]>,
-    size: usize,
-    seq: u32,
-) -> &'b [u8] {
-    let total = nlmsg_space(size).expect("size checked by the caller");
-    let header = nlmsghdr {
-        nlmsg_len: total as u32,
-        nlmsg_type: msg_type,
-        nlmsg_flags: NLM_F_REQUEST | NLM_F_ACK,
-        nlmsg_seq: seq,
-        nlmsg_pid: 0,
+/// A request datagram built in place: its payload is written once, after room for the header,
+/// which each `send` fills in, so that the same payload can be sent again as another type.
+pub struct Request {
+    buf: [MaybeUninit<u8>; RECEIVE_SIZE],
+    /// Payload bytes written, from NLMSG_HDRLEN on.
+    len: usize,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Request {
+    /// The payload the buffer holds: MAX_AUDIT_MESSAGE_LENGTH, more than `send` accepts.
+    const CAPACITY: usize = RECEIVE_SIZE - NLMSG_HDRLEN;
+
+    pub fn new() -> Self {
+        // SAFETY: an array of MaybeUninit needs no initialisation (an array-repeat of
+        // MaybeUninit::uninit() compiles to a 9 KB memset).
+        Request { buf: unsafe { MaybeUninit::uninit().assume_init() }, len: 0 }
+    }
+
+    /// Writes the payload, replacing any written before.
+    pub fn write(&mut self, f: impl FnOnce(&mut PayloadWriter)) {
+        let area = self.buf.last_chunk_mut().expect("the buffer holds a header and a payload");
+        let mut payload = PayloadWriter { area, len: 0 };
+        f(&mut payload);
+        self.len = payload.len;
+    }
+
+    pub fn payload(&self) -> &[u8] {
+        // SAFETY: `write` initialised the `len` bytes after the header.
+        unsafe { std::slice::from_raw_parts(self.buf.as_ptr().add(NLMSG_HDRLEN).cast(), self.len) }
+    }
+
+    /// Writes the header and the zero padding to NLMSG_SPACE: the datagram as sent. The payload
+    /// fits (checked by `refusal`).
+    fn frame(&mut self, msg_type: u16, seq: u32) -> &[u8] {
+        let total = nlmsg_space(self.len).expect("size checked by the caller");
+        let header = nlmsghdr {
+            nlmsg_len: total as u32,
+            nlmsg_type: msg_type,
+            nlmsg_flags: NLM_F_REQUEST | NLM_F_ACK,
+            nlmsg_seq: seq,
+            nlmsg_pid: 0,
+        };
+        self.buf[..NLMSG_HDRLEN].copy_from_slice(as_uninit(&header_bytes(&header)));
+        // At most 3 bytes of padding; the buffer has room for 4 after any payload that fits.
+        let padding = NLMSG_HDRLEN + self.len;
+        self.buf[padding..padding + 4].copy_from_slice(as_uninit(&[0; 4]));
+        // SAFETY: the header, the payload and the padding: the first `total` bytes.
+        unsafe { std::slice::from_raw_parts(self.buf.as_ptr().cast(), total) }
+    }
+
+    /// Sends the payload as a request of `msg_type` and waits for its ACK. The error is a
+    /// positive errno; an ACK carrying a negative error is returned as that errno.
+    pub fn send(&mut self, fd: RawFd, msg_type: u16) -> Result<Sent, Failed> {
+        if let Some(refused) = refusal(fd, self.len) {
+            return Err(refused);
+        }
+        let seq = next_sequence();
+        let datagram = self.frame(msg_type, seq);
+
+        let sharers = fdstate::await_ack(fd, seq);
+        let outcome = match sys::send_to_kernel(fd, datagram) {
+            Ok(n) if n == datagram.len() => wait_for_ack(fd, seq, sharers > 1),
+            Ok(0) => Ok(0),
+            Ok(_) => Err(libc::EINVAL),
+            Err(e) => Err(e),
+        };
+        let stored = fdstate::stop_awaiting(fd, seq);
+        // An ACK another thread stored for us answers the request, whatever the wait saw after.
+        let ack = match (outcome, stored) {
+            (Err(_), Some(ack)) => Ok(ack),
+            (outcome, _) => outcome,
+        };
+        match ack {
+            Ok(ack) if ack >= 0 => Ok(Sent { seq, ack }),
+            Ok(negative) => Err(Failed { errno: -negative, seq: Some(seq) }),
+            Err(errno) => Err(Failed { errno, seq: Some(seq) }),
+        }
+    }
+}
+
+/// The payload of a request being written: a cursor over the datagram after its header, so
+/// that a writer puts each byte in place once.
+pub struct PayloadWriter<'r> {
+    area: &'r mut [MaybeUninit<u8>; Request::CAPACITY],
+    /// The first `len` bytes of `area` are written.
+    len: usize,
+}
+
+impl PayloadWriter<'_> {
+    /// Appends what fits of `bytes`.
+    pub fn push(&mut self, bytes: &[u8]) {
+        let n = bytes.len().min(Request::CAPACITY - self.len);
+        self.area[self.len..self.len + n].copy_from_slice(as_uninit(&bytes[..n]));
+        self.len += n;
+    }
+
+    /// Appends `byte` if it fits.
+    pub fn push_byte(&mut self, byte: u8) {
+        if let Some(slot) = self.area.get_mut(self.len) {
+            slot.write(byte);
+            self.len += 1;
+        }
+    }
+
+    /// Keeps the first `len` bytes.
+    pub fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+    }
+
+    /// Appends zeros until there are `size` bytes (or the buffer is full).
+    fn zero_to(&mut self, size: usize) {
+        let end = size.clamp(self.len, Request::CAPACITY);
+        self.area[self.len..end].fill(MaybeUninit::new(0));
+        self.len = end;
+    }
+}
+
+/// Why a request of `size` payload bytes on `fd` is not even sent.
+fn refusal(fd: RawFd, size: usize) -> Option<Failed> {
+    let errno = if fd < 0 {
+        libc::EBADF
+    } else if size > MAX_PAYLOAD {
+        libc::EINVAL
+    } else {
+        return None;
     };
-    let payload = payload.unwrap_or(&[]);
-    let (head, rest) = buf[..total].split_at_mut(NLMSG_HDRLEN);
-    let (data, padding) = rest.split_at_mut(payload.len());
-    head.copy_from_slice(as_uninit(&header_bytes(&header)));
-    data.copy_from_slice(as_uninit(payload));
-    padding.fill(MaybeUninit::new(0));
-    // SAFETY: the three writes above initialised the first `total` bytes.
-    unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), total) }
+    Some(Failed { errno, seq: None })
 }
 
 fn as_uninit(bytes: &[u8]) -> &[MaybeUninit<u8>] {
@@ -135,40 +243,19 @@ fn ack_error(datagram: &[u8]) -> Option<i32> {
     Some(i32::from_ne_bytes(b.try_into().unwrap()))
 }
 
-/// Sends one request and waits for its ACK. `payload` None with `size` > 0 sends zeros, as the
-/// original does for a NULL data pointer. The error is a positive errno; an ACK carrying a
-/// negative error is returned as that errno.
+/// Sends one request of `size` payload bytes and waits for its ACK (see `Request::send`).
+/// `payload` None, or shorter than `size`, is followed by zeros, as the original sends for a
+/// NULL data pointer.
 pub fn request(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
-    let refuse = |errno| Err(Failed { errno, seq: None });
-    if fd < 0 {
-        return refuse(libc::EBADF);
+    if let Some(refused) = refusal(fd, size) {
+        return Err(refused);
     }
-    match nlmsg_space(size) {
-        Some(space) if space <= MAX_AUDIT_MESSAGE_LENGTH => {}
-        _ => return refuse(libc::EINVAL),
-    }
-    let payload = payload.map(|p| &p[..size.min(p.len())]);
-    let seq = next_sequence();
-    let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
-    let datagram = frame(&mut buf, msg_type, payload, size, seq);
-
-    let sharers = fdstate::await_ack(fd, seq);
-    let outcome = match sys::send_to_kernel(fd, datagram) {
-        Ok(n) if n == datagram.len() => wait_for_ack(fd, seq, sharers > 1),
-        Ok(0) => Ok(0),
-        Ok(_) => Err(libc::EINVAL),
-        Err(e) => Err(e),
-    };
-    let stored = fdstate::stop_awaiting(fd, seq);
-    let ack = match (outcome, stored) {
-        (Err(libc::EAGAIN), Some(ack)) => Ok(ack),
-        (outcome, _) => outcome,
-    };
-    match ack {
-        Ok(ack) if ack >= 0 => Ok(Sent { seq, ack }),
-        Ok(negative) => Err(Failed { errno: -negative, seq: Some(seq) }),
-        Err(errno) => Err(Failed { errno, seq: Some(seq) }),
-    }
+    let mut request = Request::new();
+    request.write(|p| {
+        p.push(payload.map_or(&[][..], |data| &data[..size.min(data.len())]));
+        p.zero_to(size);
+    });
+    request.send(fd, msg_type)
 }
 
 /// What the ACK wait makes of one received datagram.
@@ -202,9 +289,6 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let mut overrun = false;
     loop {
-        if let Some(ack) = fdstate::take_ack(fd, seq) {
-            return Ok(ack);
-        }
         match sys::recv(fd, &mut buf, libc::MSG_DONTWAIT) {
             Ok(r) => match sort_received(r.data, r.address_ok, r.sender_port) {
                 Seen::Spoofed => message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket")),
@@ -218,8 +302,14 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
             // The receive buffer overflowed: datagrams were dropped, our ACK perhaps among them.
             // The kernel queued it before sendto returned, so it is in what is left, or lost.
             Err(libc::ENOBUFS) => overrun = true,
-            Err(libc::EAGAIN) if overrun => return Err(libc::ENOBUFS),
+            // Nothing left to read: another thread may have read our ACK and stored it.
             Err(libc::EAGAIN) => {
+                if let Some(ack) = fdstate::take_ack(fd, seq) {
+                    return Ok(ack);
+                }
+                if overrun {
+                    return Err(libc::ENOBUFS);
+                }
                 let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
@@ -386,14 +476,46 @@ mod tests {
 
     #[test]
     fn frames_header_payload_and_padding() {
-        let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
-        let d = frame(&mut buf, AUDIT_USER, Some(b"hi\0"), 3, 7);
+        let mut r = Request::new();
+        r.write(|p| p.push(b"hi\0"));
+        let d = r.frame(AUDIT_USER, 7);
         assert_eq!(d.len(), 20);
         let h = parse_header(d).unwrap();
         assert_eq!((h.nlmsg_len, h.nlmsg_type, h.nlmsg_flags, h.nlmsg_seq, h.nlmsg_pid), (20, 1005, 5, 7, 0));
         assert_eq!(&d[16..], b"hi\0\0");
-        let d = frame(&mut buf, AUDIT_SET, None, 44, 8);
-        assert!(d[16..].iter().all(|&b| b == 0));
+        // Sent again as another type: only the header changes.
+        let d = r.frame(AUDIT_USER + 1, 8);
+        assert_eq!((&d[4..6], &d[16..]), (&1006u16.to_ne_bytes()[..], &b"hi\0\0"[..]));
+        let mut r = Request::new();
+        r.write(|p| {
+            p.push(b"ab");
+            p.zero_to(44);
+        });
+        assert_eq!(r.payload().len(), 44);
+        let d = r.frame(AUDIT_SET, 9);
+        assert_eq!((d.len(), &d[16..18]), (60, &b"ab"[..]));
+        assert!(d[18..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn payload_is_bounded_by_the_buffer() {
+        let mut r = Request::new();
+        r.write(|p| {
+            p.push(&[1; 9000]);
+            p.zero_to(usize::MAX);
+            p.push(b"x");
+            p.push_byte(2);
+        });
+        assert_eq!(r.payload(), &[1; Request::CAPACITY][..]);
+        assert_eq!(r.send(0, AUDIT_USER), Err(Failed { errno: libc::EINVAL, seq: None }));
+        r.write(|p| {
+            p.push(b"abc");
+            p.truncate(1);
+            p.push_byte(b'z');
+            p.truncate(5);
+        });
+        assert_eq!(r.payload(), b"az");
+        assert_eq!(r.send(-1, AUDIT_USER), Err(Failed { errno: libc::EBADF, seq: None }));
     }
 
     #[test]

@@ -21,11 +21,22 @@ pub fn set_errno(value: Errno) {
 
 /// Runs one libc call that reports failure as -1, keeping errno untouched.
 fn call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
-    let saved = errno();
+    // Looked up once for the save, the read and the restore.
+    // SAFETY: __errno_location returns this thread's errno slot, valid for the thread's life.
+    let slot = unsafe { libc::__errno_location() };
+    // SAFETY: as above (a raw pointer: libc writes the slot meanwhile).
+    let saved = unsafe { *slot };
     let rc = f();
-    let result = if rc < 0 { Err(errno()) } else { Ok(rc as usize) };
-    set_errno(saved);
-    result
+    if rc >= 0 {
+        // libc sets errno only on failure.
+        return Ok(rc as usize);
+    }
+    // SAFETY: as above.
+    unsafe {
+        let errno = *slot;
+        *slot = saved;
+        Err(errno)
+    }
 }
 
 pub fn open_audit_socket() -> Result<RawFd, Errno> {

@@ -215,10 +215,15 @@ fn add_field<'v>(
             *value = if starts_with_digit(v) {
                 l(errno, v)
             } else {
-                match tables::name_to_msg_type(v) {
-                    Some(t) if t > 0 => t as u32,
-                    _ => return Err(-EAU_MSGTYPEUNKNOWN),
+                // "UNKNOWN[n]" leaves errno 0, also when n is no record type.
+                let t = tables::msg_type_outcome(v);
+                if t.errno.is_some() {
+                    *errno = t.errno;
                 }
+                if t.value <= 0 {
+                    return Err(-EAU_MSGTYPEUNKNOWN);
+                }
+                t.value as u32
             };
         }
         AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH
