@@ -200,7 +200,7 @@ fn ack_wait_bookkeeping() {
                         }
                     }
                     Seen::Other => {
-                        fdstate::stash(FD, chunk);
+                        fdstate::Turn::take(FD).stash(chunk);
                         kept.push_back(chunk.to_vec());
                     }
                     Seen::Spoofed => unreachable!("sent from the kernel's port"),
@@ -216,11 +216,11 @@ fn ack_wait_bookkeeping() {
                     }
                 }
                 peek => {
-                    let got = fdstate::unstash(FD, &mut out, peek == 2);
+                    let got = fdstate::Reader::enter(FD, &mut out, peek == 2).1;
                     let want = if peek == 2 { kept.front().cloned() } else { kept.pop_front() };
                     assert_eq!(got, want.as_ref().map(Vec::len));
                     if let Some(want) = want {
-                        // SAFETY: unstash initialised that many bytes.
+                        // SAFETY: Reader::enter initialised that many bytes.
                         let got: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), want.len()) };
                         assert_eq!(got, &want[..]);
                     }
@@ -228,7 +228,7 @@ fn ack_wait_bookkeeping() {
             }
         }
         fdstate::forget(FD);
-        assert_eq!(fdstate::unstash(FD, &mut out, true), None);
+        assert_eq!(fdstate::Reader::enter(FD, &mut out, true).1, None);
     });
 }
 

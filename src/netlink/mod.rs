@@ -3,7 +3,8 @@
 //! Unlike the original, a request waits for the ACK carrying its own sequence number, and on
 //! the common path costs two syscalls: the sendto, and one recvfrom that finds the ACK the
 //! kernel queued while handling the sendto. Anything else read on the way is kept for
-//! audit_get_reply (see fdstate).
+//! audit_get_reply, or, while a thread is inside audit_get_reply on the fd, left in the socket
+//! for it (see fdstate).
 
 pub mod fdstate;
 pub mod sys;
@@ -22,6 +23,8 @@ const ACK_TIMEOUT: Duration = Duration::from_millis(81 * 500);
 const ACK_POLL_MS: i32 = 500;
 /// While other threads wait on the same fd, one of them may read our ACK: look again soon.
 const SHARED_FD_POLL_MS: i32 = 5;
+/// A datagram left for a thread inside audit_get_reply is taken within microseconds.
+const LEFT_FOR_READER: Duration = Duration::from_millis(1);
 
 /// The size of `struct audit_message`, the receive buffer of audit_get_reply.
 pub const RECEIVE_SIZE: usize = std::mem::size_of::<audit_message>();
@@ -282,44 +285,112 @@ pub fn sort_received(data: &[u8], address_ok: bool, sender_port: u32) -> Seen {
     }
 }
 
-/// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first.
+/// What one receive of the ACK wait came to.
+enum Step {
+    Acked(i32),
+    /// A datagram filed (kept, handed over or dropped): read on.
+    Filed,
+    /// Nothing to read for the ACK wait.
+    Empty(Idle),
+    Overrun,
+    Failed(Errno),
+}
+
+/// Why the ACK wait found nothing to read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Idle {
+    /// The socket is empty.
+    Quiet,
+    /// The socket is empty, and a reader of the fd may hand over our ACK.
+    ReaderHere,
+    /// Only datagrams left for a reader of the fd (not ACKs) are at the head.
+    LeftForReader,
+}
+
+/// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first, or,
+/// while a thread is inside audit_get_reply on the fd, leaving it in the socket for that thread.
 fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
     // Started at the first wait: the common path (the ACK already queued) reads no clock.
     let mut deadline = None;
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let mut overrun = false;
     loop {
-        match sys::recv(fd, &mut buf, libc::MSG_DONTWAIT) {
-            Ok(r) => match sort_received(r.data, r.address_ok, r.sender_port) {
-                Seen::Spoofed => message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket")),
-                Seen::Ack { seq: acked, error } if acked == seq => return Ok(error),
-                // Another thread's ACK, or a stale one nobody waits for any more.
-                Seen::Ack { seq: acked, error } => {
-                    fdstate::deliver_ack(fd, acked, error);
-                }
-                Seen::Other => fdstate::stash(fd, r.data),
-            },
+        let idle = match receive_once(fd, seq, &mut buf) {
+            Step::Acked(error) => return Ok(error),
             // The receive buffer overflowed: datagrams were dropped, our ACK perhaps among them.
             // The kernel queued it before sendto returned, so it is in what is left, or lost.
-            Err(libc::ENOBUFS) => overrun = true,
-            // Nothing left to read: another thread may have read our ACK and stored it.
-            Err(libc::EAGAIN) => {
-                if let Some(ack) = fdstate::take_ack(fd, seq) {
-                    return Ok(ack);
-                }
-                if overrun {
-                    return Err(libc::ENOBUFS);
-                }
-                let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    return Err(libc::EAGAIN);
-                }
-                let slice = if shared { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
+            Step::Overrun => {
+                overrun = true;
+                continue;
+            }
+            Step::Failed(e) => return Err(e),
+            Step::Filed => continue,
+            Step::Empty(idle) => idle,
+        };
+        // Another thread may have read our ACK and stored it.
+        if let Some(ack) = fdstate::take_ack(fd, seq) {
+            return Ok(ack);
+        }
+        if overrun && idle != Idle::LeftForReader {
+            return Err(libc::ENOBUFS);
+        }
+        let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(libc::EAGAIN);
+        }
+        match idle {
+            // The socket stays readable until the reader takes the datagram: poll would spin.
+            Idle::LeftForReader => std::thread::sleep(left.min(LEFT_FOR_READER)),
+            _ => {
+                let slice = if shared || idle == Idle::ReaderHere { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
                 sys::wait_readable(fd, slice.min(left.as_millis() as i32 + 1));
             }
-            Err(e) => return Err(e),
         }
+    }
+}
+
+/// Receives one datagram for the ACK wait and files it: without a reader on the fd, consumes
+/// whatever comes (one recvfrom on the common path); with one, peeks first and consumes only an
+/// ACK (any: ours, another waiter's, a stale one) or a spoofed datagram.
+fn receive_once(fd: RawFd, seq: u32, buf: &mut [MaybeUninit<u8>; RECEIVE_SIZE]) -> Step {
+    let mut turn = fdstate::Turn::take(fd);
+    if turn.reader_here() {
+        match sys::recv(fd, buf, libc::MSG_PEEK | libc::MSG_DONTWAIT) {
+            Ok(r) if sort_received(r.data, r.address_ok, r.sender_port) == Seen::Other => {
+                return Step::Empty(Idle::LeftForReader);
+            }
+            // The head is to be consumed; a reader may take it first, and the receive below then
+            // gets what follows, filed as usual: a reader takes the ACK, then looks at the stash
+            // under the lock this turn holds.
+            Ok(_) => {}
+            Err(libc::ENOBUFS) => return Step::Overrun,
+            Err(libc::EAGAIN) => return Step::Empty(Idle::ReaderHere),
+            Err(e) => return Step::Failed(e),
+        }
+    }
+    match sys::recv(fd, buf, libc::MSG_DONTWAIT) {
+        Ok(r) => match sort_received(r.data, r.address_ok, r.sender_port) {
+            Seen::Spoofed => {
+                message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket"));
+                Step::Filed
+            }
+            Seen::Ack { seq: acked, error } if acked == seq => Step::Acked(error),
+            // Another thread's ACK, or a stale one nobody waits for any more.
+            Seen::Ack { seq: acked, error } => {
+                turn.deliver_ack(acked, error);
+                Step::Filed
+            }
+            Seen::Other => {
+                turn.stash(r.data);
+                Step::Filed
+            }
+        },
+        Err(libc::ENOBUFS) => Step::Overrun,
+        // The reader took what was peeked: perhaps our ACK, which it hands over.
+        Err(libc::EAGAIN) if turn.reader_here() => Step::Empty(Idle::ReaderHere),
+        Err(libc::EAGAIN) => Step::Empty(Idle::Quiet),
+        Err(e) => Step::Failed(e),
     }
 }
 
@@ -358,7 +429,9 @@ pub struct Reply {
 /// kept while waiting for an ACK, then from the socket with `flags` (MSG_PEEK, MSG_DONTWAIT...).
 pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i32) -> Result<Reply, ReplyError> {
     let peek = flags & libc::MSG_PEEK != 0;
-    let len = match fdstate::unstash(fd, out, peek) {
+    // Registered until the datagram is received, so that ACK waits leave it in the socket.
+    let (reader, stashed) = fdstate::Reader::enter(fd, out, peek);
+    let len = match stashed {
         Some(len) => len,
         None => loop {
             let r = sys::recv(fd, out, flags).map_err(|e| {
@@ -383,7 +456,11 @@ pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i3
                 if h.nlmsg_type == NLMSG_ERROR && !peek {
                     if let Some(error) = ack_error(r.data) {
                         if fdstate::deliver_ack(fd, h.nlmsg_seq, error) {
-                            continue;
+                            // An ACK wait may have kept a datagram meanwhile.
+                            match reader.unstash(out, peek) {
+                                Some(len) => break len,
+                                None => continue,
+                            }
                         }
                     }
                 }
@@ -391,6 +468,7 @@ pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i3
             break r.data.len();
         },
     };
+    drop(reader);
     // The caller's header fields a short datagram did not carry read as 0 too (see check_reply).
     for slot in out.iter_mut().take(NLMSG_HDRLEN).skip(len) {
         slot.write(0);
@@ -429,7 +507,8 @@ pub fn check_reply(data: &[u8]) -> Result<Reply, ReplyError> {
 /// with a buffer of its own. Returns the errno.
 pub fn discard_reply(fd: RawFd, flags: i32) -> Errno {
     let mut scratch = [MaybeUninit::uninit(); RECEIVE_SIZE];
-    let errno = if fdstate::unstash(fd, &mut scratch, flags & libc::MSG_PEEK != 0).is_some() {
+    let (_reader, stashed) = fdstate::Reader::enter(fd, &mut scratch, flags & libc::MSG_PEEK != 0);
+    let errno = if stashed.is_some() {
         libc::EFAULT
     } else {
         match sys::recv(fd, &mut scratch, flags) {
