@@ -3,12 +3,13 @@
 //!   library's file is offered to each name-to-number function (every name a lookup accepts is
 //!   stored there, since the original compares against its own string tables), then every number
 //!   found, plus wide sweeps, to each number-to-name function;
-//! - /usr/include/linux/io_uring.h for the io_uring operations (upstream 4.2 only; numbered by
-//!   their place in `enum io_uring_op`).
+//! - /usr/include/linux/io_uring.h, continued by tests/data/io_uring_ops.txt (the members newer
+//!   kernels add), for the io_uring operations (upstream's, 4.2 on; numbered by their place in
+//!   `enum io_uring_op`).
 //!
 //! All names go into one blob of NUL-terminated strings (a name that ends another shares its
-//! bytes); each table holds offsets into it, and places its names in an open-addressed hash
-//! table by the crate's own `name_hash`.
+//! bytes); each table holds spans of it (offset | length << 16), by name and by number, and
+//! places its names in an open-addressed hash table by the crate's own `name_hash`.
 //!
 //! `cargo test --test gen_tables -- --ignored` rewrites the file; `data_is_current` (part of the
 //! ordinary `cargo test`) fails when the committed file is not what the sources give. Being a
@@ -21,8 +22,10 @@ use std::path::PathBuf;
 
 const LIBRARY: &str = "/usr/lib/x86_64-linux-gnu/libaudit.so.1";
 const IO_URING_H: &str = "/usr/include/linux/io_uring.h";
-/// The io_uring operations upstream 4.2 names: those the kernel audits (the others are marked
-/// audit_skip in io_uring/opdef.c and never produce records).
+/// `enum io_uring_op` members past the installed header's, as "number IORING_OP_NAME" lines.
+const NEWER_URING_OPS: &str = "tests/data/io_uring_ops.txt";
+/// The io_uring operations upstream names (lib/uringop_table.h, newest): those the kernel audits
+/// (the others are marked audit_skip in io_uring/opdef.c and never produce records).
 const AUDITED_URING_OPS: &[&str] = &[
     "sendmsg",
     "recvmsg",
@@ -45,6 +48,14 @@ const AUDITED_URING_OPS: &[&str] = &[
     "getxattr",
     "uring_cmd",
     "sendmsg_zc",
+    "waitid",
+    "futex_wait",
+    "futex_wake",
+    "futex_waitv",
+    "fixed_fd_install",
+    "ftruncate",
+    "bind",
+    "listen",
 ];
 /// Longer names are rejected without a search (src/tables/mod.rs folds into a buffer this big).
 const NAME_MAX: usize = 64;
@@ -163,16 +174,30 @@ fn probe_numbers(i2s: impl Fn(i32) -> Option<Vec<u8>>, sweep: impl Iterator<Item
 fn uring_ops() -> Probed {
     let header = std::fs::read_to_string(IO_URING_H).unwrap();
     let body = header.split("enum io_uring_op {").nth(1).unwrap().split("};").next().unwrap();
+    let lines =
+        body.lines().map(str::trim).filter_map(|l| l.strip_prefix("IORING_OP_")).map(|l| l.trim_end_matches(','));
+    let mut ops: Vec<&str> = lines.filter(|&op| op != "LAST").collect();
+    let newer = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(NEWER_URING_OPS)).unwrap();
+    for line in newer.lines().filter(|l| !l.starts_with('#')) {
+        let (number, member) = line.split_once(' ').unwrap();
+        let (number, op) = (number.parse::<usize>().unwrap(), member.strip_prefix("IORING_OP_").unwrap());
+        match ops.get(number) {
+            Some(&known) => assert_eq!(known, op, "{NEWER_URING_OPS} disagrees with {IO_URING_H}"),
+            None => {
+                assert_eq!(number, ops.len(), "{NEWER_URING_OPS} skips a number");
+                ops.push(op);
+            }
+        }
+    }
     let mut by_name = BTreeMap::new();
-    let ops = body.lines().map(str::trim).filter_map(|l| l.strip_prefix("IORING_OP_")).map(|l| l.trim_end_matches(','));
-    for (number, op) in ops.enumerate() {
+    for (number, op) in ops.into_iter().enumerate() {
         assert!(!op.contains('='), "explicit value in enum io_uring_op: {op}");
         let name = op.to_ascii_lowercase();
         if AUDITED_URING_OPS.contains(&name.as_str()) {
             by_name.insert(name.into_bytes(), number as i32);
         }
     }
-    assert_eq!(by_name.len(), AUDITED_URING_OPS.len(), "{IO_URING_H} lacks some operations");
+    assert_eq!(by_name.len(), AUDITED_URING_OPS.len(), "{IO_URING_H} and {NEWER_URING_OPS} lack some operations");
     let by_number = by_name.iter().map(|(s, &n)| (n, s.clone())).collect();
     Probed { fold: Fold::Lower, by_name, by_number }
 }
@@ -205,8 +230,14 @@ impl Names {
         blob
     }
 
+    /// The span of a name: its offset, plus its length << 16 (src/tables/mod.rs `Span`).
+    fn span(&self, name: &[u8]) -> usize {
+        assert!(!name.is_empty() && name.len() < NAME_MAX);
+        self.at[name] | name.len() << 16
+    }
+
     fn emit(&self, out: &mut String) {
-        writeln!(out, "/// Every name, NUL-terminated; the tables hold offsets into it.").unwrap();
+        writeln!(out, "/// Every name, NUL-terminated; the tables hold spans of it.").unwrap();
         write!(out, "pub static NAMES: [u8; {}] = *b\"", self.text.len()).unwrap();
         let mut line = 0;
         for name in self.text.split_inclusive(|&b| b == 0) {
@@ -239,18 +270,27 @@ fn slots(names: &[&Vec<u8>]) -> Vec<usize> {
     slots
 }
 
-fn emit_table(out: &mut String, names: &Names, ident: &str, what: &str, t: &Probed) {
-    let position: BTreeMap<&Vec<u8>, usize> = t.by_name.keys().enumerate().map(|(i, s)| (s, i)).collect();
+/// Where a table's dense number-to-name index is written.
+#[derive(PartialEq)]
+enum Index {
+    /// In the table, from its smallest number.
+    Inline,
+    /// From 0, as the const `<ident>_BY_NUMBER` that `SYSCALL_BY_NUMBER` also holds.
+    Shared,
+}
+
+fn emit_spans(out: &mut String, indent: &str, spans: &[usize]) {
+    for chunk in spans.chunks(16) {
+        let line: Vec<String> = chunk.iter().map(usize::to_string).collect();
+        writeln!(out, "{indent}{},", line.join(", ")).unwrap();
+    }
+}
+
+fn emit_table(out: &mut String, names: &Names, ident: &str, what: &str, t: &Probed, index: Index) {
     writeln!(out, "/// {what}: {} names, {} numbers.", t.by_name.len(), t.by_number.len()).unwrap();
     writeln!(out, "pub static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    names: &[", t.fold).unwrap();
     for chunk in t.by_name.iter().collect::<Vec<_>>().chunks(8) {
-        let line: Vec<String> = chunk
-            .iter()
-            .map(|(s, n)| {
-                assert!(s.len() < NAME_MAX);
-                format!("({}, {}, {n})", names.at[*s], s.len())
-            })
-            .collect();
+        let line: Vec<String> = chunk.iter().map(|(s, n)| format!("({}, {n})", names.span(s))).collect();
         writeln!(out, "        {},", line.join(", ")).unwrap();
     }
     out.push_str("    ],\n    slots: &[\n");
@@ -260,20 +300,27 @@ fn emit_table(out: &mut String, names: &Names, ident: &str, what: &str, t: &Prob
         writeln!(out, "        {},", line.join(", ")).unwrap();
     }
     out.push_str("    ],\n");
-    let (min, max) = (*t.by_number.keys().next().unwrap(), *t.by_number.keys().last().unwrap());
-    let span = (max as i64 - min as i64 + 1) as usize;
-    if span <= 8 * t.by_number.len() {
+    let (mut min, max) = (*t.by_number.keys().next().unwrap(), *t.by_number.keys().last().unwrap());
+    if index == Index::Shared {
+        assert!(min >= 0, "{ident} has negative numbers");
+        min = 0;
+    }
+    let count = (max as i64 - min as i64 + 1) as usize;
+    let spans = || -> Vec<usize> { (min..=max).map(|n| t.by_number.get(&n).map_or(0, |s| names.span(s))).collect() };
+    if index == Index::Shared {
+        assert!(count <= 8 * t.by_number.len(), "{ident} is sparse");
+        writeln!(out, "    by_number: ByNumber::Direct {{ min: 0, index: {ident}_BY_NUMBER }},\n}};\n").unwrap();
+        writeln!(out, "const {ident}_BY_NUMBER: &[Span] = &[").unwrap();
+        emit_spans(out, "    ", &spans());
+        out.push_str("];\n\n");
+    } else if count <= 8 * t.by_number.len() {
         writeln!(out, "    by_number: ByNumber::Direct {{\n        min: {min},\n        index: &[").unwrap();
-        let index: Vec<usize> = (min..=max).map(|n| t.by_number.get(&n).map_or(0, |s| position[s] + 1)).collect();
-        for chunk in index.chunks(20) {
-            let line: Vec<String> = chunk.iter().map(usize::to_string).collect();
-            writeln!(out, "            {},", line.join(", ")).unwrap();
-        }
+        emit_spans(out, "            ", &spans());
         out.push_str("        ],\n    },\n};\n\n");
     } else {
         out.push_str("    by_number: ByNumber::Sorted(&[\n");
         for (n, s) in &t.by_number {
-            writeln!(out, "        ({n}, {}),", position[s]).unwrap();
+            writeln!(out, "        ({n}, {}),", names.span(s)).unwrap();
         }
         out.push_str("    ]),\n};\n\n");
     }
@@ -298,8 +345,9 @@ fn generate() -> String {
     };
     let mut out = String::from(
         "//! Generated by tests/gen_tables.rs from the installed libaudit.so.1 (3.0.9) and the kernel's\n\
-         //! io_uring.h: do not edit. `cargo test --test gen_tables -- --ignored` regenerates it.\n\n\
-         use super::{ByNumber, Fold, Table};\n\n",
+         //! io_uring.h with tests/data/io_uring_ops.txt: do not edit.\n\
+         //! `cargo test --test gen_tables -- --ignored` regenerates it.\n\n\
+         use super::{ByNumber, Fold, Span, Table};\n\n",
     );
 
     // Syscalls: one table per distinct answer; several machines share one (the ppc family).
@@ -362,13 +410,13 @@ fn generate() -> String {
     let ops = probe_numbers(|n| string(unsafe { op(n) }), small().chain((0..256).map(|k| k << 24)));
     others.push(("OPERATOR", "Rule operators (symbols only)", ops));
 
-    others.push(("URINGOP", "io_uring operations (upstream 4.2)", uring_ops()));
+    others.push(("URINGOP", "io_uring operations (upstream's, 4.2 on)", uring_ops()));
 
     let all = syscall_tables.iter().map(|(_, _, t)| t).chain(others.iter().map(|(_, _, t)| t));
     let names = Names::new(all.flat_map(|t| t.by_name.keys()));
     names.emit(&mut out);
     for (ident, machines, t) in &syscall_tables {
-        emit_table(&mut out, &names, ident, &format!("Syscalls of machines {machines:?}"), t);
+        emit_table(&mut out, &names, ident, &format!("Syscalls of machines {machines:?}"), t, Index::Shared);
     }
     out.push_str("/// The syscall table of a machine (MACH_*).\npub fn syscall_table(machine: i32) -> Option<&'static Table> {\n    match machine {\n");
     for (ident, machines, _) in &syscall_tables {
@@ -376,8 +424,25 @@ fn generate() -> String {
         writeln!(out, "        {} => Some(&{ident}),", arms.join(" | ")).unwrap();
     }
     out.push_str("        _ => None,\n    }\n}\n\n");
+    // An array, not a match: number-to-name from C is then two range checks and two loads.
+    let by_machine: BTreeMap<i32, &str> = syscall_tables
+        .iter()
+        .flat_map(|(ident, machines, _)| machines.iter().map(move |&m| (m, ident.as_str())))
+        .collect();
+    let last = *by_machine.keys().last().unwrap();
+    assert!(*by_machine.keys().next().unwrap() >= 0);
+    writeln!(out, "/// Each machine's (MACH_*) syscall names by number, from 0 (its table's index); empty for none.")
+        .unwrap();
+    writeln!(out, "pub static SYSCALL_BY_NUMBER: [&[Span]; {}] = [", last + 1).unwrap();
+    for machine in 0..=last {
+        match by_machine.get(&machine) {
+            Some(ident) => writeln!(out, "    {ident}_BY_NUMBER,").unwrap(),
+            None => out.push_str("    &[],\n"),
+        }
+    }
+    out.push_str("];\n\n");
     for (ident, what, t) in &others {
-        emit_table(&mut out, &names, ident, what, t);
+        emit_table(&mut out, &names, ident, what, t, Index::Inline);
     }
 
     // SAFETY: prototypes from libaudit.h.

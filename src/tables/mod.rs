@@ -8,7 +8,8 @@
 //! Name-to-number hashes the input, its ASCII letters folded to the case the table stores (the
 //! original's lookups are case-insensitive in exactly that way), into an open-addressed table;
 //! number-to-name is direct indexing where a table's numbers are dense, a binary search where
-//! they are sparse.
+//! they are sparse; either gives the name's [`Span`] itself, so a lookup from C is a range check,
+//! one load, a test and an add.
 //!
 //! Return types: `None` is the original's "not found" (-1, 0 or NULL depending on the function).
 //! Two lookups also touch errno in the original and so have a variant returning an [`Outcome`]:
@@ -69,15 +70,23 @@ impl Fold {
     }
 }
 
-enum ByNumber {
-    /// `index[n - min]` is 1 + the position of n's name in `names`, or 0 for none.
-    Direct { min: i32, index: &'static [u16] },
-    /// (number, position of its name in `names`), sorted by number.
-    Sorted(&'static [(i32, u16)]),
+/// Where a name lies in `data::NAMES`: its offset, plus its length (its NUL follows) << 16; 0 for
+/// no name (every name has a length). One word, so a lookup loads it at once.
+type Span = u32;
+
+fn offset_len(span: Span) -> (usize, usize) {
+    ((span & 0xffff) as usize, (span >> 16) as usize)
 }
 
-/// A name: its offset in `data::NAMES` and its length (its NUL follows), and its number.
-type Name = (u16, u16, i32);
+enum ByNumber {
+    /// `index[n - min]` is the span of n's name, or 0 for none.
+    Direct { min: i32, index: &'static [Span] },
+    /// (number, the span of its name), sorted by number.
+    Sorted(&'static [(i32, Span)]),
+}
+
+/// A name, and its number.
+type Name = (Span, i32);
 
 pub struct Table {
     fold: Fold,
@@ -153,8 +162,9 @@ impl Table {
         let mut slot = slot(hash_words(words), self.slots.len());
         loop {
             let position = usize::from(self.slots[slot]).checked_sub(1)?;
-            let (at, len, number) = self.names[position];
-            if usize::from(len) == name.len() && same(&data::NAMES[usize::from(at)..][..name.len()]) {
+            let (span, number) = self.names[position];
+            let (at, len) = offset_len(span);
+            if len == name.len() && same(&data::NAMES[at..][..len]) {
                 return Some(number);
             }
             slot = (slot + 1) & mask;
@@ -163,34 +173,41 @@ impl Table {
 
     #[inline(always)]
     fn name(&self, number: i32) -> Option<&'static CStr> {
-        let position = match self.by_number {
-            ByNumber::Direct { min, index } => {
-                let offset = usize::try_from(number.checked_sub(min)?).ok()?;
-                usize::from(index.get(offset)?.checked_sub(1)?)
-            }
+        let span = match self.by_number {
+            // min..=max are i32, so n - min modulo 2^32 is below their count exactly when n
+            // is among them: one unsigned compare.
+            ByNumber::Direct { min, index } => *index.get(number.wrapping_sub(min) as u32 as usize)?,
             ByNumber::Sorted(pairs) => {
                 let i = pairs.binary_search_by_key(&number, |&(n, _)| n).ok()?;
-                usize::from(pairs[i].1)
+                pairs[i].1
             }
         };
-        Some(c_name(self.names[position]))
+        c_name(span)
     }
 }
 
-fn c_name((at, len, _): Name) -> &'static CStr {
-    let with_nul = &data::NAMES[usize::from(at)..][..=usize::from(len)];
-    // SAFETY: the generator writes each name, which holds no NUL, followed by its NUL
-    // (`every_name_is_a_c_string` checks all of them).
-    unsafe { CStr::from_bytes_with_nul_unchecked(with_nul) }
+/// The name a span covers; None for the span 0.
+#[inline(always)]
+fn c_name(span: Span) -> Option<&'static CStr> {
+    let (at, len) = offset_len(span);
+    if len == 0 {
+        return None;
+    }
+    // SAFETY: the generator writes only spans of names inside NAMES, each name holding no NUL
+    // and followed by its NUL (`every_span_is_a_c_string` checks every span of every table).
+    // Unchecked, so that a caller wanting only the start (C) loads nothing else.
+    Some(unsafe { CStr::from_bytes_with_nul_unchecked(data::NAMES.get_unchecked(at..=at + len)) })
 }
 
 pub fn name_to_syscall(name: &[u8], machine: i32) -> Option<i32> {
     data::syscall_table(machine)?.number(name)
 }
 
-#[inline]
+/// Through `SYSCALL_BY_NUMBER`, each machine's table's index from 0: no dispatch on the machine.
+/// As u32, a negative number is past the end of any index: one compare each.
 pub fn syscall_to_name(sc: i32, machine: i32) -> Option<&'static CStr> {
-    data::syscall_table(machine)?.name(sc)
+    let index = data::SYSCALL_BY_NUMBER.get(machine as u32 as usize)?;
+    c_name(*index.get(sc as u32 as usize)?)
 }
 
 pub fn name_to_field(name: &[u8]) -> Option<i32> {
@@ -459,11 +476,31 @@ mod tests {
     }
 
     #[test]
-    fn every_name_is_a_c_string() {
+    fn every_span_is_a_c_string() {
         for table in all_tables() {
-            for &(at, len, _) in table.names {
-                let with_nul = &data::NAMES[usize::from(at)..=usize::from(at) + usize::from(len)];
-                assert_eq!(CStr::from_bytes_with_nul(with_nul).unwrap().to_bytes().len(), usize::from(len));
+            let by_number: Vec<Span> = match table.by_number {
+                ByNumber::Direct { index, .. } => index.iter().copied().filter(|&span| span != 0).collect(),
+                ByNumber::Sorted(pairs) => pairs.iter().map(|&(_, span)| span).collect(),
+            };
+            for span in table.names.iter().map(|&(span, _)| span).chain(by_number) {
+                let (at, len) = offset_len(span);
+                assert!(len > 0);
+                let with_nul = &data::NAMES[at..=at + len];
+                assert_eq!(CStr::from_bytes_with_nul(with_nul).unwrap().to_bytes().len(), len);
+            }
+        }
+    }
+
+    /// The per-machine indexes that syscall_to_name reads hold the spans of the machines' tables,
+    /// so the span checks above cover them.
+    #[test]
+    fn syscall_indexes_are_the_tables() {
+        for machine in -8..32 {
+            let index = data::SYSCALL_BY_NUMBER.get(machine as u32 as usize).copied().unwrap_or_default();
+            match data::syscall_table(machine).map(|table| &table.by_number) {
+                Some(&ByNumber::Direct { min: 0, index: own }) => assert_eq!(index, own),
+                Some(_) => panic!("machine {machine}: no index from 0"),
+                None => assert!(index.is_empty()),
             }
         }
     }
@@ -472,11 +509,11 @@ mod tests {
     fn every_name_is_found_in_any_case() {
         for table in all_tables() {
             assert!(table.slots.len().is_power_of_two() && table.slots.contains(&0));
-            for &name in table.names {
-                let text = c_name(name).to_bytes();
-                assert_eq!(table.number(text), Some(name.2));
-                assert_eq!(table.number(&text.to_ascii_uppercase()), Some(name.2));
-                assert_eq!(table.number(&text.to_ascii_lowercase()), Some(name.2));
+            for &(span, number) in table.names {
+                let text = c_name(span).unwrap().to_bytes();
+                assert_eq!(table.number(text), Some(number));
+                assert_eq!(table.number(&text.to_ascii_uppercase()), Some(number));
+                assert_eq!(table.number(&text.to_ascii_lowercase()), Some(number));
                 assert_eq!(table.number(&[text, b"\x01"].concat()), None);
             }
         }
