@@ -193,6 +193,37 @@ unsafe fn writable_by_kernel(at: *mut u8, len: usize) -> bool {
     rc == 0 || errno() != libc::EFAULT
 }
 
+/// What both pair functions start from: a copy of the caller's pair (the core reads the copy,
+/// since the operator's bytes are cleared in the caller's string afterwards) and the rule; or
+/// the original's answer to a NULL pair (-EAU_FILTERMISSING) or our answer to a NULL rule.
+///
+/// # Safety
+/// `rulep` is NULL or points to NULL or to a rule; `pair` is NULL or a string.
+unsafe fn pair_and_rule<'a>(
+    rulep: *mut *mut audit_rule_data,
+    pair: *const c_char,
+) -> Result<(Vec<u8>, &'a mut audit_rule_data), c_int> {
+    // SAFETY: per the contract.
+    let text = unsafe { c_bytes(pair) }.ok_or(-crate::errormsg::EAU_FILTERMISSING)?.to_vec();
+    let rule = unsafe { rule_at(rulep) }.ok_or_else(|| fail(libc::EFAULT))?;
+    Ok((text, rule))
+}
+
+/// What both pair functions end with: the operator cleared in the caller's string, as the
+/// original leaves it, and the errno the original leaves.
+///
+/// # Safety
+/// `split` lies within the string `pair`.
+unsafe fn settle_pair(pair: *const c_char, split: Option<rules::Split>, errno: Option<i32>) {
+    if let Some(split) = split {
+        // SAFETY: per the contract.
+        unsafe { clear_operator(pair, split) };
+    }
+    if let Some(e) = errno {
+        set_errno(e);
+    }
+}
+
 /// The rule behind `rulep`, when both pointers are set.
 ///
 /// # Safety
@@ -241,22 +272,13 @@ pub unsafe extern "C" fn audit_rule_fieldpair_data(
 ) -> c_int {
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
-        let Some(text) = (unsafe { c_bytes(pair) }) else {
-            return -crate::errormsg::EAU_FILTERMISSING;
+        let (text, rule) = match unsafe { pair_and_rule(rulep, pair) } {
+            Ok(both) => both,
+            Err(rc) => return rc,
         };
-        let Some(rule) = (unsafe { rule_at(rulep) }) else {
-            return fail(libc::EFAULT);
-        };
-        // The core reads a copy: the caller's bytes change under it.
-        let text = text.to_vec();
         let outcome = with_globals(|g| rules::fieldpair(rule, &text, flags, g));
-        if let Some(split) = outcome.split {
-            // SAFETY: the split lies within the caller's string.
-            unsafe { clear_operator(pair, split) };
-        }
-        if let Some(e) = outcome.errno {
-            set_errno(e);
-        }
+        // SAFETY: the outcome's split lies within the caller's string.
+        unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         match outcome.result {
             Ok(Added::Done) => 0,
             // SAFETY: *rulep is the caller's malloc'd rule.
@@ -279,18 +301,13 @@ pub unsafe extern "C" fn audit_rule_interfield_comp_data(
 ) -> c_int {
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
-        let Some(text) = (unsafe { c_bytes(pair) }) else {
-            return -crate::errormsg::EAU_FILTERMISSING;
+        let (text, rule) = match unsafe { pair_and_rule(rulep, pair) } {
+            Ok(both) => both,
+            Err(rc) => return rc,
         };
-        let Some(rule) = (unsafe { rule_at(rulep) }) else {
-            return fail(libc::EFAULT);
-        };
-        let text = text.to_vec();
         let outcome = rules::compare(rule, &text, flags);
-        if let Some(split) = outcome.split {
-            // SAFETY: the split lies within the caller's string.
-            unsafe { clear_operator(pair, split) };
-        }
+        // SAFETY: the outcome's split lies within the caller's string.
+        unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         outcome.result.map_or_else(|e| e, |()| 0)
     })
 }
