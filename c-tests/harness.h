@@ -29,6 +29,17 @@ void h_capture(int on);
 /* Prints the recorded datagrams as hex (one line each) under a label, then forgets them. */
 void h_print_sent(const char *label);
 
+/* Runs one call with capture on, then prints its result and the bytes it sent under `label`. */
+#define H_CALL(label, expr)            \
+	do {                           \
+		long rc_;              \
+		h_capture(1);          \
+		rc_ = (expr);          \
+		h_capture(0);          \
+		h_rc(label, rc_);      \
+		h_print_sent(label);   \
+	} while (0)
+
 /* A socket on the kernel's readlog multicast group: the kernel's own record of what was logged. */
 int h_readlog_open(void);
 /* Prints records from this process (and its children) until `max` were seen or `timeout_ms`

@@ -9,16 +9,6 @@
 
 static int fd;
 
-#define CALL(label, expr)                  \
-	do {                               \
-		long rc_;                  \
-		h_capture(1);              \
-		rc_ = (expr);              \
-		h_capture(0);              \
-		h_rc(label, rc_);          \
-		h_print_sent(label);       \
-	} while (0)
-
 static char *repeat(char c, size_t n)
 {
 	char *s = malloc(n + 1);
@@ -40,21 +30,21 @@ static void user_messages(void)
 	for (i = 0; i < sizeof hosts / sizeof *hosts; i++)
 		for (j = 0; j < sizeof addrs / sizeof *addrs; j++) {
 			snprintf(label, sizeof label, "user host %u addr %u", i, j);
-			CALL(label, audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", hosts[i], addrs[j], "ssh", i & 1));
+			H_CALL(label, audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", hosts[i], addrs[j], "ssh", i & 1));
 		}
 	for (i = 0; i < sizeof ttys / sizeof *ttys; i++) {
 		snprintf(label, sizeof label, "user tty %u", i);
-		CALL(label, audit_log_user_message(fd, AUDIT_USER_AUTH, "op=auth", NULL, "10.0.0.1", ttys[i], 1));
+		H_CALL(label, audit_log_user_message(fd, AUDIT_USER_AUTH, "op=auth", NULL, "10.0.0.1", ttys[i], 1));
 	}
 	for (i = 0; i < sizeof texts / sizeof *texts; i++) {
 		snprintf(label, sizeof label, "user text %u", i);
-		CALL(label, audit_log_user_message(fd, AUDIT_USER, texts[i], "h", "a", "t", 2));
+		H_CALL(label, audit_log_user_message(fd, AUDIT_USER, texts[i], "h", "a", "t", 2));
 	}
-	CALL("user type 1300", audit_log_user_message(fd, 1300, "op=x", "h", "a", "t", 1));
-	CALL("user type 999", audit_log_user_message(fd, 999, "op=x", "h", "a", "t", 1));
-	CALL("user type 2300", audit_log_user_message(fd, AUDIT_ROLE_ASSIGN, "op=x", "h", "a", "t", 1));
-	CALL("user fd -1", (errno = EDOM, 0) + audit_log_user_message(-1, AUDIT_USER, "op=x", "h", "a", "t", 1));
-	CALL("user fd 1000", audit_log_user_message(1000, AUDIT_USER, "op=x", "h", "a", "t", 1));
+	H_CALL("user type 1300", audit_log_user_message(fd, 1300, "op=x", "h", "a", "t", 1));
+	H_CALL("user type 999", audit_log_user_message(fd, 999, "op=x", "h", "a", "t", 1));
+	H_CALL("user type 2300", audit_log_user_message(fd, AUDIT_ROLE_ASSIGN, "op=x", "h", "a", "t", 1));
+	H_CALL("user fd -1", (errno = EDOM, 0) + audit_log_user_message(-1, AUDIT_USER, "op=x", "h", "a", "t", 1));
+	H_CALL("user fd 1000", audit_log_user_message(1000, AUDIT_USER, "op=x", "h", "a", "t", 1));
 }
 
 static void comm_messages(void)
@@ -65,13 +55,13 @@ static void comm_messages(void)
 	char label[64];
 	for (i = 0; i < sizeof comms / sizeof *comms; i++) {
 		snprintf(label, sizeof label, "comm %u", i);
-		CALL(label, audit_log_user_comm_message(fd, AUDIT_USER_CMD, "op=run", comms[i], "localhost", NULL, "pts/2", 1));
+		H_CALL(label, audit_log_user_comm_message(fd, AUDIT_USER_CMD, "op=run", comms[i], "localhost", NULL, "pts/2", 1));
 	}
 	/* The quoted comm is cut to 8191 bytes by the original (closing quote lost). */
-	CALL("comm 8500 plain", audit_log_user_comm_message(fd, AUDIT_USER, "m", long_plain, "h", "a", "t", 0));
-	CALL("comm 300 spaces", audit_log_user_comm_message(fd, AUDIT_USER, "m", long_space, "h", "a", "t", 0));
-	CALL("comm tty none", audit_log_user_comm_message(fd, AUDIT_USER, "m", "c", NULL, NULL, NULL, 0));
-	CALL("comm fd -1", (errno = EDOM, 0) + audit_log_user_comm_message(-1, AUDIT_USER, "m", "c", NULL, NULL, NULL, 0));
+	H_CALL("comm 8500 plain", audit_log_user_comm_message(fd, AUDIT_USER, "m", long_plain, "h", "a", "t", 0));
+	H_CALL("comm 300 spaces", audit_log_user_comm_message(fd, AUDIT_USER, "m", long_space, "h", "a", "t", 0));
+	H_CALL("comm tty none", audit_log_user_comm_message(fd, AUDIT_USER, "m", "c", NULL, NULL, NULL, 0));
+	H_CALL("comm fd -1", (errno = EDOM, 0) + audit_log_user_comm_message(-1, AUDIT_USER, "m", "c", NULL, NULL, NULL, 0));
 	free(long_plain);
 	free(long_space);
 }
@@ -82,22 +72,22 @@ static void acct_messages(void)
 	unsigned i;
 	char label[64];
 	char *long_program = repeat('p', 8300);
-	CALL("acct pgname NULL first", audit_log_acct_message(fd, AUDIT_ADD_USER, NULL, "adding-user", "bob", -1, NULL, NULL, NULL, 1));
+	H_CALL("acct pgname NULL first", audit_log_acct_message(fd, AUDIT_ADD_USER, NULL, "adding-user", "bob", -1, NULL, NULL, NULL, 1));
 	for (i = 0; i < sizeof names / sizeof *names; i++) {
 		snprintf(label, sizeof label, "acct name %u id -1", i);
-		CALL(label, audit_log_acct_message(fd, AUDIT_ADD_USER, NULL, "adding-user", names[i], -1, "localhost", NULL, "pts/1", 1));
+		H_CALL(label, audit_log_acct_message(fd, AUDIT_ADD_USER, NULL, "adding-user", names[i], -1, "localhost", NULL, "pts/1", 1));
 		snprintf(label, sizeof label, "acct name %u id 1000", i);
-		CALL(label, audit_log_acct_message(fd, AUDIT_DEL_USER, NULL, "deleting-user", names[i], 1000, NULL, "10.9.8.7", "", 0));
+		H_CALL(label, audit_log_acct_message(fd, AUDIT_DEL_USER, NULL, "deleting-user", names[i], 1000, NULL, "10.9.8.7", "", 0));
 	}
 	for (i = 0; i < sizeof programs / sizeof *programs; i++) {
 		snprintf(label, sizeof label, "acct pgname %u", i);
-		CALL(label, audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, programs[i], "changing-password", "bob", -1, NULL, NULL, NULL, 1));
+		H_CALL(label, audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, programs[i], "changing-password", "bob", -1, NULL, NULL, NULL, 1));
 	}
 	/* The last program name given stays exe= for calls without one. */
-	CALL("acct pgname NULL after", audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, NULL, "op", "bob", -1, NULL, NULL, NULL, 1));
-	CALL("acct pgname 8300", audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, long_program, "op", NULL, 0, NULL, NULL, NULL, 1));
-	CALL("acct op NULL", audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, "p", NULL, NULL, 0, NULL, NULL, NULL, 1));
-	CALL("acct fd -1", (errno = EDOM, 0) + audit_log_acct_message(-1, AUDIT_USER_CHAUTHTOK, "p", "op", NULL, 0, NULL, NULL, NULL, 1));
+	H_CALL("acct pgname NULL after", audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, NULL, "op", "bob", -1, NULL, NULL, NULL, 1));
+	H_CALL("acct pgname 8300", audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, long_program, "op", NULL, 0, NULL, NULL, NULL, 1));
+	H_CALL("acct op NULL", audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, "p", NULL, NULL, 0, NULL, NULL, NULL, 1));
+	H_CALL("acct fd -1", (errno = EDOM, 0) + audit_log_acct_message(-1, AUDIT_USER_CHAUTHTOK, "p", "op", NULL, 0, NULL, NULL, NULL, 1));
 	free(long_program);
 }
 
@@ -107,11 +97,11 @@ static void avc_messages(void)
 	char label[64];
 	for (i = 0; i < sizeof ttys / sizeof *ttys; i++) {
 		snprintf(label, sizeof label, "avc tty %u", i);
-		CALL(label, audit_log_user_avc_message(fd, AUDIT_USER_AVC, "avc: denied { read }", NULL, NULL, ttys[i], 1000));
+		H_CALL(label, audit_log_user_avc_message(fd, AUDIT_USER_AVC, "avc: denied { read }", NULL, NULL, ttys[i], 1000));
 	}
-	CALL("avc uid -1", audit_log_user_avc_message(fd, AUDIT_USER_AVC, "avc", "localhost", NULL, "pts/0", (uid_t)-1));
-	CALL("avc NULL message", audit_log_user_avc_message(fd, AUDIT_USER_SELINUX_ERR, NULL, "", "1.2.3.4", "", 0));
-	CALL("avc fd -1", (errno = EDOM, 0) + audit_log_user_avc_message(-1, AUDIT_USER_AVC, "avc", NULL, NULL, NULL, 0));
+	H_CALL("avc uid -1", audit_log_user_avc_message(fd, AUDIT_USER_AVC, "avc", "localhost", NULL, "pts/0", (uid_t)-1));
+	H_CALL("avc NULL message", audit_log_user_avc_message(fd, AUDIT_USER_SELINUX_ERR, NULL, "", "1.2.3.4", "", 0));
+	H_CALL("avc fd -1", (errno = EDOM, 0) + audit_log_user_avc_message(-1, AUDIT_USER_AVC, "avc", NULL, NULL, NULL, 0));
 }
 
 static void semanage_messages(void)
@@ -120,14 +110,14 @@ static void semanage_messages(void)
 	char label[64];
 	for (i = 0; i < sizeof names / sizeof *names; i++) {
 		snprintf(label, sizeof label, "semanage name %u", i);
-		CALL(label, audit_log_semanage_message(fd, AUDIT_ROLE_ASSIGN, "semanage", "login", names[i], 42, "staff_u", "staff_r",
+		H_CALL(label, audit_log_semanage_message(fd, AUDIT_ROLE_ASSIGN, "semanage", "login", names[i], 42, "staff_u", "staff_r",
 						      "s0", NULL, "", "s0-s0:c0", NULL, NULL, "pts/4", 1));
 	}
-	CALL("semanage pgname NULL", audit_log_semanage_message(fd, AUDIT_ROLE_REMOVE, NULL, "op", "u", -1, NULL, NULL, NULL, NULL,
+	H_CALL("semanage pgname NULL", audit_log_semanage_message(fd, AUDIT_ROLE_REMOVE, NULL, "op", "u", -1, NULL, NULL, NULL, NULL,
 							     NULL, NULL, "localhost", NULL, NULL, 0));
-	CALL("semanage pgname empty, tty empty", audit_log_semanage_message(fd, AUDIT_ROLE_REMOVE, "", "op", NULL, -1, "a b", "r",
+	H_CALL("semanage pgname empty, tty empty", audit_log_semanage_message(fd, AUDIT_ROLE_REMOVE, "", "op", NULL, -1, "a b", "r",
 									 "", "", "", "", "", "", "", 1));
-	CALL("semanage fd -1", (errno = EDOM, 0) + audit_log_semanage_message(-1, AUDIT_ROLE_REMOVE, "", "op", NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL,
+	H_CALL("semanage fd -1", (errno = EDOM, 0) + audit_log_semanage_message(-1, AUDIT_ROLE_REMOVE, "", "op", NULL, -1, NULL, NULL, NULL, NULL, NULL, NULL,
 						       NULL, NULL, NULL, 1));
 }
 
@@ -139,17 +129,17 @@ static void commands(void)
 	char label[64];
 	for (i = 0; i < sizeof cmds / sizeof *cmds; i++) {
 		snprintf(label, sizeof label, "command %u", i);
-		CALL(label, audit_log_user_command(fd, AUDIT_USER_CMD, cmds[i], i & 1 ? "pts/9" : NULL, i & 1));
+		H_CALL(label, audit_log_user_command(fd, AUDIT_USER_CMD, cmds[i], i & 1 ? "pts/9" : NULL, i & 1));
 	}
 	/* Over PATH_MAX: 4096 bytes kept, the first 4095 decide on encoding. */
-	CALL("command 5000", audit_log_user_command(fd, AUDIT_USER_CMD, long_plain, "t", 1));
+	H_CALL("command 5000", audit_log_user_command(fd, AUDIT_USER_CMD, long_plain, "t", 1));
 	quote_at_end[4095] = '"';
-	CALL("command quote at 4095", audit_log_user_command(fd, AUDIT_USER_CMD, quote_at_end, "t", 1));
+	H_CALL("command quote at 4095", audit_log_user_command(fd, AUDIT_USER_CMD, quote_at_end, "t", 1));
 	quote_at_end[4094] = '"';
-	CALL("command quote at 4094", audit_log_user_command(fd, AUDIT_USER_CMD, quote_at_end, "t", 1));
+	H_CALL("command quote at 4094", audit_log_user_command(fd, AUDIT_USER_CMD, quote_at_end, "t", 1));
 	if (chdir("/tmp") == 0)
-		CALL("command in /tmp", audit_log_user_command(fd, AUDIT_USER_CMD, "pwd", "", 1));
-	CALL("command fd -1", (errno = EDOM, 0) + audit_log_user_command(-1, AUDIT_USER_CMD, "x", NULL, 1));
+		H_CALL("command in /tmp", audit_log_user_command(fd, AUDIT_USER_CMD, "pwd", "", 1));
+	H_CALL("command fd -1", (errno = EDOM, 0) + audit_log_user_command(-1, AUDIT_USER_CMD, "x", NULL, 1));
 	free(long_plain);
 	free(quote_at_end);
 }
@@ -171,15 +161,15 @@ static void sizes(void)
 		char label[64];
 		msg = repeat('m', room + d);
 		snprintf(label, sizeof label, "size limit %+d", d);
-		CALL(label, audit_log_user_message(fd, AUDIT_USER, msg, "h", "a", "t", 1));
+		H_CALL(label, audit_log_user_message(fd, AUDIT_USER, msg, "h", "a", "t", 1));
 		snprintf(label, sizeof label, "size limit %+d type 1100 (retried)", d);
-		CALL(label, audit_log_user_message(fd, AUDIT_USER_AUTH, msg, "h", "a", "t", 1));
+		H_CALL(label, audit_log_user_message(fd, AUDIT_USER_AUTH, msg, "h", "a", "t", 1));
 		free(msg);
 	}
 	msg = repeat('m', 20000);
-	CALL("size 20000", audit_log_user_message(fd, AUDIT_USER, msg, "h", "a", "t", 1));
-	CALL("size 20000 command", audit_log_user_command(fd, AUDIT_USER_CMD, msg, "t", 1));
-	CALL("size 20000 acct", audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, "p", msg, NULL, 0, NULL, NULL, NULL, 1));
+	H_CALL("size 20000", audit_log_user_message(fd, AUDIT_USER, msg, "h", "a", "t", 1));
+	H_CALL("size 20000 command", audit_log_user_command(fd, AUDIT_USER_CMD, msg, "t", 1));
+	H_CALL("size 20000 acct", audit_log_acct_message(fd, AUDIT_USER_CHAUTHTOK, "p", msg, NULL, 0, NULL, NULL, NULL, 1));
 	free(msg);
 }
 
@@ -200,15 +190,15 @@ static void refused_inputs(void)
 static void unprivileged(void)
 {
 	fd = audit_open();
-	CALL("user", audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", "h", "a", "t", 1));
-	CALL("user type 1300", audit_log_user_message(fd, 1300, "op=x", "h", "a", "t", 1));
-	CALL("comm", audit_log_user_comm_message(fd, AUDIT_USER_LOGIN, "op=login", "c", "h", "a", "t", 1));
-	CALL("acct", audit_log_acct_message(fd, AUDIT_ADD_USER, "p", "op", "bob", -1, "h", "a", "t", 1));
-	CALL("avc", audit_log_user_avc_message(fd, AUDIT_USER_AVC, "avc", "h", "a", "t", 1));
-	CALL("semanage", audit_log_semanage_message(fd, AUDIT_ROLE_ASSIGN, "p", "op", "u", 1, NULL, NULL, NULL, NULL, NULL, NULL, "h",
+	H_CALL("user", audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", "h", "a", "t", 1));
+	H_CALL("user type 1300", audit_log_user_message(fd, 1300, "op=x", "h", "a", "t", 1));
+	H_CALL("comm", audit_log_user_comm_message(fd, AUDIT_USER_LOGIN, "op=login", "c", "h", "a", "t", 1));
+	H_CALL("acct", audit_log_acct_message(fd, AUDIT_ADD_USER, "p", "op", "bob", -1, "h", "a", "t", 1));
+	H_CALL("avc", audit_log_user_avc_message(fd, AUDIT_USER_AVC, "avc", "h", "a", "t", 1));
+	H_CALL("semanage", audit_log_semanage_message(fd, AUDIT_ROLE_ASSIGN, "p", "op", "u", 1, NULL, NULL, NULL, NULL, NULL, NULL, "h",
 						    "a", "t", 1));
-	CALL("command", audit_log_user_command(fd, AUDIT_USER_CMD, "ls", "t", 1));
-	CALL("size 9000", audit_log_user_message(fd, AUDIT_USER_AUTH, repeat('m', 9000), "h", "a", "t", 1));
+	H_CALL("command", audit_log_user_command(fd, AUDIT_USER_CMD, "ls", "t", 1));
+	H_CALL("size 9000", audit_log_user_message(fd, AUDIT_USER_AUTH, repeat('m', 9000), "h", "a", "t", 1));
 	audit_close(fd);
 }
 

@@ -17,31 +17,21 @@
 
 static int fd;
 
-#define CALL(label, expr)                  \
-	do {                               \
-		long rc_;                  \
-		h_capture(1);              \
-		rc_ = (expr);              \
-		h_capture(0);              \
-		h_rc(label, rc_);          \
-		h_print_sent(label);       \
-	} while (0)
-
 static void every_function(const char *on)
 {
 	char label[96];
 #define L(what) (snprintf(label, sizeof label, "%s: %s", on, what), label)
-	CALL(L("user"), audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", NULL, NULL, NULL, 1));
-	CALL(L("user host given"), audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", "remote", NULL, NULL, 1));
-	CALL(L("user empty tty"), audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", NULL, NULL, "", 1));
-	CALL(L("comm"), audit_log_user_comm_message(fd, AUDIT_USER_CMD, "op=run", "cron", NULL, NULL, NULL, 1));
-	CALL(L("acct"), audit_log_acct_message(fd, AUDIT_ADD_USER, "useradd", "adding-user", "bob", -1, NULL, NULL, NULL, 1));
-	CALL(L("avc"), audit_log_user_avc_message(fd, AUDIT_USER_AVC, "avc", NULL, NULL, NULL, 0));
-	CALL(L("semanage NULL tty"), audit_log_semanage_message(fd, AUDIT_ROLE_ASSIGN, "semanage", "op", "u", -1, NULL, NULL,
+	H_CALL(L("user"), audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", NULL, NULL, NULL, 1));
+	H_CALL(L("user host given"), audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", "remote", NULL, NULL, 1));
+	H_CALL(L("user empty tty"), audit_log_user_message(fd, AUDIT_USER_LOGIN, "op=login", NULL, NULL, "", 1));
+	H_CALL(L("comm"), audit_log_user_comm_message(fd, AUDIT_USER_CMD, "op=run", "cron", NULL, NULL, NULL, 1));
+	H_CALL(L("acct"), audit_log_acct_message(fd, AUDIT_ADD_USER, "useradd", "adding-user", "bob", -1, NULL, NULL, NULL, 1));
+	H_CALL(L("avc"), audit_log_user_avc_message(fd, AUDIT_USER_AVC, "avc", NULL, NULL, NULL, 0));
+	H_CALL(L("semanage NULL tty"), audit_log_semanage_message(fd, AUDIT_ROLE_ASSIGN, "semanage", "op", "u", -1, NULL, NULL,
 								NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1));
-	CALL(L("semanage empty tty"), audit_log_semanage_message(fd, AUDIT_ROLE_ASSIGN, "semanage", "op", "u", -1, NULL, NULL,
+	H_CALL(L("semanage empty tty"), audit_log_semanage_message(fd, AUDIT_ROLE_ASSIGN, "semanage", "op", "u", -1, NULL, NULL,
 								 NULL, NULL, NULL, NULL, NULL, NULL, "", 1));
-	CALL(L("command"), audit_log_user_command(fd, AUDIT_USER_CMD, "ls", NULL, 1));
+	H_CALL(L("command"), audit_log_user_command(fd, AUDIT_USER_CMD, "ls", NULL, 1));
 #undef L
 }
 
