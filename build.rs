@@ -5,7 +5,7 @@ use std::{env, fs, path::PathBuf};
 fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=abi/libaudit.symbols");
-    println!("cargo:rerun-if-changed=src/ffi/audit_msg.c");
+    println!("cargo:rerun-if-changed=src/audit_msg.c");
 
     // The version script lists the whole ABI; rustc's own script already exports the Rust-defined
     // functions, this one adds the C-defined audit_msg. No version node: 3.0.9 has no symbol versions.
@@ -20,7 +20,7 @@ fn main() {
 
     // Nothing in Rust calls audit_msg, so the archive is linked whole for the export to exist.
     cc::Build::new()
-        .file("src/ffi/audit_msg.c")
+        .file("src/audit_msg.c")
         .warnings(true)
         .extra_warnings(true)
         .cargo_metadata(false)

@@ -1,12 +1,14 @@
 //! Where the library's own diagnostics go: set_aumessage_mode chooses stderr, syslog or nothing
-//! (the default), and whether LOG_DEBUG messages pass. audit_msg (ffi/audit_msg.c) and the
-//! Rust code share this one setting.
+//! (the default), and whether LOG_DEBUG messages pass. audit_msg (audit_msg.c) and the
+//! diagnostics of the core ([`AuditMsg`]) share this one setting.
 
 use std::ffi::{CStr, CString, c_int};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use libc::{LOG_DEBUG, LOG_ERR, LOG_WARNING};
+use linux_audit::diag::{Diagnostics, Level};
+pub use linux_audit::sys::strerror;
 
 /// message_t of libaudit.h.
 pub const MSG_STDERR: u8 = 0;
@@ -60,15 +62,17 @@ pub fn write_stderr_line(text: &CStr) {
     }
 }
 
-/// strerror's text for an errno, as the original prints it.
-pub fn strerror(errnum: i32) -> String {
-    let mut buf = [0 as libc::c_char; 256];
-    // SAFETY: the XSI strerror_r writes a NUL-terminated message into buf.
-    unsafe {
-        if libc::strerror_r(errnum, buf.as_mut_ptr(), buf.len()) != 0 {
-            return format!("Unknown error {errnum}");
-        }
-        CStr::from_ptr(buf.as_ptr()).to_string_lossy().into_owned()
+/// The core's diagnostics, printed as audit_msg prints: where set_aumessage_mode says.
+pub struct AuditMsg;
+
+impl Diagnostics for AuditMsg {
+    fn report(&self, level: Level, message: fmt::Arguments<'_>) {
+        let priority = match level {
+            Level::Debug => LOG_DEBUG,
+            Level::Warning => LOG_WARNING,
+            Level::Error => LOG_ERR,
+        };
+        log(priority, message);
     }
 }
 
@@ -87,10 +91,5 @@ mod tests {
         set_mode(7, 1);
         assert_eq!(route(LOG_ERR), Some(MSG_STDERR));
         set_mode(2, 0);
-    }
-
-    #[test]
-    fn strerror_matches_libc() {
-        assert_eq!(strerror(libc::EPERM), "Operation not permitted");
     }
 }

@@ -12,9 +12,10 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use audit::ffi::control::audit_request_status;
-use audit::ffi::netlink::{audit_close, audit_get_reply, audit_open};
-use audit::kernel::{AUDIT_GET, audit_reply};
+use audit::control::audit_request_status;
+use audit::netlink::{audit_close, audit_get_reply, audit_open};
+use audit::types::audit_reply;
+use linux_audit::wire::AUDIT_GET;
 
 const ROUNDS: usize = 300;
 const BURST: usize = 4;

@@ -18,27 +18,28 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::thread;
 
-use audit::ffi::control::{audit_get_features, audit_request_status, set_aumessage_mode};
-use audit::ffi::defines::AUDIT_USER_CHAUTHTOK;
-use audit::ffi::logging::{audit_log_acct_message, audit_log_user_message};
-use audit::ffi::lookup::{
+use audit::control::{audit_get_features, audit_request_status, set_aumessage_mode};
+use audit::defines::AUDIT_USER_CHAUTHTOK;
+use audit::logging::{audit_log_acct_message, audit_log_user_message};
+use audit::lookup::{
     audit_detect_machine, audit_msg_type_to_name, audit_name_to_msg_type, audit_name_to_syscall, audit_syscall_to_name,
 };
-use audit::ffi::netlink::{audit_close, audit_get_reply, audit_open, audit_send};
-use audit::ffi::rules::{
+use audit::message::MSG_QUIET;
+use audit::netlink::{audit_close, audit_get_reply, audit_open, audit_send};
+use audit::rules::{
     audit_add_watch, audit_rule_create_data, audit_rule_fieldpair_data, audit_rule_free_data,
     audit_rule_syscallbyname_data,
 };
-use audit::kernel::{AUDIT_GET, AUDIT_USER, audit_reply};
-use audit::message::MSG_QUIET;
-use audit::rules::consts::AUDIT_FILTER_EXIT;
-use audit::tables::MACH_86_64;
+use audit::types::audit_reply;
+use linux_audit::rules::consts::AUDIT_FILTER_EXIT;
+use linux_audit::tables::MACH_86_64;
+use linux_audit::wire::{AUDIT_GET, AUDIT_USER};
 
 const THREADS: usize = 16;
 const ROUNDS: usize = 25;
 
 unsafe extern "C" {
-    // The C shim's variadic export (src/ffi/audit_msg.c), linked into the rlib.
+    // The C shim's variadic export (src/audit_msg.c), linked into the rlib.
     fn audit_msg(priority: c_int, fmt: *const c_char, ...);
 }
 

@@ -16,8 +16,9 @@ use std::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::OnceLock;
 
-use audit::kernel::*;
-use audit::netlink::{self, RECEIVE_SIZE, ReplyError, Seen, fdstate};
+use audit::types::audit_reply;
+use linux_audit::netlink::{self, RECEIVE_SIZE, ReplyError, Seen, fdstate};
+use linux_audit::wire::*;
 
 struct Rng(u64);
 
@@ -147,7 +148,7 @@ fn reply_parsing() {
                 assert!(reply.len == data.len() && (NLMSG_HDRLEN..=data.len()).contains(&len));
                 assert_eq!(netlink::parse_header(data), Some(reply.header));
                 if reply.header.nlmsg_type == AUDIT_GET {
-                    let status = audit::control::parse_status(&data[NLMSG_HDRLEN..]);
+                    let status = linux_audit::control::parse_status(&data[NLMSG_HDRLEN..]);
                     assert!(data.len() >= NLMSG_HDRLEN + 8 || status.enabled == 0);
                 }
             }
@@ -291,7 +292,7 @@ fn signal_info_format_differential() {
         // SAFETY: both get the same buffer, of 300 bytes, and a length of at most 255.
         unsafe {
             // 3.0.9's prototype takes `char *` for op and res; neither is written.
-            audit::ffi::control::audit_format_signal_info(
+            audit::control::audit_format_signal_info(
                 ours.as_mut_ptr(),
                 len,
                 op.as_ptr().cast_mut(),
@@ -316,8 +317,8 @@ fn config_file() {
     ];
     fuzz("config_file", seeds, 1000, |content| {
         std::fs::write(&path, content).unwrap();
-        let (_, action) = audit::control::failure_action(path.to_str().unwrap());
-        assert!(action <= audit::control::FAIL_TERMINATE);
+        let (_, action) = linux_audit::control::failure_action(path.to_str().unwrap(), &linux_audit::diag::Silent);
+        assert!(action <= linux_audit::control::FAIL_TERMINATE);
     });
     let _ = std::fs::remove_file(&path);
 }
@@ -372,20 +373,20 @@ fn encoders_differential() {
         unsafe {
             for n in [size, value.len() as u32] {
                 assert_eq!(
-                    audit::ffi::logging::audit_value_needs_encoding(text, n),
+                    audit::logging::audit_value_needs_encoding(text, n),
                     needs(text, n),
                     "needs_encoding size {n}"
                 );
                 let mut ours = vec![0x55 as c_char; 2 * n as usize + 1];
                 let mut want = ours.clone();
-                audit::ffi::logging::audit_encode_value(ours.as_mut_ptr(), text, n);
+                audit::logging::audit_encode_value(ours.as_mut_ptr(), text, n);
                 encode(want.as_mut_ptr(), text, n);
                 assert_eq!(ours, want, "encode_value size {n}");
             }
             let name = CString::new(names[usize::from(mode & 3)]).unwrap();
             // vlen 0 means strlen; a longer vlen reaches past the first NUL (still in `buffer`).
             let vlen = if mode & 4 == 0 { 0 } else { value.len() as u32 };
-            let ours = take_c_string(audit::ffi::logging::audit_encode_nv_string(name.as_ptr(), text, vlen));
+            let ours = take_c_string(audit::logging::audit_encode_nv_string(name.as_ptr(), text, vlen));
             assert_eq!(ours, take_c_string(nv(name.as_ptr(), text, vlen)), "nv_string vlen {vlen}");
         }
     });
@@ -396,7 +397,7 @@ fn encoders_differential() {
 #[test]
 fn name_lookups_differential() {
     type Lookup = unsafe extern "C" fn(*const c_char) -> c_int;
-    use audit::ffi::lookup as ours;
+    use audit::lookup as ours;
     let pairs: [(&str, Lookup, Lookup); 9] = [
         ("field", ours::audit_name_to_field, theirs!("audit_name_to_field" as fn(*const c_char) -> c_int)),
         ("flag", ours::audit_name_to_flag, theirs!("audit_name_to_flag" as fn(*const c_char) -> c_int)),
@@ -473,9 +474,8 @@ fn name_lookups_differential() {
         // The machine from the first byte: every known one, and unknown ones.
         let machine = c_int::from(input.first().copied().unwrap_or(0) % 13) - 1;
         // SAFETY: as above.
-        let (got, want) = unsafe {
-            (audit::ffi::lookup::audit_name_to_syscall(name.as_ptr(), machine), syscall(name.as_ptr(), machine))
-        };
+        let (got, want) =
+            unsafe { (audit::lookup::audit_name_to_syscall(name.as_ptr(), machine), syscall(name.as_ptr(), machine)) };
         assert_eq!(got, want, "audit_name_to_syscall machine {machine}");
     });
 }
@@ -499,7 +499,7 @@ impl RuleGlobals {
     }
 
     fn ours() -> Self {
-        use audit::ffi::rules::*;
+        use audit::rules::*;
         RuleGlobals([
             _audit_elf.as_ptr().cast(),
             _audit_syscalladded.as_ptr(),
@@ -548,12 +548,12 @@ fn rule_pairs_differential() {
     let create_theirs = theirs!("audit_rule_create_data" as fn() -> *mut audit_rule_data);
     let free_theirs = theirs!("audit_rule_free_data" as fn(*mut audit_rule_data) -> ());
     let quiet_theirs = theirs!("set_aumessage_mode" as fn(u32, u32) -> ());
-    use audit::ffi::rules as ours;
+    use audit::rules as ours;
     // SAFETY: MSG_QUIET, DBG_NO for both libraries.
     unsafe {
         quiet_theirs(2, 0);
     }
-    audit::ffi::control::set_aumessage_mode(2, 0);
+    audit::control::set_aumessage_mode(2, 0);
     let (our_globals, their_globals) = (RuleGlobals::ours(), RuleGlobals::theirs());
     // First byte: the filter list; then one pair a line, shapes of c-tests/rules_fieldpair.c.
     let seeds: Vec<Vec<u8>> = [

@@ -1,4 +1,4 @@
-//! Generates src/tables/data.rs, the lookup tables, from two sources:
+//! Generates linux-audit/src/tables/data.rs, the lookup tables, from two sources:
 //! - the installed libaudit.so.1 (3.0.9), probed through dlopen: every string stored in the
 //!   library's file is offered to each name-to-number function (every name a lookup accepts is
 //!   stored there, since the original compares against its own string tables), then every number
@@ -57,11 +57,11 @@ const AUDITED_URING_OPS: &[&str] = &[
     "bind",
     "listen",
 ];
-/// Longer names are rejected without a search (src/tables/mod.rs folds into a buffer this big).
+/// Longer names are rejected without a search (linux-audit/src/tables/mod.rs folds into a buffer this big).
 const NAME_MAX: usize = 64;
 
 fn output() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/tables/data.rs")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("linux-audit/src/tables/data.rs")
 }
 
 struct Library(*mut c_void);
@@ -230,7 +230,7 @@ impl Names {
         blob
     }
 
-    /// The span of a name: its offset, plus its length << 16 (src/tables/mod.rs `Span`).
+    /// The span of a name: its offset, plus its length << 16 (linux-audit/src/tables/mod.rs `Span`).
     fn span(&self, name: &[u8]) -> usize {
         assert!(!name.is_empty() && name.len() < NAME_MAX);
         self.at[name] | name.len() << 16
@@ -255,13 +255,13 @@ impl Names {
 }
 
 /// Where each name lives in the table's open-addressed slots (1 + its position in the
-/// bytewise order), as src/tables/mod.rs looks for it: from its hash on, the first free slot.
+/// bytewise order), as linux-audit/src/tables/mod.rs looks for it: from its hash on, the first free slot.
 /// At most two thirds of the slots are used.
 fn slots(names: &[&Vec<u8>]) -> Vec<usize> {
     let size = (names.len() * 3 / 2 + 1).next_power_of_two();
     let mut slots = vec![0; size];
     for (position, name) in names.iter().enumerate() {
-        let mut slot = audit::tables::slot(audit::tables::name_hash(name), size);
+        let mut slot = linux_audit::tables::slot(linux_audit::tables::name_hash(name), size);
         while slots[slot] != 0 {
             slot = (slot + 1) & (size - 1);
         }
@@ -465,11 +465,14 @@ fn generate() -> String {
 #[test]
 fn data_is_current() {
     let committed = std::fs::read_to_string(output()).unwrap_or_default();
-    assert!(committed == generate(), "src/tables/data.rs is stale: cargo test --test gen_tables -- --ignored");
+    assert!(
+        committed == generate(),
+        "linux-audit/src/tables/data.rs is stale: cargo test --test gen_tables -- --ignored"
+    );
 }
 
 #[test]
-#[ignore = "rewrites src/tables/data.rs"]
+#[ignore = "rewrites linux-audit/src/tables/data.rs"]
 fn regenerate() {
     std::fs::write(output(), generate()).unwrap();
 }

@@ -9,8 +9,8 @@ use std::mem::{align_of, offset_of, size_of};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use audit::ffi::types::*;
-use audit::kernel::{audit_features, audit_rule_data, audit_status, nlmsgerr, nlmsghdr};
+use audit::types::*;
+use linux_audit::wire::{audit_features, audit_rule_data, audit_status, nlmsgerr, nlmsghdr};
 
 /// Builds c-tests/layout.c against the real header or ours (include/ first) and runs it.
 fn layout(ours: bool) -> String {

@@ -13,12 +13,11 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use audit::ffi::control::{
-    audit_set_backlog_limit, audit_set_backlog_wait_time, audit_set_enabled, audit_set_rate_limit,
-};
-use audit::ffi::defines::AUDIT_USER_CHAUTHTOK;
-use audit::ffi::netlink::{audit_close, audit_get_reply, audit_open, audit_send};
-use audit::kernel::{AUDIT_USER, audit_reply};
+use audit::control::{audit_set_backlog_limit, audit_set_backlog_wait_time, audit_set_enabled, audit_set_rate_limit};
+use audit::defines::AUDIT_USER_CHAUTHTOK;
+use audit::netlink::{audit_close, audit_get_reply, audit_open, audit_send};
+use audit::types::audit_reply;
+use linux_audit::wire::AUDIT_USER;
 
 const THREADS: usize = 16;
 const PER_THREAD: usize = 40;
@@ -361,7 +360,7 @@ fn full_receive_buffer_reports_enobufs() {
 /// account messages alternate, each with a tag of its own. Every call must succeed and every
 /// message appear in the kernel's log exactly once.
 fn logging_threads(shared: bool) {
-    use audit::ffi::logging::{audit_log_acct_message, audit_log_user_message};
+    use audit::logging::{audit_log_acct_message, audit_log_user_message};
     let _guard = common::KernelGuard::new();
     let control = prepare_kernel();
     let readlog = raw_socket(1);
@@ -459,8 +458,8 @@ fn first_calls_from_many_threads_in_a_fresh_process() {
         audit_close(control);
         return;
     }
-    use audit::ffi::control::audit_get_features;
-    use audit::ffi::logging::{audit_log_acct_message, audit_log_user_message};
+    use audit::control::audit_get_features;
+    use audit::logging::{audit_log_acct_message, audit_log_user_message};
     let open_fds = || std::fs::read_dir("/proc/self/fd").unwrap().count();
     let readlog = raw_socket(1);
     let fds_before = open_fds();

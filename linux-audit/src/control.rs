@@ -8,21 +8,28 @@ use std::os::fd::RawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::sync::OnceLock;
 
-use crate::kernel::*;
-use crate::message::{self, LOG_DEBUG, LOG_ERR, LOG_WARNING};
-use crate::netlink::{self, Failed, Sent, sys};
+use crate::diag::{Diagnostics, Level};
+use crate::netlink::{self, Failed, Sent};
+use crate::sys;
+use crate::wire::*;
 
 /// The original demotes "no audit in this kernel" (ECONNREFUSED) to a debug message.
-fn priority(errno: i32) -> i32 {
-    if errno == libc::ECONNREFUSED { LOG_DEBUG } else { LOG_WARNING }
+pub(crate) fn priority(errno: i32) -> Level {
+    if errno == libc::ECONNREFUSED { Level::Debug } else { Level::Warning }
 }
 
 /// Sends a request, logging "Error <what> (<strerror>)" when it fails.
-pub fn send_logged(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, what: &str) -> Result<Sent, Failed> {
+pub fn send_logged(
+    fd: RawFd,
+    msg_type: u16,
+    payload: Option<&[u8]>,
+    what: &str,
+    diag: &dyn Diagnostics,
+) -> Result<Sent, Failed> {
     let size = payload.map_or(0, <[u8]>::len);
-    let result = netlink::request(fd, msg_type, payload, size);
+    let result = netlink::request(fd, msg_type, payload, size, diag);
     if let Err(f) = result {
-        message::log(priority(f.errno), format_args!("Error {what} ({})", message::strerror(f.errno)));
+        diag.report(priority(f.errno), format_args!("Error {what} ({})", sys::strerror(f.errno)));
     }
     result
 }
@@ -81,43 +88,43 @@ impl Setting {
 }
 
 /// Sends AUDIT_SET for one setting.
-pub fn set(fd: RawFd, setting: Setting, value: u32) -> Result<Sent, Failed> {
-    send_logged(fd, AUDIT_SET, Some(bytes_of(&setting.status(value))), setting.what())
+pub fn set(fd: RawFd, setting: Setting, value: u32, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    send_logged(fd, AUDIT_SET, Some(bytes_of(&setting.status(value))), setting.what(), diag)
 }
 
 /// AUDIT_SET_FEATURE for feature number `feature`: turn it on or off, and lock it if asked.
-pub fn set_feature(fd: RawFd, feature: u32, value: bool, lock: bool) -> Result<Sent, Failed> {
+pub fn set_feature(fd: RawFd, feature: u32, value: bool, lock: bool, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
     // AUDIT_FEATURE_TO_MASK of <linux/audit.h>: the shift count is taken modulo 32.
     let bit = 1u32 << (feature & 31);
     let f =
         audit_features { vers: 0, mask: bit, features: if value { bit } else { 0 }, lock: if lock { bit } else { 0 } };
-    send_logged(fd, AUDIT_SET_FEATURE, Some(bytes_of(&f)), "setting feature")
+    send_logged(fd, AUDIT_SET_FEATURE, Some(bytes_of(&f)), "setting feature", diag)
 }
 
-pub fn request_features(fd: RawFd) -> Result<Sent, Failed> {
-    send_logged(fd, AUDIT_GET_FEATURE, Some(bytes_of(&audit_features::default())), "getting feature")
+pub fn request_features(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    send_logged(fd, AUDIT_GET_FEATURE, Some(bytes_of(&audit_features::default())), "getting feature", diag)
 }
 
-pub fn request_status(fd: RawFd) -> Result<Sent, Failed> {
-    send_logged(fd, AUDIT_GET, None, "sending status request")
+pub fn request_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    send_logged(fd, AUDIT_GET, None, "sending status request", diag)
 }
 
-pub fn request_rules_list(fd: RawFd) -> Result<Sent, Failed> {
-    let result = netlink::request(fd, AUDIT_LIST_RULES, None, 0);
+pub fn request_rules_list(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    let result = netlink::request(fd, AUDIT_LIST_RULES, None, 0, diag);
     match result {
-        Err(f) if f.errno != libc::EINVAL => message::log(
+        Err(f) if f.errno != libc::EINVAL => diag.report(
             priority(f.errno),
-            format_args!("Error sending rule list data request ({})", message::strerror(f.errno)),
+            format_args!("Error sending rule list data request ({})", sys::strerror(f.errno)),
         ),
         _ => {}
     }
     result
 }
 
-pub fn request_signal_info(fd: RawFd) -> Result<Sent, Failed> {
-    let result = netlink::request(fd, AUDIT_SIGNAL_INFO, None, 0);
+pub fn request_signal_info(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    let result = netlink::request(fd, AUDIT_SIGNAL_INFO, None, 0, diag);
     if let Err(f) = result {
-        message::log(LOG_WARNING, format_args!("Error sending signal_info request ({})", message::strerror(f.errno)));
+        diag.report(Level::Warning, format_args!("Error sending signal_info request ({})", sys::strerror(f.errno)));
     }
     result
 }
@@ -125,12 +132,12 @@ pub fn request_signal_info(fd: RawFd) -> Result<Sent, Failed> {
 /// After a request, waits for the kernel's AUDIT_GET reply the way the original does: 40 rounds
 /// of (up to 100 ms for data, one non-blocking read), stopping early at an error or done message.
 /// Err carries the errno the last failed read left (None when an error or done message ended it).
-fn await_status(fd: RawFd) -> Result<audit_status, Option<sys::Errno>> {
+fn await_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<audit_status, Option<sys::Errno>> {
     let mut buf = [MaybeUninit::uninit(); netlink::RECEIVE_SIZE];
     let mut last_error = None;
     for _ in 0..40 {
         sys::wait_readable(fd, 100);
-        let reply = match netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT) {
+        let reply = match netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT, diag) {
             Ok(reply) => reply,
             Err(e) => {
                 last_error = e.errno().or(last_error);
@@ -161,12 +168,12 @@ pub fn parse_status(payload: &[u8]) -> audit_status {
 
 /// audit_is_enabled: the kernel's `enabled` (0, 1 or 2); 0 where auditing is absent or the caller
 /// may not ask; -1 on any other failure. The errno is the one the original leaves, if it sets one.
-pub fn is_enabled(fd: RawFd) -> (i32, Option<sys::Errno>) {
+pub fn is_enabled(fd: RawFd, diag: &dyn Diagnostics) -> (i32, Option<sys::Errno>) {
     if fd < 0 {
         return (0, None);
     }
-    let errno = match request_status(fd) {
-        Ok(_) => match await_status(fd) {
+    let errno = match request_status(fd, diag) {
+        Ok(_) => match await_status(fd, diag) {
             Ok(status) => return (status.enabled as i32, None),
             Err(errno) => return (-1, errno),
         },
@@ -183,7 +190,7 @@ pub fn is_enabled(fd: RawFd) -> (i32, Option<sys::Errno>) {
 /// The kernel's feature bitmap, asked once per process (0 if it cannot be had), and the errno
 /// the probe left if this call made it and it failed. Unlike the original, the probe's socket is
 /// closed afterwards and concurrent first calls are safe.
-pub fn features() -> (u32, Option<sys::Errno>) {
+pub fn features(diag: &dyn Diagnostics) -> (u32, Option<sys::Errno>) {
     static FEATURES: OnceLock<u32> = OnceLock::new();
     let mut errno = None;
     let bitmap = *FEATURES.get_or_init(|| {
@@ -194,8 +201,8 @@ pub fn features() -> (u32, Option<sys::Errno>) {
                 return 0;
             }
         };
-        let bitmap = match request_status(fd) {
-            Ok(_) => await_status(fd).map_or_else(
+        let bitmap = match request_status(fd, diag) {
+            Ok(_) => await_status(fd, diag).map_or_else(
                 |e| {
                     errno = e;
                     0
@@ -215,19 +222,19 @@ pub fn features() -> (u32, Option<sys::Errno>) {
 
 /// audit_reset_lost. Err where the kernel cannot reset the counter (-EAU_FIELDNOSUPPORT), with
 /// the errno a failed feature probe left.
-pub fn reset_lost(fd: RawFd) -> Result<Result<Sent, Failed>, Option<sys::Errno>> {
-    match features() {
-        (bitmap, _) if bitmap & AUDIT_FEATURE_BITMAP_LOST_RESET != 0 => Ok(set(fd, Setting::ResetLost, 0)),
+pub fn reset_lost(fd: RawFd, diag: &dyn Diagnostics) -> Result<Result<Sent, Failed>, Option<sys::Errno>> {
+    match features(diag) {
+        (bitmap, _) if bitmap & AUDIT_FEATURE_BITMAP_LOST_RESET != 0 => Ok(set(fd, Setting::ResetLost, 0, diag)),
         (_, errno) => Err(errno),
     }
 }
 
 /// audit_set_pid's optional wait: up to 100 ms for a reply (sent only on error), then one
 /// non-blocking read whose datagram is dropped. Returns the errno that read left, if it failed.
-pub fn drain_one_reply(fd: RawFd) -> Option<sys::Errno> {
+pub fn drain_one_reply(fd: RawFd, diag: &dyn Diagnostics) -> Option<sys::Errno> {
     let mut buf = [MaybeUninit::uninit(); netlink::RECEIVE_SIZE];
     sys::wait_readable(fd, 100);
-    netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT).err().and_then(netlink::ReplyError::errno)
+    netlink::get_reply(fd, &mut buf, libc::MSG_DONTWAIT, diag).err().and_then(netlink::ReplyError::errno)
 }
 
 // --- What this process may do -----------------------------------------------------------------
@@ -316,7 +323,7 @@ pub fn session() -> Result<u32, i32> {
 }
 
 /// audit_setloginuid: writes the uid in decimal to /proc/self/loginuid. Err carries the errno.
-pub fn set_loginuid(uid: u32) -> Result<(), i32> {
+pub fn set_loginuid(uid: u32, diag: &dyn Diagnostics) -> Result<(), i32> {
     use std::io::Write;
     let mut file = match fs::OpenOptions::new()
         .write(true)
@@ -327,13 +334,13 @@ pub fn set_loginuid(uid: u32) -> Result<(), i32> {
         Ok(f) => f,
         Err(e) => {
             let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            message::log(LOG_ERR, format_args!("Error opening /proc/self/loginuid"));
+            diag.report(Level::Error, format_args!("Error opening /proc/self/loginuid"));
             return Err(errno);
         }
     };
     // write_all retries EINTR and short writes, as the original's loop does.
     file.write_all(uid.to_string().as_bytes()).map_err(|e| {
-        message::log(LOG_ERR, format_args!("Error writing loginuid"));
+        diag.report(Level::Error, format_args!("Error writing loginuid"));
         e.raw_os_error().unwrap_or(libc::EIO)
     })
 }
@@ -376,44 +383,44 @@ pub const FAIL_TERMINATE: u32 = 2;
 
 /// Reads the failure_action tunable. Returns (loaded without error, the action): the action is
 /// FAIL_IGNORE unless a valid line set it, even when a later line fails.
-pub fn failure_action(path: &str) -> (bool, u32) {
+pub fn failure_action(path: &str, diag: &dyn Diagnostics) -> (bool, u32) {
     let mut action = FAIL_IGNORE;
-    let ok = load_config(path, &mut action);
+    let ok = load_config(path, &mut action, diag);
     (ok, action)
 }
 
-fn load_config(path: &str, action: &mut u32) -> bool {
+fn load_config(path: &str, action: &mut u32, diag: &dyn Diagnostics) -> bool {
     let file = match fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            message::log(LOG_WARNING, format_args!("Config file {path} doesn't exist, skipping"));
+            diag.report(Level::Warning, format_args!("Config file {path} doesn't exist, skipping"));
             return true;
         }
         Err(e) => {
             let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            message::log(LOG_ERR, format_args!("Error opening {path} ({})", message::strerror(errno)));
+            diag.report(Level::Error, format_args!("Error opening {path} ({})", sys::strerror(errno)));
             return false;
         }
     };
-    message::log(LOG_DEBUG, format_args!("Config file {path} opened for parsing"));
+    diag.report(Level::Debug, format_args!("Config file {path} opened for parsing"));
     let meta = match file.metadata() {
         Ok(m) => m,
         Err(e) => {
             let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            message::log(LOG_ERR, format_args!("Error fstat'ing {path} ({})", message::strerror(errno)));
+            diag.report(Level::Error, format_args!("Error fstat'ing {path} ({})", sys::strerror(errno)));
             return false;
         }
     };
     if meta.uid() != 0 {
-        message::log(LOG_ERR, format_args!("Error - {path} isn't owned by root"));
+        diag.report(Level::Error, format_args!("Error - {path} isn't owned by root"));
         return false;
     }
     if meta.mode() & libc::S_IWOTH != 0 {
-        message::log(LOG_ERR, format_args!("Error - {path} is world writable"));
+        diag.report(Level::Error, format_args!("Error - {path} is world writable"));
         return false;
     }
     if !meta.file_type().is_file() {
-        message::log(LOG_ERR, format_args!("Error - {path} is not a regular file"));
+        diag.report(Level::Error, format_args!("Error - {path} is not a regular file"));
         return false;
     }
     let mut content = Vec::new();
@@ -426,9 +433,11 @@ fn load_config(path: &str, action: &mut u32) -> bool {
         match split {
             Split::Fine => {}
             Split::WrongCount => {
-                message::log(LOG_ERR, format_args!("Wrong number of arguments for line {lineno} in {path}"))
+                diag.report(Level::Error, format_args!("Wrong number of arguments for line {lineno} in {path}"))
             }
-            Split::NoEquals => message::log(LOG_ERR, format_args!("Missing equal sign for line {lineno} in {path}")),
+            Split::NoEquals => {
+                diag.report(Level::Error, format_args!("Missing equal sign for line {lineno} in {path}"))
+            }
         }
         let Some(name) = name else {
             lineno += 1;
@@ -436,19 +445,19 @@ fn load_config(path: &str, action: &mut u32) -> bool {
         };
         let Some(value) = value else { return false };
         if !name.eq_ignore_ascii_case(b"failure_action") {
-            message::log(
-                LOG_ERR,
+            diag.report(
+                Level::Error,
                 format_args!("Unknown keyword \"{}\" in line {lineno} of {path}", String::from_utf8_lossy(name)),
             );
             return false;
         }
-        message::log(LOG_DEBUG, format_args!("audit_failure_parser called with: {}", String::from_utf8_lossy(value)));
+        diag.report(Level::Debug, format_args!("audit_failure_parser called with: {}", String::from_utf8_lossy(value)));
         let known = [(&b"ignore"[..], FAIL_IGNORE), (b"log", FAIL_LOG), (b"terminate", FAIL_TERMINATE)];
         match known.iter().find(|(n, _)| n.eq_ignore_ascii_case(value)) {
             Some(&(_, a)) => *action = a,
             None => {
-                message::log(
-                    LOG_ERR,
+                diag.report(
+                    Level::Error,
                     format_args!("Option {} not found - line {lineno}", String::from_utf8_lossy(value)),
                 );
                 return false;
@@ -535,6 +544,10 @@ mod tests {
         assert_eq!(fgets_lines(&long).count(), 3);
     }
 
+    fn failure_action_quiet(path: &str) -> (bool, u32) {
+        failure_action(path, &crate::diag::Silent)
+    }
+
     #[test]
     fn config_file_outcomes() {
         let dir = std::env::temp_dir().join(format!("libaudit-conf-{}", std::process::id()));
@@ -544,10 +557,10 @@ mod tests {
             fs::write(&p, text).unwrap();
             p.to_string_lossy().into_owned()
         };
-        assert_eq!(failure_action(&write("ok", "# c\n\nfailure_action = terminate\n")), (true, FAIL_TERMINATE));
-        assert_eq!(failure_action(&write("bad", "failure_action = log\nfoo = bar\n")), (false, FAIL_LOG));
-        assert_eq!(failure_action(&write("val", "failure_action = loud\n")), (false, FAIL_IGNORE));
-        assert_eq!(failure_action(dir.join("missing").to_str().unwrap()), (true, FAIL_IGNORE));
+        assert_eq!(failure_action_quiet(&write("ok", "# c\n\nfailure_action = terminate\n")), (true, FAIL_TERMINATE));
+        assert_eq!(failure_action_quiet(&write("bad", "failure_action = log\nfoo = bar\n")), (false, FAIL_LOG));
+        assert_eq!(failure_action_quiet(&write("val", "failure_action = loud\n")), (false, FAIL_IGNORE));
+        assert_eq!(failure_action_quiet(dir.join("missing").to_str().unwrap()), (true, FAIL_IGNORE));
         fs::remove_dir_all(&dir).unwrap();
     }
 }

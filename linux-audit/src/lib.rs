@@ -1,14 +1,20 @@
-//! libaudit-rs: a memory-safe, drop-in replacement for Linux's libaudit.so.1.
+//! Linux's audit subsystem from Rust: the safe core of libaudit-rs.
 //!
-//! The safe core (`kernel`, `netlink`, `control`, `message`, `errormsg`) knows nothing of C; `ffi`
-//! is the thin C ABI over it.
+//! It talks to the kernel over `NETLINK_AUDIT` (requests and their ACKs, replies), reads and
+//! changes the audit status and settings, writes the user-space records programs such as login,
+//! sudo or shadow's tools send (byte for byte as Linux's libaudit does), builds rules, and holds
+//! the name/number tables. It knows nothing of C: the `libaudit-rs` crate is the C library
+//! (`libaudit.so.1`) built over it.
+//!
+//! What the library has to say about events it recovers from (a spoofed datagram, a config
+//! file it skips) goes to the [`diag::Diagnostics`] the caller passes in; it prints nothing.
 
 pub mod control;
+pub mod diag;
 pub mod errormsg;
-pub mod ffi;
-pub mod kernel;
 pub mod logging;
-pub mod message;
 pub mod netlink;
 pub mod rules;
+pub mod sys;
 pub mod tables;
+pub mod wire;

@@ -1,10 +1,10 @@
-//! The few syscalls the netlink core makes, as safe functions returning the errno on failure.
-//! Each leaves the caller's `errno` as it found it: the C layer decides what errno a caller sees.
+//! The syscalls the core makes, as safe functions returning the errno on failure. Each leaves
+//! the caller's `errno` as it found it: the C library decides what errno its caller sees.
 
 use std::mem::{MaybeUninit, size_of};
 use std::os::fd::RawFd;
 
-use crate::kernel::NETLINK_AUDIT;
+use crate::wire::NETLINK_AUDIT;
 
 /// A positive errno value.
 pub type Errno = i32;
@@ -121,4 +121,26 @@ pub fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Receiv
 pub fn wait_readable(fd: RawFd, timeout_ms: i32) {
     let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
     while let Err(libc::EINTR) = call(|| unsafe { libc::poll(&mut pfd, 1, timeout_ms) as isize }) {}
+}
+
+/// strerror's text for an errno, as the original prints it.
+pub fn strerror(errnum: Errno) -> String {
+    let mut buf = [0 as libc::c_char; 256];
+    // SAFETY: the XSI strerror_r writes a NUL-terminated message into buf.
+    unsafe {
+        if libc::strerror_r(errnum, buf.as_mut_ptr(), buf.len()) != 0 {
+            return format!("Unknown error {errnum}");
+        }
+        std::ffi::CStr::from_ptr(buf.as_ptr()).to_string_lossy().into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strerror_matches_libc() {
+        assert_eq!(strerror(libc::EPERM), "Operation not permitted");
+    }
 }

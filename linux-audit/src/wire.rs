@@ -1,13 +1,13 @@
-//! The kernel's and libaudit's wire and ABI structures, laid out as in <linux/audit.h>,
-//! <linux/netlink.h> and libaudit.h (x86_64: audit_reply 9016, audit_message 8988,
-//! audit_rule_data 1040 bytes; c-tests/layout.c checks every offset against the real header).
+//! The kernel's wire structures and constants, laid out as in <linux/audit.h> and
+//! <linux/netlink.h> (x86_64: audit_rule_data 1040 bytes; c-tests/layout.c checks every offset
+//! against the real header).
 #![allow(non_camel_case_types)]
 
 use std::ffi::{c_char, c_int};
 
-// libaudit.h's own structures live with the rest of the C API, where cbindgen reads them.
-pub use crate::ffi::defines::MAX_AUDIT_MESSAGE_LENGTH;
-pub use crate::ffi::types::{audit_message, audit_reply, audit_reply_payload, audit_sig_info};
+/// The largest message libaudit sends or receives after the netlink header (MAX_AUDIT_MESSAGE_LENGTH
+/// of libaudit.h).
+pub const MAX_AUDIT_MESSAGE_LENGTH: usize = 8970;
 
 pub const NETLINK_AUDIT: c_int = 9;
 pub const NLMSG_ERROR: u16 = 2;
@@ -125,10 +125,7 @@ mod tests {
         assert_eq!(size_of::<nlmsghdr>(), 16);
         assert_eq!(size_of::<audit_status>(), 44);
         assert_eq!(size_of::<audit_rule_data>(), 1040);
-        assert_eq!(size_of::<audit_message>(), 8988);
-        assert_eq!(size_of::<audit_reply>(), 9016);
-        assert_eq!(offset_of!(audit_reply, msg), 16);
-        assert_eq!(offset_of!(audit_reply, payload), 9008);
+        assert_eq!(offset_of!(audit_rule_data, buf), 1040);
     }
 
     #[test]

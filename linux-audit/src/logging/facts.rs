@@ -10,7 +10,7 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::sync::{Mutex, OnceLock};
 
 use super::encode::{bounded, needs_encoding, quote_or_encode, quoted};
-use crate::message::{self, LOG_ERR};
+use crate::diag::{Diagnostics, Level};
 
 /// PATH_MAX: readlink and getcwd get buffers of this size.
 const PATH_MAX: usize = 4096;
@@ -25,7 +25,7 @@ const ADDR_LEN: usize = 46;
 
 /// The executable, as exe= shows it: hex, or in quotes; `"?"` when unknown. Read once per
 /// process.
-pub fn exe() -> &'static [u8] {
+pub fn exe(diag: &dyn Diagnostics) -> &'static [u8] {
     static EXE: OnceLock<Vec<u8>> = OnceLock::new();
     EXE.get_or_init(|| match fs::read_link("/proc/self/exe") {
         Ok(path) => {
@@ -34,7 +34,7 @@ pub fn exe() -> &'static [u8] {
             if needs_encoding(path) { super::encode::encode(path) } else { bounded(quoted(path), FIELD_BUFFER) }
         }
         Err(_) => {
-            message::log(LOG_ERR, format_args!("get_exename: cannot determine executable"));
+            diag.report(Level::Error, format_args!("get_exename: cannot determine executable"));
             b"\"?\"".to_vec()
         }
     })
@@ -42,11 +42,11 @@ pub fn exe() -> &'static [u8] {
 
 /// audit_log_acct_message keeps its own exe= value, which a program name given to it replaces
 /// for good: a later call without one repeats the last name given (as the original does).
-pub fn acct_exe(program: Option<&[u8]>) -> Vec<u8> {
+pub fn acct_exe(program: Option<&[u8]>, diag: &dyn Diagnostics) -> Vec<u8> {
     static ACCT_EXE: Mutex<Option<Vec<u8>>> = Mutex::new(None);
     let mut cached = ACCT_EXE.lock().unwrap_or_else(|p| p.into_inner());
     match program {
-        None => cached.get_or_insert_with(|| exe().to_vec()).clone(),
+        None => cached.get_or_insert_with(|| exe(diag).to_vec()).clone(),
         Some(name) => {
             let value = if name.first() == Some(&b'"') { name.to_vec() } else { quoted(name) };
             cached.insert(bounded(value, FIELD_BUFFER)).clone()
@@ -56,7 +56,7 @@ pub fn acct_exe(program: Option<&[u8]>) -> Vec<u8> {
 
 /// The controlling terminal as terminal= shows it ("pts/3", "tty1"): the first of fds 0, 1, 2
 /// that is a terminal, without "/dev/". None if there is none or its name looks forged.
-pub fn terminal() -> Option<Vec<u8>> {
+pub fn terminal(diag: &dyn Diagnostics) -> Option<Vec<u8>> {
     let name = (0..3).find_map(|fd| {
         let mut buf = [0u8; TTY_PATH];
         // SAFETY: ttyname_r writes at most buf.len() bytes, NUL included, on success.
@@ -68,7 +68,7 @@ pub fn terminal() -> Option<Vec<u8>> {
     let genuine = fs::symlink_metadata(std::ffi::OsStr::from_bytes(&name))
         .is_ok_and(|m| m.file_type().is_char_device() && (m.nlink() <= 1 || name.starts_with(b"/dev/")));
     if !genuine {
-        message::log(LOG_ERR, format_args!("FATAL: bad tty {}", String::from_utf8_lossy(&name)));
+        diag.report(Level::Error, format_args!("FATAL: bad tty {}", String::from_utf8_lossy(&name)));
         return None;
     }
     let mut name = name;
@@ -103,10 +103,10 @@ fn host_name() -> &'static [u8] {
 
 /// addr=: the caller's address (at most 45 bytes), or else the first address `host` resolves
 /// to, or "?".
-pub fn address<'a>(addr: Option<&'a [u8]>, host: Option<&[u8]>) -> Cow<'a, [u8]> {
+pub fn address<'a>(addr: Option<&'a [u8]>, host: Option<&[u8]>, diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
     match addr {
         Some(a) if !a.is_empty() => Cow::Borrowed(&a[..a.len().min(ADDR_LEN - 1)]),
-        _ => host.filter(|h| !h.is_empty()).and_then(resolve).map_or(Cow::Borrowed(b"?"), Cow::Owned),
+        _ => host.filter(|h| !h.is_empty()).and_then(|h| resolve(h, diag)).map_or(Cow::Borrowed(b"?"), Cow::Owned),
     }
 }
 
@@ -122,7 +122,7 @@ unsafe extern "C" {
 
 /// The first address getaddrinfo gives for `host` (AI_ADDRCONFIG, stream sockets), in numeric
 /// form. This blocks as long as the resolver does, as in the original.
-fn resolve(host: &[u8]) -> Option<Vec<u8>> {
+fn resolve(host: &[u8], diag: &dyn Diagnostics) -> Option<Vec<u8>> {
     let name = CString::new(host).ok()?;
     // SAFETY: addrinfo is plain data; all zero is a valid hints value.
     let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
@@ -134,8 +134,8 @@ fn resolve(host: &[u8]) -> Option<Vec<u8>> {
     if rc != 0 {
         // SAFETY: gai_strerror returns a static string.
         let why = unsafe { CStr::from_ptr(libc::gai_strerror(rc)) }.to_string_lossy();
-        message::log(
-            LOG_ERR,
+        diag.report(
+            Level::Error,
             format_args!("resolve_addr: cannot resolve hostname {} ({why})", String::from_utf8_lossy(host)),
         );
         return None;
@@ -194,27 +194,28 @@ pub fn working_directory() -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Silent;
 
     #[test]
     fn exe_is_this_test_binary_quoted() {
         let path = std::env::current_exe().unwrap();
-        assert_eq!(exe(), quote_or_encode(path.as_os_str().as_bytes()));
+        assert_eq!(exe(&Silent), quote_or_encode(path.as_os_str().as_bytes()));
     }
 
     #[test]
     fn acct_program_name_sticks() {
-        assert_eq!(acct_exe(Some(b"useradd")), b"\"useradd\"");
-        assert_eq!(acct_exe(None), b"\"useradd\"");
-        assert_eq!(acct_exe(Some(b"\"pre quoted\"")), b"\"pre quoted\"");
+        assert_eq!(acct_exe(Some(b"useradd"), &Silent), b"\"useradd\"");
+        assert_eq!(acct_exe(None, &Silent), b"\"useradd\"");
+        assert_eq!(acct_exe(Some(b"\"pre quoted\""), &Silent), b"\"pre quoted\"");
     }
 
     #[test]
     fn addresses() {
-        assert_eq!(*address(Some(b"10.0.0.1"), Some(b"ignored")), *b"10.0.0.1");
-        assert_eq!(address(Some(&[b'a'; 60]), None).len(), 45);
-        assert_eq!(*address(Some(b""), None), *b"?");
-        assert_eq!(*address(None, Some(b"")), *b"?");
-        assert_eq!(*address(None, Some(b"127.0.0.1")), *b"127.0.0.1");
+        assert_eq!(*address(Some(b"10.0.0.1"), Some(b"ignored"), &Silent), *b"10.0.0.1");
+        assert_eq!(address(Some(&[b'a'; 60]), None, &Silent).len(), 45);
+        assert_eq!(*address(Some(b""), None, &Silent), *b"?");
+        assert_eq!(*address(None, Some(b""), &Silent), *b"?");
+        assert_eq!(*address(None, Some(b"127.0.0.1"), &Silent), *b"127.0.0.1");
     }
 
     #[test]

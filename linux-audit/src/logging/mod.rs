@@ -13,8 +13,9 @@ use std::borrow::Cow;
 use std::os::fd::RawFd;
 
 use crate::control::{self, CAP_AUDIT_WRITE};
-use crate::kernel::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER};
+use crate::diag::Diagnostics;
 use crate::netlink::{Errno, Failed, Sent};
+use crate::wire::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER};
 use encode::{needs_encoding, quote_or_encode};
 use record::Record;
 
@@ -59,15 +60,15 @@ impl<'a> Origin<'a> {
     /// Resolves, in the original's order: addr= (the caller's, else by resolving the host
     /// name), exe=, then the terminal as given (an empty one means none, unless
     /// `detect_empty`), or the process's own when none was given.
-    fn resolve(&self, exe: impl FnOnce() -> Cow<'a, [u8]>, detect_empty: bool) -> Place<'a> {
+    fn resolve(&self, exe: impl FnOnce() -> Cow<'a, [u8]>, detect_empty: bool, diag: &dyn Diagnostics) -> Place<'a> {
         let host = self.host.filter(|h| !h.is_empty());
-        let addr = facts::address(self.addr, host);
+        let addr = facts::address(self.addr, host, diag);
         let exe = exe();
         let tty = match self.tty {
-            None => facts::terminal().map(Cow::Owned),
+            None => facts::terminal(diag).map(Cow::Owned),
             Some([]) => {
                 if detect_empty {
-                    facts::terminal().map(Cow::Owned)
+                    facts::terminal(diag).map(Cow::Owned)
                 } else {
                     None
                 }
@@ -78,8 +79,8 @@ impl<'a> Origin<'a> {
     }
 }
 
-fn process_exe<'a>() -> Cow<'a, [u8]> {
-    Cow::Borrowed(facts::exe())
+fn process_exe<'a>(diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
+    Cow::Borrowed(facts::exe(diag))
 }
 
 impl Place<'_> {
@@ -114,11 +115,18 @@ fn account(name: &[u8]) -> Vec<u8> {
 }
 
 /// audit_log_user_message.
-pub fn user_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin: Origin, success: bool) -> Logged {
+pub fn user_message(
+    fd: RawFd,
+    msg_type: i32,
+    message: Option<&[u8]>,
+    origin: Origin,
+    success: bool,
+    diag: &dyn Diagnostics,
+) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(process_exe, false);
+    let mut place = origin.resolve(|| process_exe(diag), false, diag);
     place.local_host();
     let mut record = Record::new();
     record.fields(
@@ -131,7 +139,7 @@ pub fn user_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin: Or
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &mut record)
+    send(fd, msg_type, Denied::Hide, &mut record, diag)
 }
 
 /// audit_log_user_comm_message.
@@ -142,11 +150,12 @@ pub fn user_comm_message(
     comm: Option<&[u8]>,
     origin: Origin,
     success: bool,
+    diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(process_exe, false);
+    let mut place = origin.resolve(|| process_exe(diag), false, diag);
     let comm = facts::command_name(comm);
     place.local_host();
     let mut record = Record::new();
@@ -161,7 +170,7 @@ pub fn user_comm_message(
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &mut record)
+    send(fd, msg_type, Denied::Hide, &mut record, diag)
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
@@ -175,11 +184,12 @@ pub fn acct_message(
     id: u32,
     origin: Origin,
     success: bool,
+    diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| Cow::Owned(facts::acct_exe(program)), false);
+    let mut place = origin.resolve(|| Cow::Owned(facts::acct_exe(program, diag)), false, diag);
     place.local_host();
     let account = match name {
         Some(name) if id == u32::MAX => (" acct=", account(name)),
@@ -198,16 +208,23 @@ pub fn acct_message(
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Report, &mut record)
+    send(fd, msg_type, Denied::Report, &mut record, diag)
 }
 
 /// audit_log_user_avc_message. Without the privilege to log, the record goes to syslog, named by
 /// its message type, and 0 is returned.
-pub fn user_avc_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin: Origin, uid: u32) -> Logged {
+pub fn user_avc_message(
+    fd: RawFd,
+    msg_type: i32,
+    message: Option<&[u8]>,
+    origin: Origin,
+    uid: u32,
+    diag: &dyn Diagnostics,
+) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
-    let place = origin.resolve(process_exe, false);
+    let place = origin.resolve(|| process_exe(diag), false, diag);
     let sauid = (uid as i32).to_string().into_bytes();
     let mut record = Record::new();
     record.fields(
@@ -220,7 +237,7 @@ pub fn user_avc_message(fd: RawFd, msg_type: i32, message: Option<&[u8]>, origin
             (" terminal=", place.tty()),
         ],
     );
-    let sent = send_user_message(fd, msg_type, Denied::Report, &mut record);
+    let sent = send_user_message(fd, msg_type, Denied::Report, &mut record, diag);
     if sent.rc == -libc::EPERM && !control::capable(CAP_AUDIT_WRITE) {
         let name = crate::tables::msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
         let line = [&b"Can't send to audit system: "[..], name, b" ", record.text()].concat();
@@ -258,12 +275,13 @@ pub fn semanage_message(
     old: Roles,
     origin: Origin,
     success: bool,
+    diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
     let program = program.filter(|p| !p.is_empty());
-    let place = origin.resolve(|| program.map_or_else(process_exe, Cow::Borrowed), true);
+    let place = origin.resolve(|| program.map_or_else(|| process_exe(diag), Cow::Borrowed), true, diag);
     let account = match name {
         Some(name) if !name.is_empty() => (" acct=", account(name)),
         _ => (" id=", id.to_string().into_bytes()),
@@ -288,7 +306,7 @@ pub fn semanage_message(
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Report, &mut record)
+    send(fd, msg_type, Denied::Report, &mut record, diag)
 }
 
 /// The longest command line audit_log_user_command keeps (PATH_MAX - 1 bytes are checked for
@@ -297,16 +315,23 @@ const COMMAND_MAX: usize = 4096;
 
 /// audit_log_user_command. None for `command` (the original crashes on NULL) is refused with
 /// -1 and EINVAL.
-pub fn user_command(fd: RawFd, msg_type: i32, command: Option<&[u8]>, tty: Option<&[u8]>, success: bool) -> Logged {
+pub fn user_command(
+    fd: RawFd,
+    msg_type: i32,
+    command: Option<&[u8]>,
+    tty: Option<&[u8]>,
+    success: bool,
+    diag: &dyn Diagnostics,
+) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
     let tty = match tty {
-        None => facts::terminal().map(Cow::Owned),
+        None => facts::terminal(diag).map(Cow::Owned),
         Some([]) => None,
         Some(t) => Some(Cow::Borrowed(t)),
     };
-    let exe = facts::exe();
+    let exe = facts::exe(diag);
     let Some(command) = command else {
         return Logged { rc: -1, errno: Some(libc::EINVAL) };
     };
@@ -323,7 +348,7 @@ pub fn user_command(fd: RawFd, msg_type: i32, command: Option<&[u8]>, tty: Optio
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &mut record)
+    send(fd, msg_type, Denied::Hide, &mut record, diag)
 }
 
 /// cmd=: the command without leading spaces and trailing spaces and newlines, at most
@@ -342,8 +367,8 @@ fn command_line(command: &[u8]) -> Vec<u8> {
     quote_or_encode(cmd)
 }
 
-fn send(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record) -> Logged {
-    finish(send_user_message(fd, msg_type, denied, record))
+fn send(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record, diag: &dyn Diagnostics) -> Logged {
+    finish(send_user_message(fd, msg_type, denied, record, diag))
 }
 
 /// The wrappers' last step: a failure that left errno 0 reports the return value as errno.
@@ -356,8 +381,8 @@ fn finish(sent: Logged) -> Logged {
 
 /// audit_send_user_message (internal to the library): sends the record with its NUL; a retry
 /// sends the same datagram with another type.
-fn send_user_message(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record) -> Logged {
-    deliver(msg_type, denied, || control::capable(CAP_AUDIT_WRITE), |t| record.send(fd, t as u16))
+fn send_user_message(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record, diag: &dyn Diagnostics) -> Logged {
+    deliver(msg_type, denied, || control::capable(CAP_AUDIT_WRITE), |t| record.send(fd, t as u16, diag))
 }
 
 /// The sending rules, over any transport: "no audit in the kernel" (ECONNREFUSED) is success;

@@ -5,8 +5,9 @@
 
 use std::os::fd::RawFd;
 
-use crate::kernel::MAX_AUDIT_MESSAGE_LENGTH;
+use crate::diag::Diagnostics;
 use crate::netlink::{Failed, Request, Sent};
+use crate::wire::MAX_AUDIT_MESSAGE_LENGTH;
 
 /// The longest text snprintf keeps.
 const TEXT_MAX: usize = MAX_AUDIT_MESSAGE_LENGTH - 1;
@@ -46,8 +47,8 @@ impl Record {
     }
 
     /// Sends the text and its NUL as a request of `msg_type`; again as another type if need be.
-    pub fn send(&mut self, fd: RawFd, msg_type: u16) -> Result<Sent, Failed> {
-        self.request.send(fd, msg_type)
+    pub fn send(&mut self, fd: RawFd, msg_type: u16, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+        self.request.send(fd, msg_type, diag)
     }
 }
 

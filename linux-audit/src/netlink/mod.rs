@@ -7,16 +7,16 @@
 //! for it (see fdstate).
 
 pub mod fdstate;
-pub mod sys;
 
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::kernel::*;
-use crate::message::{self, LOG_ERR};
-pub use sys::Errno;
+use crate::diag::{Diagnostics, Level};
+use crate::sys;
+pub use crate::sys::Errno;
+use crate::wire::*;
 
 /// The original polls 500 ms at most 81 times for an ACK before giving up with EAGAIN.
 const ACK_TIMEOUT: Duration = Duration::from_millis(81 * 500);
@@ -26,8 +26,9 @@ const SHARED_FD_POLL_MS: i32 = 5;
 /// A datagram left for a thread inside audit_get_reply is taken within microseconds.
 const LEFT_FOR_READER: Duration = Duration::from_millis(1);
 
-/// The size of `struct audit_message`, the receive buffer of audit_get_reply.
-pub const RECEIVE_SIZE: usize = std::mem::size_of::<audit_message>();
+/// The size of libaudit's `struct audit_message`, the receive buffer of audit_get_reply: a
+/// header and MAX_AUDIT_MESSAGE_LENGTH bytes, padded to the header's 4-byte alignment.
+pub const RECEIVE_SIZE: usize = nlmsg_align(NLMSG_HDRLEN + MAX_AUDIT_MESSAGE_LENGTH);
 
 pub fn open() -> Result<RawFd, Errno> {
     let fd = sys::open_audit_socket()?;
@@ -130,7 +131,7 @@ impl Request {
 
     /// Sends the payload as a request of `msg_type` and waits for its ACK. The error is a
     /// positive errno; an ACK carrying a negative error is returned as that errno.
-    pub fn send(&mut self, fd: RawFd, msg_type: u16) -> Result<Sent, Failed> {
+    pub fn send(&mut self, fd: RawFd, msg_type: u16, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
         if let Some(refused) = refusal(fd, self.len) {
             return Err(refused);
         }
@@ -139,7 +140,7 @@ impl Request {
 
         let sharers = fdstate::await_ack(fd, seq);
         let outcome = match sys::send_to_kernel(fd, datagram) {
-            Ok(n) if n == datagram.len() => wait_for_ack(fd, seq, sharers > 1),
+            Ok(n) if n == datagram.len() => wait_for_ack(fd, seq, sharers > 1, diag),
             Ok(0) => Ok(0),
             Ok(_) => Err(libc::EINVAL),
             Err(e) => Err(e),
@@ -249,7 +250,13 @@ fn ack_error(datagram: &[u8]) -> Option<i32> {
 /// Sends one request of `size` payload bytes and waits for its ACK (see `Request::send`).
 /// `payload` None, or shorter than `size`, is followed by zeros, as the original sends for a
 /// NULL data pointer.
-pub fn request(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
+pub fn request(
+    fd: RawFd,
+    msg_type: u16,
+    payload: Option<&[u8]>,
+    size: usize,
+    diag: &dyn Diagnostics,
+) -> Result<Sent, Failed> {
     if let Some(refused) = refusal(fd, size) {
         return Err(refused);
     }
@@ -258,7 +265,7 @@ pub fn request(fd: RawFd, msg_type: u16, payload: Option<&[u8]>, size: usize) ->
         p.push(payload.map_or(&[][..], |data| &data[..size.min(data.len())]));
         p.zero_to(size);
     });
-    request.send(fd, msg_type)
+    request.send(fd, msg_type, diag)
 }
 
 /// What the ACK wait makes of one received datagram.
@@ -309,13 +316,13 @@ enum Idle {
 
 /// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first, or,
 /// while a thread is inside audit_get_reply on the fd, leaving it in the socket for that thread.
-fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
+fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Result<i32, Errno> {
     // Started at the first wait: the common path (the ACK already queued) reads no clock.
     let mut deadline = None;
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let mut overrun = false;
     loop {
-        let idle = match receive_once(fd, seq, &mut buf) {
+        let idle = match receive_once(fd, seq, &mut buf, diag) {
             Step::Acked(error) => return Ok(error),
             // The receive buffer overflowed: datagrams were dropped, our ACK perhaps among them.
             // The kernel queued it before sendto returned, so it is in what is left, or lost.
@@ -353,7 +360,7 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool) -> Result<i32, Errno> {
 /// Receives one datagram for the ACK wait and files it: without a reader on the fd, consumes
 /// whatever comes (one recvfrom on the common path); with one, peeks first and consumes only an
 /// ACK (any: ours, another waiter's, a stale one) or a spoofed datagram.
-fn receive_once(fd: RawFd, seq: u32, buf: &mut [MaybeUninit<u8>; RECEIVE_SIZE]) -> Step {
+fn receive_once(fd: RawFd, seq: u32, buf: &mut [MaybeUninit<u8>; RECEIVE_SIZE], diag: &dyn Diagnostics) -> Step {
     let mut turn = fdstate::Turn::take(fd);
     if turn.reader_here() {
         match sys::recv(fd, buf, libc::MSG_PEEK | libc::MSG_DONTWAIT) {
@@ -372,7 +379,7 @@ fn receive_once(fd: RawFd, seq: u32, buf: &mut [MaybeUninit<u8>; RECEIVE_SIZE]) 
     match sys::recv(fd, buf, libc::MSG_DONTWAIT) {
         Ok(r) => match sort_received(r.data, r.address_ok, r.sender_port) {
             Seen::Spoofed => {
-                message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket"));
+                diag.report(Level::Error, format_args!("Spoofed packet received on audit netlink socket"));
                 Step::Filed
             }
             Seen::Ack { seq: acked, error } if acked == seq => Step::Acked(error),
@@ -427,7 +434,12 @@ pub struct Reply {
 
 /// Receives one datagram into `out` (the `msg` of a struct audit_reply): first any datagram
 /// kept while waiting for an ACK, then from the socket with `flags` (MSG_PEEK, MSG_DONTWAIT...).
-pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i32) -> Result<Reply, ReplyError> {
+pub fn get_reply(
+    fd: RawFd,
+    out: &mut [MaybeUninit<u8>; RECEIVE_SIZE],
+    flags: i32,
+    diag: &dyn Diagnostics,
+) -> Result<Reply, ReplyError> {
     let peek = flags & libc::MSG_PEEK != 0;
     // Registered until the datagram is received, so that ACK waits leave it in the socket.
     let (reader, stashed) = fdstate::Reader::enter(fd, out, peek);
@@ -436,19 +448,19 @@ pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i3
         None => loop {
             let r = sys::recv(fd, out, flags).map_err(|e| {
                 if e != libc::EAGAIN {
-                    message::log(
-                        LOG_ERR,
-                        format_args!("Error receiving audit netlink packet ({})", message::strerror(e)),
+                    diag.report(
+                        Level::Error,
+                        format_args!("Error receiving audit netlink packet ({})", sys::strerror(e)),
                     );
                 }
                 ReplyError::Receive(e)
             })?;
             if !r.address_ok {
-                message::log(LOG_ERR, format_args!("Bad address size reading audit netlink socket"));
+                diag.report(Level::Error, format_args!("Bad address size reading audit netlink socket"));
                 return Err(ReplyError::BadAddress);
             }
             if r.sender_port != 0 {
-                message::log(LOG_ERR, format_args!("Spoofed packet received on audit netlink socket"));
+                diag.report(Level::Error, format_args!("Spoofed packet received on audit netlink socket"));
                 return Err(ReplyError::Spoofed);
             }
             // An ACK that another thread of this process is waiting for is handed to it.
@@ -478,9 +490,9 @@ pub fn get_reply(fd: RawFd, out: &mut [MaybeUninit<u8>; RECEIVE_SIZE], flags: i3
     let reply = check_reply(data);
     match reply {
         Err(ReplyError::Malformed(libc::EFBIG, _)) => {
-            message::log(LOG_ERR, format_args!("Netlink event from kernel is too big"))
+            diag.report(Level::Error, format_args!("Netlink event from kernel is too big"))
         }
-        Err(_) => message::log(LOG_ERR, format_args!("Netlink message from kernel was not OK")),
+        Err(_) => diag.report(Level::Error, format_args!("Netlink message from kernel was not OK")),
         Ok(_) => {}
     }
     reply
@@ -505,7 +517,7 @@ pub fn check_reply(data: &[u8]) -> Result<Reply, ReplyError> {
 /// audit_get_reply without a reply buffer. The original hands recvfrom the bad address, so the
 /// kernel consumes the next datagram (unless peeking) and fails with EFAULT; this does the same
 /// with a buffer of its own. Returns the errno.
-pub fn discard_reply(fd: RawFd, flags: i32) -> Errno {
+pub fn discard_reply(fd: RawFd, flags: i32, diag: &dyn Diagnostics) -> Errno {
     let mut scratch = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let (_reader, stashed) = fdstate::Reader::enter(fd, &mut scratch, flags & libc::MSG_PEEK != 0);
     let errno = if stashed.is_some() {
@@ -517,7 +529,7 @@ pub fn discard_reply(fd: RawFd, flags: i32) -> Errno {
         }
     };
     if errno != libc::EAGAIN {
-        message::log(LOG_ERR, format_args!("Error receiving audit netlink packet ({})", message::strerror(errno)));
+        diag.report(Level::Error, format_args!("Error receiving audit netlink packet ({})", sys::strerror(errno)));
     }
     errno
 }
@@ -552,6 +564,7 @@ pub fn payload_kind(msg_type: u16) -> Payload {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Silent;
 
     #[test]
     fn frames_header_payload_and_padding() {
@@ -586,7 +599,7 @@ mod tests {
             p.push_byte(2);
         });
         assert_eq!(r.payload(), &[1; Request::CAPACITY][..]);
-        assert_eq!(r.send(0, AUDIT_USER), Err(Failed { errno: libc::EINVAL, seq: None }));
+        assert_eq!(r.send(0, AUDIT_USER, &Silent), Err(Failed { errno: libc::EINVAL, seq: None }));
         r.write(|p| {
             p.push(b"abc");
             p.truncate(1);
@@ -594,15 +607,15 @@ mod tests {
             p.truncate(5);
         });
         assert_eq!(r.payload(), b"az");
-        assert_eq!(r.send(-1, AUDIT_USER), Err(Failed { errno: libc::EBADF, seq: None }));
+        assert_eq!(r.send(-1, AUDIT_USER, &Silent), Err(Failed { errno: libc::EBADF, seq: None }));
     }
 
     #[test]
     fn refuses_bad_fd_and_oversize_without_sending() {
         let refused = |errno| Err(Failed { errno, seq: None });
-        assert_eq!(request(-1, AUDIT_GET, None, 0), refused(libc::EBADF));
-        assert_eq!(request(0, AUDIT_USER, None, MAX_PAYLOAD + 1), refused(libc::EINVAL));
-        assert_eq!(request(0, AUDIT_USER, None, usize::MAX), refused(libc::EINVAL));
+        assert_eq!(request(-1, AUDIT_GET, None, 0, &Silent), refused(libc::EBADF));
+        assert_eq!(request(0, AUDIT_USER, None, MAX_PAYLOAD + 1, &Silent), refused(libc::EINVAL));
+        assert_eq!(request(0, AUDIT_USER, None, usize::MAX, &Silent), refused(libc::EINVAL));
     }
 
     #[test]

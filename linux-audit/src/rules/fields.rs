@@ -9,10 +9,10 @@ use super::consts::*;
 use super::num::{is_negative_number, starts_with_digit, strtol, strtoul};
 use super::{Globals, next_slot};
 use crate::control;
+use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
-use crate::kernel::audit_rule_data;
-use crate::message::{self, LOG_ERR};
 use crate::tables;
+use crate::wire::audit_rule_data;
 
 /// Where a pair is split: the operator's offset and length (these bytes become NULs) and the
 /// operator's value.
@@ -91,6 +91,7 @@ pub fn fieldpair<'p>(
     pair: &'p [u8],
     flags: i32,
     globals: &mut Globals,
+    diag: &dyn Diagnostics,
 ) -> Outcome<Added<'p>> {
     let Some(slot) = next_slot(rule) else {
         return refused(None, EAU_FIELDTOOMANY);
@@ -106,7 +107,9 @@ pub fn fieldpair<'p>(
         Err(-EAU_FIELDVALMISSING)
     } else {
         match tables::name_to_field(name) {
-            Some(field) if field >= 0 => add_field(rule, slot, field as u32, s.op, value, flags, globals, &mut errno),
+            Some(field) if field >= 0 => {
+                add_field(rule, slot, field as u32, s.op, value, flags, globals, &mut errno, diag)
+            }
             _ => Err(-EAU_FIELDUNKNOWN),
         }
     };
@@ -145,11 +148,12 @@ fn add_field<'v>(
     flags: i32,
     g: &mut Globals,
     errno: &mut Option<i32>,
+    diag: &dyn Diagnostics,
 ) -> Result<Added<'v>, i32> {
     let exit_only = |ok: bool| if ok { Ok(()) } else { Err(-EAU_EXITONLY) };
     let on_exit = flags == AUDIT_FILTER_EXIT;
     if flags == AUDIT_FILTER_EXCLUDE {
-        if control::features().0 & AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND == 0 {
+        if control::features(diag).0 & AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND == 0 {
             if field != AUDIT_MSGTYPE {
                 return Err(-EAU_FIELDNOSUPPORT);
             }
@@ -157,7 +161,7 @@ fn add_field<'v>(
             return Err(-EAU_MSGTYPECREDEXCLUDE);
         }
     }
-    if flags == AUDIT_FILTER_FS && control::features().0 & AUDIT_FEATURE_BITMAP_FILTER_FS == 0 {
+    if flags == AUDIT_FILTER_FS && control::features(diag).0 & AUDIT_FEATURE_BITMAP_FILTER_FS == 0 {
         return Err(-EAU_FILTERNOSUPPORT);
     }
 
@@ -177,7 +181,7 @@ fn add_field<'v>(
                 match accounts::user(v, errno) {
                     Some(uid) => uid,
                     None => {
-                        message::log(LOG_ERR, format_args!("Unknown user: {}", String::from_utf8_lossy(v)));
+                        diag.report(Level::Error, format_args!("Unknown user: {}", String::from_utf8_lossy(v)));
                         return Err(-EAU_PRINT_NOTHING);
                     }
                 }
@@ -190,7 +194,7 @@ fn add_field<'v>(
                 match accounts::group(v, errno) {
                     Some(gid) => gid,
                     None => {
-                        message::log(LOG_ERR, format_args!("Unknown group: {}", String::from_utf8_lossy(v)));
+                        diag.report(Level::Error, format_args!("Unknown group: {}", String::from_utf8_lossy(v)));
                         return Err(-EAU_PRINT_NOTHING);
                     }
                 }
@@ -245,7 +249,7 @@ fn add_field<'v>(
                 }
             }
             if field == AUDIT_EXE {
-                if control::features().0 & AUDIT_FEATURE_BITMAP_EXECUTABLE_PATH == 0 {
+                if control::features(diag).0 & AUDIT_FEATURE_BITMAP_EXECUTABLE_PATH == 0 {
                     return Err(-EAU_FIELDNOSUPPORT);
                 }
                 if !equality(op) {
@@ -348,7 +352,7 @@ fn add_field<'v>(
             };
         }
         AUDIT_SESSIONID => {
-            if control::features().0 & AUDIT_FEATURE_BITMAP_SESSIONID_FILTER == 0 {
+            if control::features(diag).0 & AUDIT_FEATURE_BITMAP_SESSIONID_FILTER == 0 {
                 return Err(-EAU_FIELDNOSUPPORT);
             }
             if flags != AUDIT_FILTER_EXCLUDE && flags != AUDIT_FILTER_USER && flags != AUDIT_FILTER_EXIT {

@@ -13,11 +13,12 @@ pub mod num;
 
 use std::os::fd::RawFd;
 
-use crate::control;
-use crate::kernel::{AUDIT_BITMASK_SIZE, AUDIT_MAX_FIELDS, audit_rule_data};
-use crate::message::{self, LOG_DEBUG, LOG_ERR, LOG_WARNING};
+use crate::control::{self, priority};
+use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, MAX_PAYLOAD, Sent};
+use crate::sys;
 use crate::tables;
+use crate::wire::{AUDIT_BITMASK_SIZE, AUDIT_MAX_FIELDS, audit_rule_data};
 use consts::*;
 
 pub use fields::{Added, Outcome, Split, compare, fieldpair};
@@ -127,9 +128,9 @@ pub fn add_uringop_by_name(rule: &mut audit_rule_data, name: &[u8], globals: &mu
 
 /// audit_update_watch_perms: sets every permission field to `perms`, or adds one. 0, or -1
 /// (an empty rule) or -2 (no room), each with its message.
-pub fn update_watch_perms(rule: &mut audit_rule_data, perms: i32) -> i32 {
+pub fn update_watch_perms(rule: &mut audit_rule_data, perms: i32, diag: &dyn Diagnostics) -> i32 {
     if rule.field_count < 1 {
-        message::log(LOG_ERR, format_args!("Permissions should be preceeded by other fields"));
+        diag.report(Level::Error, format_args!("Permissions should be preceeded by other fields"));
         return -1;
     }
     let count = (rule.field_count as usize).min(AUDIT_MAX_FIELDS);
@@ -144,7 +145,7 @@ pub fn update_watch_perms(rule: &mut audit_rule_data, perms: i32) -> i32 {
         return 0;
     }
     let Some(i) = next_slot(rule) else {
-        message::log(LOG_ERR, format_args!("Too many fields when adding permissions"));
+        diag.report(Level::Error, format_args!("Too many fields when adding permissions"));
         return -2;
     };
     rule.fields[i] = AUDIT_PERM;
@@ -169,13 +170,13 @@ pub fn is_watch_type(kind: i32) -> bool {
 
 /// audit_add_watch_dir's checks before it reallocates: the rule must be empty (or absent) and
 /// the type a watch or a directory. Logs why not.
-pub fn watch_allowed(rule: Option<&audit_rule_data>, kind: i32) -> bool {
+pub fn watch_allowed(rule: Option<&audit_rule_data>, kind: i32, diag: &dyn Diagnostics) -> bool {
     if rule.is_some_and(|r| r.field_count != 0) {
-        message::log(LOG_ERR, format_args!("Rule is not empty\n"));
+        diag.report(Level::Error, format_args!("Rule is not empty\n"));
         return false;
     }
     if !is_watch_type(kind) {
-        message::log(LOG_ERR, format_args!("Invalid type used\n"));
+        diag.report(Level::Error, format_args!("Invalid type used\n"));
         return false;
     }
     true
@@ -199,11 +200,6 @@ pub fn fill_watch(rule: &mut audit_rule_data, buf: &mut [u8], kind: i32, path: &
     globals.perm_added = 1;
 }
 
-/// Logs a message in "no audit in this kernel" mode at debug level, as the original does.
-fn priority(errno: i32) -> i32 {
-    if errno == libc::ECONNREFUSED { LOG_DEBUG } else { LOG_WARNING }
-}
-
 /// The size of the request that carries a rule: the fixed part and `buflen` bytes of strings.
 pub fn request_size(rule: &audit_rule_data) -> usize {
     RULE_SIZE + rule.buflen as usize
@@ -216,25 +212,25 @@ pub fn fits_request(size: usize) -> bool {
 }
 
 /// AUDIT_ADD_RULE with the rule's bytes (`bytes` is None when it is too large to send).
-pub fn send_add(fd: RawFd, bytes: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
-    let result = netlink::request(fd, AUDIT_ADD_RULE, bytes, size);
+pub fn send_add(fd: RawFd, bytes: Option<&[u8]>, size: usize, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    let result = netlink::request(fd, AUDIT_ADD_RULE, bytes, size, diag);
     if let Err(f) = result {
-        let why = if f.errno == libc::EEXIST { "Rule exists".to_string() } else { message::strerror(f.errno) };
-        message::log(priority(f.errno), format_args!("Error sending add rule data request ({why})"));
+        let why = if f.errno == libc::EEXIST { "Rule exists".to_string() } else { sys::strerror(f.errno) };
+        diag.report(priority(f.errno), format_args!("Error sending add rule data request ({why})"));
     }
     result
 }
 
 /// AUDIT_DEL_RULE with the rule's bytes (`bytes` is None when it is too large to send).
-pub fn send_delete(fd: RawFd, bytes: Option<&[u8]>, size: usize) -> Result<Sent, Failed> {
-    let result = netlink::request(fd, AUDIT_DEL_RULE, bytes, size);
+pub fn send_delete(fd: RawFd, bytes: Option<&[u8]>, size: usize, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    let result = netlink::request(fd, AUDIT_DEL_RULE, bytes, size, diag);
     match result {
         Err(f) if f.errno == libc::ENOENT => {
-            message::log(LOG_WARNING, format_args!("Error sending delete rule request (No rule matches)"));
+            diag.report(Level::Warning, format_args!("Error sending delete rule request (No rule matches)"));
         }
-        Err(f) => message::log(
+        Err(f) => diag.report(
             priority(f.errno),
-            format_args!("Error sending delete rule data request ({})", message::strerror(f.errno)),
+            format_args!("Error sending delete rule data request ({})", sys::strerror(f.errno)),
         ),
         Ok(_) => {}
     }
@@ -242,12 +238,12 @@ pub fn send_delete(fd: RawFd, bytes: Option<&[u8]>, size: usize) -> Result<Sent,
 }
 
 /// audit_trim_subtrees: AUDIT_TRIM, no payload.
-pub fn trim_subtrees(fd: RawFd) -> Result<Sent, Failed> {
-    control::send_logged(fd, AUDIT_TRIM, None, "sending trim subtrees command")
+pub fn trim_subtrees(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    control::send_logged(fd, AUDIT_TRIM, None, "sending trim subtrees command", diag)
 }
 
 /// audit_make_equivalent: AUDIT_MAKE_EQUIV with both lengths, then both paths unterminated.
-pub fn make_equivalent(fd: RawFd, mount_point: &[u8], subtree: &[u8]) -> Result<Sent, Failed> {
+pub fn make_equivalent(fd: RawFd, mount_point: &[u8], subtree: &[u8], diag: &dyn Diagnostics) -> Result<Sent, Failed> {
     let payload = [
         &(mount_point.len() as u32).to_ne_bytes()[..],
         &(subtree.len() as u32).to_ne_bytes()[..],
@@ -255,12 +251,13 @@ pub fn make_equivalent(fd: RawFd, mount_point: &[u8], subtree: &[u8]) -> Result<
         subtree,
     ]
     .concat();
-    control::send_logged(fd, AUDIT_MAKE_EQUIV, Some(&payload), "sending make_equivalent command")
+    control::send_logged(fd, AUDIT_MAKE_EQUIV, Some(&payload), "sending make_equivalent command", diag)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Silent;
 
     pub(super) fn empty() -> audit_rule_data {
         audit_rule_data {
@@ -342,15 +339,15 @@ mod tests {
     #[test]
     fn perms_update_or_append() {
         let mut r = empty();
-        assert_eq!(update_watch_perms(&mut r, 3), -1);
+        assert_eq!(update_watch_perms(&mut r, 3, &Silent), -1);
         r.field_count = 1;
-        assert_eq!(update_watch_perms(&mut r, 3), 0);
+        assert_eq!(update_watch_perms(&mut r, 3, &Silent), 0);
         assert_eq!((r.field_count, r.fields[1], r.values[1], r.fieldflags[1]), (2, AUDIT_PERM, 3, AUDIT_EQUAL));
-        assert_eq!(update_watch_perms(&mut r, 5), 0);
+        assert_eq!(update_watch_perms(&mut r, 5, &Silent), 0);
         assert_eq!((r.field_count, r.values[1]), (2, 5));
         r.field_count = 63;
         r.fields[1] = 0;
-        assert_eq!(update_watch_perms(&mut r, 5), -2);
+        assert_eq!(update_watch_perms(&mut r, 5, &Silent), -2);
     }
 
     #[test]
@@ -358,12 +355,12 @@ mod tests {
         let mut r = empty();
         let mut g = Globals::default();
         let mut buf = [0u8; 4];
-        assert!(watch_allowed(None, AUDIT_DIR as i32));
-        assert!(!watch_allowed(None, 3));
+        assert!(watch_allowed(None, AUDIT_DIR as i32, &Silent));
+        assert!(!watch_allowed(None, 3, &Silent));
         fill_watch(&mut r, &mut buf, AUDIT_WATCH as i32, b"/etc", &mut g);
         assert_eq!(&buf, b"/etc");
         assert_eq!((r.flags, r.action, r.field_count, r.buflen, r.values[1]), (4, 2, 2, 4, 15));
         assert_eq!(g.perm_added, 1);
-        assert!(!watch_allowed(Some(&r), AUDIT_WATCH as i32));
+        assert!(!watch_allowed(Some(&r), AUDIT_WATCH as i32, &Silent));
     }
 }

@@ -3,7 +3,8 @@
 use std::ffi::{c_char, c_int, c_uint};
 
 use super::{c_bytes, entry, malloc_c_string, set_errno};
-use crate::logging::{self, Logged, Origin, Roles, encode};
+use crate::message::AuditMsg;
+use linux_audit::logging::{self, Logged, Origin, Roles, encode};
 
 /// Sets errno as the original leaves it and returns the result.
 fn returned(logged: Logged) -> c_int {
@@ -103,7 +104,7 @@ pub unsafe extern "C" fn audit_log_user_message(
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
-        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0))
+        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, &AuditMsg))
     })
 }
 
@@ -124,7 +125,7 @@ pub unsafe extern "C" fn audit_log_user_comm_message(
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (c_bytes(message), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0))
+        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, &AuditMsg))
     })
 }
 
@@ -148,7 +149,7 @@ pub unsafe extern "C" fn audit_log_acct_message(
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), c_bytes(op), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, r#type, pgname, op, name, id, origin, result != 0))
+        returned(logging::acct_message(audit_fd, r#type, pgname, op, name, id, origin, result != 0, &AuditMsg))
     })
 }
 
@@ -167,7 +168,7 @@ pub unsafe extern "C" fn audit_log_user_avc_message(
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
-        returned(logging::user_avc_message(audit_fd, r#type, message, origin, uid))
+        returned(logging::user_avc_message(audit_fd, r#type, message, origin, uid, &AuditMsg))
     })
 }
 
@@ -205,7 +206,19 @@ pub unsafe extern "C" fn audit_log_semanage_message(
                 origin(host, addr, tty),
             )
         };
-        returned(logging::semanage_message(audit_fd, r#type, pgname, op, name, id, new, old, origin, result != 0))
+        returned(logging::semanage_message(
+            audit_fd,
+            r#type,
+            pgname,
+            op,
+            name,
+            id,
+            new,
+            old,
+            origin,
+            result != 0,
+            &AuditMsg,
+        ))
     })
 }
 
@@ -222,6 +235,6 @@ pub unsafe extern "C" fn audit_log_user_command(
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (command, tty) = unsafe { (c_bytes(command), c_bytes(tty)) };
-        returned(logging::user_command(audit_fd, r#type, command, tty, result != 0))
+        returned(logging::user_command(audit_fd, r#type, command, tty, result != 0, &AuditMsg))
     })
 }

@@ -1,11 +1,11 @@
-//! libaudit.h's own types. cbindgen reads this directory to write include/libaudit.h
+//! libaudit.h's own types. cbindgen reads this crate to write include/libaudit.h
 //! (cbindgen.toml says how; tests/header.rs keeps the committed header in step).
 #![allow(non_camel_case_types)]
 
 use std::ffi::{c_char, c_int, c_uint};
 
 use super::defines::MAX_AUDIT_MESSAGE_LENGTH;
-use crate::kernel::{audit_features, audit_rule_data, audit_status, nlmsgerr, nlmsghdr};
+use linux_audit::wire::{audit_features, audit_rule_data, audit_status, nlmsgerr, nlmsghdr};
 
 // The enum typedefs, as the integers C passes for them: a Rust enum holding a value outside its
 // variants is undefined behaviour, and C callers may pass any value. The header spells out the
@@ -55,6 +55,9 @@ pub union audit_reply_payload {
     pub features: *mut audit_features,
 }
 
+// audit_get_reply receives straight into `msg`: the core's receive buffer is exactly its size.
+const _: () = assert!(std::mem::size_of::<audit_message>() == linux_audit::netlink::RECEIVE_SIZE);
+
 /// What audit_get_reply fills in.
 #[repr(C)]
 pub struct audit_reply {
@@ -77,4 +80,18 @@ pub struct audit_dispatcher_header {
     pub r#type: u32,
     /// The length of the data that follows.
     pub size: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{offset_of, size_of};
+
+    #[test]
+    fn sizes_match_the_c_abi() {
+        assert_eq!(size_of::<audit_message>(), 8988);
+        assert_eq!(size_of::<audit_reply>(), 9016);
+        assert_eq!(offset_of!(audit_reply, msg), 16);
+        assert_eq!(offset_of!(audit_reply, payload), 9008);
+    }
 }

@@ -4,7 +4,7 @@ use std::ffi::{CStr, c_char, c_int, c_uint};
 use std::ptr;
 
 use super::{c_bytes, entry, set_errno};
-use crate::tables::{self, ARCH_UNKNOWN, Outcome};
+use linux_audit::tables::{self, ARCH_UNKNOWN, Outcome};
 
 fn c_name(name: Option<&'static CStr>) -> *const c_char {
     name.map_or(ptr::null(), CStr::as_ptr)

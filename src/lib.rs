@@ -1,14 +1,19 @@
-//! The C ABI. Every export is a few lines: convert the arguments, call the safe core, convert
-//! the result, set errno as the original does. Every export runs its body through [`entry`], so
-//! a panic never unwinds into the host process.
+//! libaudit-rs: a memory-safe, drop-in replacement for Linux's libaudit.so.1.
 //!
-//! cbindgen reads this directory, and only this one, to write include/libaudit.h: every export
-//! and public constant here is declared there (`REGENERATE_HEADER=1 cargo test --test header`).
+//! This crate is the C ABI, one file per API group, over the safe core (the `linux-audit`
+//! crate, which knows nothing of C). Every export is a few lines: convert the arguments, call
+//! the core, convert the result, set errno as the original does. Every export runs its body
+//! through [`entry`], so a panic never unwinds into the host process. What is C's alone lives
+//! here too: libaudit.h's types and macros, audit_msg's routing (message.rs), errno.
+//!
+//! cbindgen reads this crate, and only this one, to write include/libaudit.h: every export and
+//! public constant here is declared there (`REGENERATE_HEADER=1 cargo test --test header`).
 
 pub mod control;
 pub mod defines;
 pub mod logging;
 pub mod lookup;
+pub mod message;
 pub mod netlink;
 pub mod rules;
 pub mod types;
@@ -16,8 +21,18 @@ pub mod types;
 use std::ffi::{CStr, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-pub use crate::netlink::sys::{errno, set_errno};
-use crate::netlink::{Failed, Sent};
+use linux_audit::netlink::{Failed, Sent};
+
+/// The calling thread's errno.
+pub fn errno() -> c_int {
+    // SAFETY: __errno_location always returns this thread's errno slot.
+    unsafe { *libc::__errno_location() }
+}
+
+pub fn set_errno(value: c_int) {
+    // SAFETY: as above.
+    unsafe { *libc::__errno_location() = value }
+}
 
 /// Runs an export's body; if it panics, the export returns `on_panic` (with errno EFAULT)
 /// instead of unwinding into C.

@@ -12,10 +12,11 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicI32, AtomicU32};
 
 use super::{c_bytes, entry, errno, fail, seq_or_errno, set_errno};
-use crate::kernel::audit_rule_data;
-use crate::message::{self, LOG_ERR};
-use crate::netlink::{Failed, Sent};
-use crate::rules::{self, Added, Globals, RULE_SIZE, Split};
+use crate::message::{self, AuditMsg, LOG_ERR};
+use linux_audit::diag::Diagnostics;
+use linux_audit::netlink::{Failed, Sent};
+use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
+use linux_audit::wire::audit_rule_data;
 
 // The original's process-wide rule-building state. auditctl links them with copy relocations,
 // so the dynamic linker makes every reference, ours included, use the executable's copy: we
@@ -204,7 +205,7 @@ unsafe fn pair_and_rule<'a>(
     pair: *const c_char,
 ) -> Result<(Vec<u8>, &'a mut audit_rule_data), c_int> {
     // SAFETY: per the contract.
-    let text = unsafe { c_bytes(pair) }.ok_or(-crate::errormsg::EAU_FILTERMISSING)?.to_vec();
+    let text = unsafe { c_bytes(pair) }.ok_or(-linux_audit::errormsg::EAU_FILTERMISSING)?.to_vec();
     let rule = unsafe { rule_at(rulep) }.ok_or_else(|| fail(libc::EFAULT))?;
     Ok((text, rule))
 }
@@ -276,7 +277,7 @@ pub unsafe extern "C" fn audit_rule_fieldpair_data(
             Ok(both) => both,
             Err(rc) => return rc,
         };
-        let outcome = with_globals(|g| rules::fieldpair(rule, &text, flags, g));
+        let outcome = with_globals(|g| rules::fieldpair(rule, &text, flags, g, &AuditMsg));
         // SAFETY: the outcome's split lies within the caller's string.
         unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         match outcome.result {
@@ -317,7 +318,7 @@ pub unsafe extern "C" fn audit_rule_interfield_comp_data(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn audit_update_watch_perms(rule: *mut audit_rule_data, perms: c_int) -> c_int {
     // SAFETY: per the contract.
-    entry(-1, || unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms)))
+    entry(-1, || unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms, &AuditMsg)))
 }
 
 /// # Safety
@@ -325,7 +326,7 @@ pub unsafe extern "C" fn audit_update_watch_perms(rule: *mut audit_rule_data, pe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn audit_add_watch(rulep: *mut *mut audit_rule_data, path: *const c_char) -> c_int {
     // SAFETY: per the contract.
-    unsafe { audit_add_watch_dir(crate::rules::consts::AUDIT_WATCH as c_int, rulep, path) }
+    unsafe { audit_add_watch_dir(linux_audit::rules::consts::AUDIT_WATCH as c_int, rulep, path) }
 }
 
 /// Makes `*rulep` (NULL or an empty malloc'd rule) a watch of `type` AUDIT_WATCH or AUDIT_DIR
@@ -348,7 +349,7 @@ pub unsafe extern "C" fn audit_add_watch_dir(
         let path = path.to_vec();
         unsafe {
             let rule = *rulep;
-            if !rules::watch_allowed(rule.as_ref(), kind) {
+            if !rules::watch_allowed(rule.as_ref(), kind, &AuditMsg) {
                 return -1;
             }
             let size = RULE_SIZE + path.len();
@@ -368,7 +369,7 @@ pub unsafe extern "C" fn audit_add_watch_dir(
     })
 }
 
-type RuleSender = fn(c_int, Option<&[u8]>, usize) -> Result<Sent, Failed>;
+type RuleSender = fn(c_int, Option<&[u8]>, usize, &dyn Diagnostics) -> Result<Sent, Failed>;
 
 /// Sets a rule's list and action and sends it: the fixed part and `buflen` bytes of strings.
 ///
@@ -384,7 +385,7 @@ unsafe fn send_rule(fd: c_int, rule: *mut audit_rule_data, flags: c_int, action:
     let size = rules::request_size(r);
     // SAFETY: the rule and its strings are `size` bytes; a rule too large to send is not read.
     let bytes = rules::fits_request(size).then(|| unsafe { std::slice::from_raw_parts(rule.cast::<u8>(), size) });
-    seq_or_errno(send(fd, bytes, size))
+    seq_or_errno(send(fd, bytes, size, &AuditMsg))
 }
 
 /// AUDIT_ADD_RULE: the sequence number, or -errno (errno set).
@@ -419,7 +420,7 @@ pub unsafe extern "C" fn audit_delete_rule_data(
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_trim_subtrees(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(rules::trim_subtrees(fd)))
+    entry(-libc::EFAULT, || seq_or_errno(rules::trim_subtrees(fd, &AuditMsg)))
 }
 
 /// # Safety
@@ -429,7 +430,7 @@ pub unsafe extern "C" fn audit_make_equivalent(fd: c_int, mount_point: *const c_
     entry(-libc::EFAULT, || {
         // SAFETY: per the contract.
         match unsafe { (c_bytes(mount_point), c_bytes(subtree)) } {
-            (Some(m), Some(s)) => seq_or_errno(rules::make_equivalent(fd, m, s)),
+            (Some(m), Some(s)) => seq_or_errno(rules::make_equivalent(fd, m, s, &AuditMsg)),
             _ => fail(libc::EFAULT),
         }
     })

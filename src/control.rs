@@ -4,20 +4,20 @@ use std::ffi::{c_char, c_int, c_uint};
 
 use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
 use super::{c_bytes, entry, seq_or_errno, set_errno, zero_or_errno};
-use crate::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
-use crate::errormsg::{self, EAU_FIELDNOSUPPORT};
-use crate::kernel::AUDIT_FEATURE_LOGINUID_IMMUTABLE;
-use crate::message;
+use crate::message::{self, AuditMsg};
+use linux_audit::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
+use linux_audit::errormsg::{self, EAU_FIELDNOSUPPORT};
+use linux_audit::wire::AUDIT_FEATURE_LOGINUID_IMMUTABLE;
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_status(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_status(fd)))
+    entry(-libc::EFAULT, || seq_or_errno(control::request_status(fd, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_is_enabled(fd: c_int) -> c_int {
     entry(-1, || {
-        let (value, errno) = control::is_enabled(fd);
+        let (value, errno) = control::is_enabled(fd, &AuditMsg);
         if let Some(errno) = errno {
             set_errno(errno);
         }
@@ -26,7 +26,7 @@ pub extern "C" fn audit_is_enabled(fd: c_int) -> c_int {
 }
 
 fn set(fd: c_int, setting: Setting, value: u32) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::set(fd, setting, value)))
+    entry(-libc::EFAULT, || seq_or_errno(control::set(fd, setting, value, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
@@ -59,12 +59,12 @@ pub extern "C" fn audit_set_backlog_wait_time(fd: c_int, bwt: u32) -> c_int {
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int {
     entry(-libc::EFAULT, || {
-        let rc = seq_or_errno(control::set(fd, Setting::Pid, pid));
+        let rc = seq_or_errno(control::set(fd, Setting::Pid, pid, &AuditMsg));
         if rc < 0 {
             return rc;
         }
         if wmode != 0 {
-            if let Some(errno) = control::drain_one_reply(fd) {
+            if let Some(errno) = control::drain_one_reply(fd, &AuditMsg) {
                 set_errno(errno);
             }
         }
@@ -76,7 +76,7 @@ pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int
 /// -errno; -EAU_FIELDNOSUPPORT where the kernel cannot reset it.
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || match control::reset_lost(fd) {
+    entry(-libc::EFAULT, || match control::reset_lost(fd, &AuditMsg) {
         Ok(result) => zero_or_errno(result),
         Err(probe_errno) => {
             if let Some(e) = probe_errno {
@@ -89,18 +89,18 @@ pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0)))
+    entry(-libc::EFAULT, || zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_features(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_features(fd)))
+    entry(-libc::EFAULT, || seq_or_errno(control::request_features(fd, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_get_features() -> u32 {
     entry(0, || {
-        let (bitmap, probe_errno) = control::features();
+        let (bitmap, probe_errno) = control::features(&AuditMsg);
         if let Some(e) = probe_errno {
             set_errno(e);
         }
@@ -110,7 +110,7 @@ pub extern "C" fn audit_get_features() -> u32 {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0)))
+    entry(-libc::EFAULT, || seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0, &AuditMsg)))
 }
 
 /// Irreversible until reboot on a real kernel.
@@ -121,12 +121,12 @@ pub extern "C" fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_rules_list_data(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_rules_list(fd)))
+    entry(-libc::EFAULT, || seq_or_errno(control::request_rules_list(fd, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_request_signal_info(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_signal_info(fd)))
+    entry(-libc::EFAULT, || seq_or_errno(control::request_signal_info(fd, &AuditMsg)))
 }
 
 /// Formats a signal_info reply ("op=... auid=... uid=... ses=... pid=... [subj=...] res=...")
@@ -199,7 +199,7 @@ pub extern "C" fn audit_getloginuid() -> libc::uid_t {
 pub extern "C" fn audit_setloginuid(uid: libc::uid_t) -> c_int {
     entry(1, || {
         set_errno(0);
-        match control::set_loginuid(uid) {
+        match control::set_loginuid(uid, &AuditMsg) {
             Ok(()) => 0,
             Err(e) => {
                 set_errno(e);
@@ -244,7 +244,7 @@ pub unsafe extern "C" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn get_auditfail_action(failmode: *mut auditfail_t) -> c_int {
     entry(1, || {
-        let (ok, action) = control::failure_action(control::CONFIG_FILE);
+        let (ok, action) = control::failure_action(control::CONFIG_FILE, &AuditMsg);
         // SAFETY: per the contract; the original crashes on NULL.
         if let Some(out) = unsafe { failmode.as_mut() } {
             *out = action;

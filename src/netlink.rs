@@ -5,8 +5,8 @@ use std::mem::MaybeUninit;
 
 use super::types::{audit_reply, audit_reply_payload, reply_t};
 use super::{entry, fail, seq_or_errno, set_errno, zero_or_errno};
-use crate::message::{self, LOG_ERR};
-use crate::netlink::{self, Payload, RECEIVE_SIZE, ReplyError};
+use crate::message::{self, AuditMsg, LOG_ERR};
+use linux_audit::netlink::{self, Payload, RECEIVE_SIZE, ReplyError};
 
 #[unsafe(no_mangle)]
 pub extern "C" fn audit_open() -> c_int {
@@ -49,7 +49,7 @@ unsafe fn payload<'a>(data: *const c_void, size: c_uint) -> Option<&'a [u8]> {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
     entry(-libc::EFAULT, || {
-        seq_or_errno(netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize))
+        seq_or_errno(netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg))
     })
 }
 
@@ -66,7 +66,7 @@ pub unsafe extern "C" fn __audit_send(
     seq: *mut c_int,
 ) -> c_int {
     entry(-libc::EFAULT, || {
-        let result = netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize);
+        let result = netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg);
         let used = match result {
             Ok(sent) => Some(sent.seq),
             Err(failed) => failed.seq,
@@ -92,12 +92,12 @@ pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block
         // GET_REPLY_NONBLOCKING (1) means MSG_DONTWAIT; other values pass through as flags.
         let flags = if block == 1 { libc::MSG_DONTWAIT } else { block as c_int } | peek;
         if rep.is_null() {
-            return fail(netlink::discard_reply(fd, flags));
+            return fail(netlink::discard_reply(fd, flags, &AuditMsg));
         }
         // SAFETY: rep points to a writable audit_reply, whose msg is RECEIVE_SIZE bytes.
         let rep = unsafe { &mut *rep };
         let buf = unsafe { &mut *(&raw mut rep.msg).cast::<[MaybeUninit<u8>; RECEIVE_SIZE]>() };
-        let (header, len) = match netlink::get_reply(fd, buf, flags) {
+        let (header, len) = match netlink::get_reply(fd, buf, flags, &AuditMsg) {
             Ok(r) => (r.header, Ok(r.len)),
             Err(ReplyError::Receive(e)) => return fail(e),
             Err(ReplyError::BadAddress) => return -libc::EPROTO,
