@@ -1,7 +1,8 @@
 /* The control of scripts/tsan: a race with the library on purpose. One thread stores to
  * _audit_elf with plain C stores (auditctl's way; no lock), another builds rules, which makes the
- * library read it. ThreadSanitizer must report it, with our library's frames in the stack:
- * proof that the detector sees inside the instrumented library. Exits 0; the script counts the
+ * library read it. ThreadSanitizer must report it: the report names _audit_elf as
+ * the location (main only builds rules, so the racing load is the library's): proof that the
+ * detector sees inside the instrumented library. Exits 0; the script counts the
  * reports. */
 #include <pthread.h>
 #include <stdlib.h>
