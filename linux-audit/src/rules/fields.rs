@@ -5,14 +5,17 @@
 //! string at the operator (the original overwrites the operator with NULs, so the caller's text
 //! ends at the field name afterwards; auditctl prints it that way in its error messages).
 
-use super::consts::*;
 use super::{Globals, next_slot};
 use crate::control;
 use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
 use crate::num::{Base, is_negative_number, starts_with_digit, strtol, strtoul};
+use crate::sys::PATH_MAX;
 use crate::tables;
-use crate::wire::audit_rule_data;
+use crate::wire::*;
+
+/// AF_MAX of the glibc headers the original was built with: saddr_fam takes smaller values.
+const AF_MAX: u32 = 46;
 
 /// Where a pair is split: the operator's offset and length (these bytes become NULs) and the
 /// operator's value.

@@ -7,7 +7,6 @@
 //! The process-wide state the original keeps in exported variables (`_audit_elf` and the
 //! `_audit_*added` flags, which auditctl reads and writes) is passed in as [`Globals`].
 
-pub mod consts;
 mod fields;
 
 use std::os::fd::RawFd;
@@ -18,8 +17,7 @@ use crate::netlink::{self, Failed, MAX_PAYLOAD, Sent};
 use crate::num;
 use crate::sys;
 use crate::tables;
-use crate::wire::{AUDIT_BITMASK_SIZE, AUDIT_MAX_FIELDS, audit_rule_data};
-use consts::*;
+use crate::wire::*;
 
 pub use fields::{Added, Outcome, Split, compare, fieldpair};
 
