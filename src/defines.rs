@@ -4,6 +4,10 @@
 //! `#[cfg(not(kernel_defines = "X"))]` marks a fallback: rustc never sets that cfg, so Rust always
 //! has the constant, while cbindgen writes it inside `#if !defined(X)` ([defines] in
 //! cbindgen.toml), so the kernel's own definition wins, as in the original header.
+//!
+//! These are the header's text, not the library's constants: Rust code uses linux_audit::wire,
+//! the one home of each kernel constant, and tests/header.rs fails where a name defined in both
+//! has different values.
 
 use std::ffi::c_int;
 

@@ -329,7 +329,7 @@ pub unsafe extern "C" fn audit_update_watch_perms(rule: *mut audit_rule_data, pe
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn audit_add_watch(rulep: *mut *mut audit_rule_data, path: *const c_char) -> c_int {
     // SAFETY: per the contract.
-    unsafe { audit_add_watch_dir(linux_audit::rules::consts::AUDIT_WATCH as c_int, rulep, path) }
+    unsafe { audit_add_watch_dir(linux_audit::wire::AUDIT_WATCH as c_int, rulep, path) }
 }
 
 /// Makes `*rulep` (NULL or an empty malloc'd rule) a watch of `type` AUDIT_WATCH or AUDIT_DIR

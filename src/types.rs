@@ -4,7 +4,7 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::defines::MAX_AUDIT_MESSAGE_LENGTH;
+use linux_audit::wire::MAX_AUDIT_MESSAGE_LENGTH;
 use linux_audit::wire::{audit_features, audit_rule_data, audit_status, nlmsgerr, nlmsghdr};
 
 // The enum typedefs, as the integers C passes for them: a Rust enum holding a value outside its

@@ -31,8 +31,8 @@ use audit::rules::{
     audit_rule_syscallbyname_data,
 };
 use audit::types::audit_reply;
-use linux_audit::rules::consts::AUDIT_FILTER_EXIT;
 use linux_audit::tables::MACH_86_64;
+use linux_audit::wire::AUDIT_FILTER_EXIT;
 use linux_audit::wire::{AUDIT_GET, AUDIT_USER};
 
 const THREADS: usize = 16;

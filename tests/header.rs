@@ -210,3 +210,45 @@ fn our_header_compiles_as_c89_c11_and_cxx() {
         .expect("c++");
     assert!(out.status.success(), "as C++:\n{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// The `pub const NAME: T = VALUE;` items of a Rust source file, with the value when it is an
+/// integer literal or an `|` of names defined before it in the same file.
+fn rust_constants(path: &str) -> BTreeMap<String, Option<u64>> {
+    let text = fs::read_to_string(common::repo().join(path)).unwrap();
+    let mut values = BTreeMap::new();
+    for line in text.lines().map(str::trim) {
+        let Some((name, value)) = line.strip_prefix("pub const ").and_then(|rest| rest.split_once('=')) else {
+            continue;
+        };
+        let name = name.split(':').next().unwrap().trim().to_string();
+        let literal = |term: &str| {
+            let term = term.trim().replace('_', "");
+            let term = ["u16", "u32", "u64", "usize", "i32"].iter().find_map(|t| term.strip_suffix(t)).unwrap_or(&term);
+            match term.strip_prefix("0x") {
+                Some(hex) => u64::from_str_radix(hex, 16).ok(),
+                None => term.parse().ok(),
+            }
+        };
+        let terms = value.trim().trim_end_matches(';').split('|');
+        let value = terms.map(|t| literal(t).or_else(|| values.get(t.trim()).copied().flatten())).sum();
+        values.insert(name, value);
+    }
+    values
+}
+
+/// libaudit.h's macros are written as literals in src/defines.rs (cbindgen reads only this
+/// crate); the core's one home of each kernel constant is linux-audit/src/wire.rs. Where both
+/// define a name, the values must agree.
+#[test]
+fn header_macros_agree_with_the_core_constants() {
+    let header = rust_constants("src/defines.rs");
+    let core = rust_constants("linux-audit/src/wire.rs");
+    let both: Vec<&String> = header.keys().filter(|n| core.contains_key(*n)).collect();
+    // A parse that found nothing would prove nothing: the two share at least these.
+    for name in ["AUDIT_FIRST_USER_MSG", "AUDIT_FILTER_FS", "AUDIT_EXE", "AUDIT_STATUS_LOST"] {
+        assert!(both.contains(&&name.to_string()), "{name} is not read from both files");
+    }
+    let differ: Vec<_> = both.iter().filter(|n| header[**n].is_none() || header[**n] != core[**n]).collect();
+    assert!(differ.is_empty(), "src/defines.rs and linux-audit/src/wire.rs disagree on {differ:?}");
+    println!("{} names defined in both agree", both.len());
+}

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, Sent};
+use crate::num::{self, Base, Parsed};
 use crate::sys;
 use crate::wire::*;
 
@@ -288,26 +289,16 @@ fn read_proc_number(path: &str) -> Result<String, i32> {
     Ok(String::from_utf8_lossy(&buf[..len]).into_owned())
 }
 
-/// strtol/strtoul's reading of a decimal number: leading space, a sign, then digits up to the
-/// first non-digit; None when the value overflows (ERANGE).
+/// strtol/strtoul's reading of a decimal number; None when it overflows (ERANGE).
 fn parse_c_decimal(text: &str, unsigned: bool) -> Option<i64> {
-    let t = text.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
-    let (negative, digits) = match t.as_bytes().first() {
-        Some(b'-') => (true, &t[1..]),
-        Some(b'+') => (false, &t[1..]),
-        _ => (false, t),
-    };
-    let end = digits.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(digits.len());
-    let magnitude: u64 = if end == 0 { 0 } else { digits[..end].parse().ok()? };
-    if unsigned {
-        // strtoul: values up to ULONG_MAX, negated in unsigned arithmetic.
-        let v = if negative { magnitude.wrapping_neg() } else { magnitude };
-        Some(v as i64)
-    } else if negative {
-        (magnitude <= i64::MAX as u64 + 1).then(|| (magnitude as i64).wrapping_neg())
+    let text = text.as_bytes();
+    let parsed = if unsigned {
+        let Parsed { value, overflow } = num::strtoul(text, Base::Decimal);
+        Parsed { value: value as i64, overflow }
     } else {
-        i64::try_from(magnitude).ok()
-    }
+        num::strtol(text, Base::Decimal)
+    };
+    (!parsed.overflow).then_some(parsed.value)
 }
 
 /// audit_getloginuid: the loginuid, or Err(errno to leave) where the original returns -1.

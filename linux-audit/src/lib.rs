@@ -14,6 +14,7 @@ pub mod diag;
 pub mod errormsg;
 pub mod logging;
 pub mod netlink;
+pub mod num;
 pub mod rules;
 pub mod sys;
 pub mod tables;

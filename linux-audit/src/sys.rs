@@ -6,6 +6,9 @@ use std::os::fd::RawFd;
 
 use crate::wire::NETLINK_AUDIT;
 
+/// PATH_MAX of glibc: the buffers of readlink, getcwd, and the longest path a rule takes.
+pub const PATH_MAX: usize = 4096;
+
 /// A positive errno value.
 pub type Errno = i32;
 

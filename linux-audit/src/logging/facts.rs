@@ -11,10 +11,9 @@ use std::sync::{Mutex, OnceLock};
 
 use super::encode::{bounded, needs_encoding, quote_or_encode, quoted, quoted_bounded};
 use crate::diag::{Diagnostics, Level};
+use crate::sys::PATH_MAX;
 use crate::wire::MAX_AUDIT_MESSAGE_LENGTH;
 
-/// PATH_MAX: readlink and getcwd get buffers of this size.
-const PATH_MAX: usize = 4096;
 /// The original formats exe=, comm= and the like into buffers of 2 * PATH_MAX bytes.
 pub const FIELD_BUFFER: usize = 2 * PATH_MAX;
 /// ttyname_r's buffer: longer terminal names are not found.

@@ -5,14 +5,17 @@
 //! string at the operator (the original overwrites the operator with NULs, so the caller's text
 //! ends at the field name afterwards; auditctl prints it that way in its error messages).
 
-use super::consts::*;
-use super::num::{is_negative_number, starts_with_digit, strtol, strtoul};
 use super::{Globals, next_slot};
 use crate::control;
 use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
+use crate::num::{Base, is_negative_number, starts_with_digit, strtol, strtoul};
+use crate::sys::PATH_MAX;
 use crate::tables;
-use crate::wire::audit_rule_data;
+use crate::wire::*;
+
+/// AF_MAX of the glibc headers the original was built with: saddr_fam takes smaller values.
+const AF_MAX: u32 = 46;
 
 /// Where a pair is split: the operator's offset and length (these bytes become NULs) and the
 /// operator's value.
@@ -69,7 +72,7 @@ fn refused<T>(split: Option<Split>, error: i32) -> Outcome<T> {
 
 /// strtoul's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
 fn ul(errno: &mut Option<i32>, v: &[u8]) -> u32 {
-    let parsed = strtoul(v);
+    let parsed = strtoul(v, Base::Detect);
     if parsed.overflow {
         *errno = Some(libc::ERANGE);
     }
@@ -78,7 +81,7 @@ fn ul(errno: &mut Option<i32>, v: &[u8]) -> u32 {
 
 /// strtol's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
 fn l(errno: &mut Option<i32>, v: &[u8]) -> u32 {
-    let parsed = strtol(v);
+    let parsed = strtol(v, Base::Detect);
     if parsed.overflow {
         *errno = Some(libc::ERANGE);
     }

@@ -7,19 +7,17 @@
 //! The process-wide state the original keeps in exported variables (`_audit_elf` and the
 //! `_audit_*added` flags, which auditctl reads and writes) is passed in as [`Globals`].
 
-pub mod consts;
 mod fields;
-pub mod num;
 
 use std::os::fd::RawFd;
 
 use crate::control::{self, priority};
 use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, MAX_PAYLOAD, Sent};
+use crate::num;
 use crate::sys;
 use crate::tables;
-use crate::wire::{AUDIT_BITMASK_SIZE, AUDIT_MAX_FIELDS, audit_rule_data};
-use consts::*;
+use crate::wire::*;
 
 pub use fields::{Added, Outcome, Split, compare, fieldpair};
 
@@ -70,7 +68,7 @@ fn add_all(rule: &mut audit_rule_data) -> i32 {
 /// int, and whether strtol overflowed (it then leaves errno ERANGE, and the int is -1 or 0).
 fn number(name: &[u8]) -> Option<(i32, bool)> {
     num::starts_with_digit(name).then(|| {
-        let parsed = num::strtol(name);
+        let parsed = num::strtol(name, num::Base::Detect);
         (parsed.value as i32, parsed.overflow)
     })
 }

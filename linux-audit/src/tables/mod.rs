@@ -20,6 +20,8 @@ mod data;
 
 use std::ffi::CStr;
 
+use crate::num::{Base, Parsed, strtol, strtoul};
+
 pub const MACH_X86: i32 = 0;
 pub const MACH_86_64: i32 = 1;
 pub const MACH_PPC64: i32 = 3;
@@ -321,11 +323,11 @@ pub fn msg_type_outcome(name: &[u8]) -> Outcome {
             return Outcome { value: -1, errno: None };
         };
         // Seven characters cannot overflow a long.
-        let (value, _) = strtol(&rest[..end.min(7)]);
+        let value = strtol(&rest[..end.min(7)], Base::Decimal).value;
         return Outcome { value: value as i32, errno: Some(0) };
     }
     if name.first().is_some_and(u8::is_ascii_digit) {
-        let (value, overflow) = strtol(name);
+        let Parsed { value, overflow } = strtol(name, Base::Decimal);
         return Outcome { value: value as i32, errno: Some(if overflow { libc::ERANGE } else { 0 }) };
     }
     Outcome { value: -1, errno: None }
@@ -365,7 +367,7 @@ pub fn determine_machine_outcome(arch: &[u8]) -> Outcome {
     } else if let Some(m) = name_to_machine(arch) {
         (Some(m), Bits::Any, None)
     } else {
-        let (elf, overflow) = strtoul_hex(arch);
+        let Parsed { value: elf, overflow } = strtoul(arch, Base::Hex);
         if overflow {
             return Outcome { value: ARCH_UNKNOWN, errno: Some(libc::ERANGE) };
         }
@@ -396,62 +398,6 @@ fn with_bits(machine: i32, bits: Bits) -> i32 {
         _ => false,
     };
     if fits { machine } else { ARCH_WRONG_BITS }
-}
-
-/// C's isspace in the C locale.
-fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-/// Leading spaces and an optional sign, as strtol and strtoul skip them: (negative, rest).
-fn sign(s: &[u8]) -> (bool, &[u8]) {
-    let start = s.iter().position(|&b| !is_c_space(b)).unwrap_or(s.len());
-    let s = &s[start..];
-    match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    }
-}
-
-/// Accumulates leading digits of `radix`: (magnitude, overflowed u64).
-fn digits(s: &[u8], radix: u32) -> (u64, bool) {
-    let mut value: u64 = 0;
-    let mut overflow = false;
-    for d in s.iter().map_while(|&b| (b as char).to_digit(radix)) {
-        match value.checked_mul(radix.into()).and_then(|v| v.checked_add(d.into())) {
-            Some(v) => value = v,
-            None => overflow = true,
-        }
-    }
-    (value, overflow)
-}
-
-/// strtol(s, NULL, 10): the value (saturated) and whether it overflowed (ERANGE).
-fn strtol(s: &[u8]) -> (i64, bool) {
-    let (negative, s) = sign(s);
-    let (magnitude, overflow) = digits(s, 10);
-    let limit = if negative { i64::MIN.unsigned_abs() } else { i64::MAX as u64 };
-    if overflow || magnitude > limit {
-        return (if negative { i64::MIN } else { i64::MAX }, true);
-    }
-    let value = magnitude as i64;
-    (if negative { value.wrapping_neg() } else { value }, false)
-}
-
-/// strtoul(s, NULL, 16): the value (saturated) and whether it overflowed (ERANGE). A "0x"
-/// prefix is skipped; a '-' negates modulo 2^64.
-fn strtoul_hex(s: &[u8]) -> (u64, bool) {
-    let (negative, s) = sign(s);
-    let s = match s {
-        [b'0', b'x' | b'X', rest @ ..] => rest,
-        _ => s,
-    };
-    let (magnitude, overflow) = digits(s, 16);
-    if overflow {
-        return (u64::MAX, true);
-    }
-    (if negative { magnitude.wrapping_neg() } else { magnitude }, false)
 }
 
 #[cfg(test)]
@@ -563,6 +509,10 @@ mod tests {
 
     #[test]
     fn arch_numbers_parse_like_strtoul_base_16() {
+        let strtoul_hex = |s: &[u8]| {
+            let parsed = strtoul(s, Base::Hex);
+            (parsed.value, parsed.overflow)
+        };
         assert_eq!(strtoul_hex(b" 0xc000003e"), (0xc000003e, false));
         assert_eq!(strtoul_hex(b"-1"), (u64::MAX, false));
         assert_eq!(strtoul_hex(b"0x"), (0, false));
