@@ -3,20 +3,20 @@
 use std::ffi::{c_char, c_int, c_uint};
 
 use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
-use super::{c_bytes, entry, seq_or_errno, set_errno, zero_or_errno};
+use super::{c_bytes, entry, entry_cancellable, seq_or_errno, set_errno, zero_or_errno};
 use crate::message::{self, AuditMsg};
 use linux_audit::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
 use linux_audit::errormsg::{self, EAU_FIELDNOSUPPORT};
 use linux_audit::wire::AUDIT_FEATURE_LOGINUID_IMMUTABLE;
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_request_status(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_status(fd, &AuditMsg)))
+pub extern "C-unwind" fn audit_request_status(fd: c_int) -> c_int {
+    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::request_status(fd, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_is_enabled(fd: c_int) -> c_int {
-    entry(-1, || {
+pub extern "C-unwind" fn audit_is_enabled(fd: c_int) -> c_int {
+    entry_cancellable(-1, || {
         let (value, errno) = control::is_enabled(fd, &AuditMsg);
         if let Some(errno) = errno {
             set_errno(errno);
@@ -26,39 +26,39 @@ pub extern "C" fn audit_is_enabled(fd: c_int) -> c_int {
 }
 
 fn set(fd: c_int, setting: Setting, value: u32) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::set(fd, setting, value, &AuditMsg)))
+    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::set(fd, setting, value, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_enabled(fd: c_int, enabled: u32) -> c_int {
+pub extern "C-unwind" fn audit_set_enabled(fd: c_int, enabled: u32) -> c_int {
     set(fd, Setting::Enabled, enabled)
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_failure(fd: c_int, failure: u32) -> c_int {
+pub extern "C-unwind" fn audit_set_failure(fd: c_int, failure: u32) -> c_int {
     set(fd, Setting::Failure, failure)
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_rate_limit(fd: c_int, limit: u32) -> c_int {
+pub extern "C-unwind" fn audit_set_rate_limit(fd: c_int, limit: u32) -> c_int {
     set(fd, Setting::RateLimit, limit)
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_backlog_limit(fd: c_int, limit: u32) -> c_int {
+pub extern "C-unwind" fn audit_set_backlog_limit(fd: c_int, limit: u32) -> c_int {
     set(fd, Setting::BacklogLimit, limit)
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_backlog_wait_time(fd: c_int, bwt: u32) -> c_int {
+pub extern "C-unwind" fn audit_set_backlog_wait_time(fd: c_int, bwt: u32) -> c_int {
     set(fd, Setting::BacklogWaitTime, bwt)
 }
 
 /// Registers `pid` as the audit daemon: 1 on success (after waiting briefly for an error reply
 /// unless WAIT_NO), or -errno.
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int {
-    entry(-libc::EFAULT, || {
+pub extern "C-unwind" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int {
+    entry_cancellable(-libc::EFAULT, || {
         let rc = seq_or_errno(control::set(fd, Setting::Pid, pid, &AuditMsg));
         if rc < 0 {
             return rc;
@@ -75,8 +75,8 @@ pub extern "C" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int
 /// 0, or the lost count the kernel reset (errno set to its negation, as the original does), or
 /// -errno; -EAU_FIELDNOSUPPORT where the kernel cannot reset it.
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || match control::reset_lost(fd, &AuditMsg) {
+pub extern "C-unwind" fn audit_reset_lost(fd: c_int) -> c_int {
+    entry_cancellable(-libc::EFAULT, || match control::reset_lost(fd, &AuditMsg) {
         Ok(result) => zero_or_errno(result),
         Err(probe_errno) => {
             if let Some(e) = probe_errno {
@@ -88,18 +88,20 @@ pub extern "C" fn audit_reset_lost(fd: c_int) -> c_int {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0, &AuditMsg)))
+pub extern "C-unwind" fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
+    entry_cancellable(-libc::EFAULT, || {
+        zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0, &AuditMsg))
+    })
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_request_features(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_features(fd, &AuditMsg)))
+pub extern "C-unwind" fn audit_request_features(fd: c_int) -> c_int {
+    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::request_features(fd, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_get_features() -> u32 {
-    entry(0, || {
+pub extern "C-unwind" fn audit_get_features() -> u32 {
+    entry_cancellable(0, || {
         let (bitmap, probe_errno) = control::features(&AuditMsg);
         if let Some(e) = probe_errno {
             set_errno(e);
@@ -109,24 +111,26 @@ pub extern "C" fn audit_get_features() -> u32 {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0, &AuditMsg)))
+pub extern "C-unwind" fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
+    entry_cancellable(-libc::EFAULT, || {
+        seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0, &AuditMsg))
+    })
 }
 
 /// Irreversible until reboot on a real kernel.
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
+pub extern "C-unwind" fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
     audit_set_feature(fd, AUDIT_FEATURE_LOGINUID_IMMUTABLE, 1, 1)
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_request_rules_list_data(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_rules_list(fd, &AuditMsg)))
+pub extern "C-unwind" fn audit_request_rules_list_data(fd: c_int) -> c_int {
+    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::request_rules_list(fd, &AuditMsg)))
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_request_signal_info(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(control::request_signal_info(fd, &AuditMsg)))
+pub extern "C-unwind" fn audit_request_signal_info(fd: c_int) -> c_int {
+    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::request_signal_info(fd, &AuditMsg)))
 }
 
 /// Formats a signal_info reply ("op=... auid=... uid=... ses=... pid=... [subj=...] res=...")
@@ -184,8 +188,8 @@ pub extern "C" fn audit_can_read() -> c_int {
 
 /// The loginuid, or (uid_t)-1 with errno from the failure (0 when the file was malformed).
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_getloginuid() -> libc::uid_t {
-    entry(u32::MAX, || {
+pub extern "C-unwind" fn audit_getloginuid() -> libc::uid_t {
+    entry_cancellable(u32::MAX, || {
         set_errno(0);
         control::loginuid().unwrap_or_else(|e| {
             set_errno(e);
@@ -196,8 +200,8 @@ pub extern "C" fn audit_getloginuid() -> libc::uid_t {
 
 /// 0 on success, 1 on failure (errno from the failing call).
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_setloginuid(uid: libc::uid_t) -> c_int {
-    entry(1, || {
+pub extern "C-unwind" fn audit_setloginuid(uid: libc::uid_t) -> c_int {
+    entry_cancellable(1, || {
         set_errno(0);
         match control::set_loginuid(uid, &AuditMsg) {
             Ok(()) => 0,
@@ -211,8 +215,8 @@ pub extern "C" fn audit_setloginuid(uid: libc::uid_t) -> c_int {
 
 /// The session id, or (uint32_t)-2 with errno from the failure.
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_get_session() -> u32 {
-    entry(u32::MAX - 1, || {
+pub extern "C-unwind" fn audit_get_session() -> u32 {
+    entry_cancellable(u32::MAX - 1, || {
         set_errno(0);
         control::session().unwrap_or_else(|e| {
             set_errno(e);
@@ -226,8 +230,8 @@ pub extern "C" fn audit_get_session() -> u32 {
 /// # Safety
 /// `opt` is NULL or a string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
-    entry((), || {
+pub unsafe extern "C-unwind" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
+    entry_cancellable((), || {
         // SAFETY: per the contract.
         if let Some(pieces) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
             message::write_stderr_pieces(&pieces);
@@ -241,8 +245,8 @@ pub unsafe extern "C" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_
 /// # Safety
 /// `failmode` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn get_auditfail_action(failmode: *mut auditfail_t) -> c_int {
-    entry(1, || {
+pub unsafe extern "C-unwind" fn get_auditfail_action(failmode: *mut auditfail_t) -> c_int {
+    entry_cancellable(1, || {
         let (ok, action) = control::failure_action(control::CONFIG_FILE, &AuditMsg);
         // SAFETY: per the contract; the original crashes on NULL.
         if let Some(out) = unsafe { failmode.as_mut() } {

@@ -21,6 +21,7 @@ pub mod types;
 use std::ffi::{CStr, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use linux_audit::cancel;
 use linux_audit::netlink::{Failed, Sent};
 
 /// The calling thread's errno.
@@ -35,12 +36,41 @@ pub fn set_errno(value: c_int) {
 }
 
 /// Runs an export's body; if it panics, the export returns `on_panic` (with errno EFAULT)
-/// instead of unwinding into C.
+/// instead of unwinding into C. The body runs with the thread's cancellation disabled: no
+/// cancellation point inside it acts (glibc's forced unwind must never reach catch_unwind); a
+/// pthread_cancel meanwhile takes effect at the caller's next cancellation point.
 pub fn entry<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+    boundary(false, on_panic, body)
+}
+
+/// `entry` for an export whose original is a cancellation point (it makes blocking or
+/// cancellable system calls), which must be `extern "C-unwind"`: a cancellation pending on
+/// entry is acted on at once, before the body, and the body's blocking waits are cancellation
+/// points (linux_audit::cancel): cancelled in one, the body returns through all its frames,
+/// releasing what it holds, and the thread ends here, outside catch_unwind, as the original's
+/// would at that point: its cleanup handlers run and pthread_join sees PTHREAD_CANCELED.
+pub fn entry_cancellable<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    // SAFETY: acting on a cancellation unwinds from here into the caller through this frame
+    // and the export's ("C-unwind"); neither holds anything yet (the body has not run).
+    unsafe { cancel::test() };
+    let result = boundary(true, on_panic, body);
+    if cancel::cancelled() {
+        // SAFETY: the body's frames have all returned; what is left to unwind is this frame and
+        // the export's ("C-unwind"), which hold nothing with a destructor, then the caller's C
+        // frames, as a cancellation at the original's cancellation point would.
+        unsafe { cancel::end_thread() }
+    }
+    result
+}
+
+fn boundary<R>(points: bool, on_panic: R, body: impl FnOnce() -> R) -> R {
+    let section = cancel::Section::enter(points);
+    let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
         set_errno(libc::EFAULT);
         on_panic
-    })
+    });
+    drop(section);
+    result
 }
 
 /// A C string argument as bytes; None for NULL.

@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::{c_bytes, entry, set_errno};
+use super::{c_bytes, entry, entry_cancellable, set_errno};
 use crate::message::AuditMsg;
 use linux_audit::logging::{self, Logged, Origin, Roles, encode};
 
@@ -115,7 +115,7 @@ pub unsafe extern "C" fn audit_encode_nv_string(
 /// # Safety
 /// `message`, `hostname`, `addr` and `tty` are NULL or strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_log_user_message(
+pub unsafe extern "C-unwind" fn audit_log_user_message(
     audit_fd: c_int,
     r#type: c_int,
     message: *const c_char,
@@ -124,7 +124,7 @@ pub unsafe extern "C" fn audit_log_user_message(
     tty: *const c_char,
     result: c_int,
 ) -> c_int {
-    entry(-libc::EFAULT, || {
+    entry_cancellable(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
         returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, &AuditMsg))
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn audit_log_user_message(
 /// Every pointer is NULL or a string.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)] // the C function's parameters
-pub unsafe extern "C" fn audit_log_user_comm_message(
+pub unsafe extern "C-unwind" fn audit_log_user_comm_message(
     audit_fd: c_int,
     r#type: c_int,
     message: *const c_char,
@@ -145,7 +145,7 @@ pub unsafe extern "C" fn audit_log_user_comm_message(
     tty: *const c_char,
     result: c_int,
 ) -> c_int {
-    entry(-libc::EFAULT, || {
+    entry_cancellable(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (c_bytes(message), c_bytes(comm), origin(hostname, addr, tty)) };
         returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, &AuditMsg))
@@ -156,7 +156,7 @@ pub unsafe extern "C" fn audit_log_user_comm_message(
 /// Every pointer is NULL or a string.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)] // the C function's parameters
-pub unsafe extern "C" fn audit_log_acct_message(
+pub unsafe extern "C-unwind" fn audit_log_acct_message(
     audit_fd: c_int,
     r#type: c_int,
     pgname: *const c_char,
@@ -168,7 +168,7 @@ pub unsafe extern "C" fn audit_log_acct_message(
     tty: *const c_char,
     result: c_int,
 ) -> c_int {
-    entry(-libc::EFAULT, || {
+    entry_cancellable(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), c_bytes(op), c_bytes(name), origin(host, addr, tty)) };
@@ -179,7 +179,7 @@ pub unsafe extern "C" fn audit_log_acct_message(
 /// # Safety
 /// `message`, `hostname`, `addr` and `tty` are NULL or strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_log_user_avc_message(
+pub unsafe extern "C-unwind" fn audit_log_user_avc_message(
     audit_fd: c_int,
     r#type: c_int,
     message: *const c_char,
@@ -188,7 +188,7 @@ pub unsafe extern "C" fn audit_log_user_avc_message(
     tty: *const c_char,
     uid: libc::uid_t,
 ) -> c_int {
-    entry(-libc::EFAULT, || {
+    entry_cancellable(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
         returned(logging::user_avc_message(audit_fd, r#type, message, origin, uid, &AuditMsg))
@@ -199,7 +199,7 @@ pub unsafe extern "C" fn audit_log_user_avc_message(
 /// Every pointer is NULL or a string.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)] // the C function's parameters
-pub unsafe extern "C" fn audit_log_semanage_message(
+pub unsafe extern "C-unwind" fn audit_log_semanage_message(
     audit_fd: c_int,
     r#type: c_int,
     pgname: *const c_char,
@@ -217,7 +217,7 @@ pub unsafe extern "C" fn audit_log_semanage_message(
     tty: *const c_char,
     result: c_int,
 ) -> c_int {
-    entry(-libc::EFAULT, || {
+    entry_cancellable(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (pgname, op, name, new, old, origin) = unsafe {
             (
@@ -248,14 +248,14 @@ pub unsafe extern "C" fn audit_log_semanage_message(
 /// # Safety
 /// `command` and `tty` are NULL or strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_log_user_command(
+pub unsafe extern "C-unwind" fn audit_log_user_command(
     audit_fd: c_int,
     r#type: c_int,
     command: *const c_char,
     tty: *const c_char,
     result: c_int,
 ) -> c_int {
-    entry(-libc::EFAULT, || {
+    entry_cancellable(-libc::EFAULT, || {
         // SAFETY: per the contract.
         let (command, tty) = unsafe { (c_bytes(command), c_bytes(tty)) };
         returned(logging::user_command(audit_fd, r#type, command, tty, result != 0, &AuditMsg))

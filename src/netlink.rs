@@ -4,7 +4,7 @@ use std::ffi::{c_int, c_uint, c_void};
 use std::mem::MaybeUninit;
 
 use super::types::{audit_reply, audit_reply_payload, reply_t};
-use super::{entry, fail, seq_or_errno, set_errno, zero_or_errno};
+use super::{entry, entry_cancellable, fail, seq_or_errno, set_errno, zero_or_errno};
 use crate::message::{self, AuditMsg, LOG_ERR};
 use linux_audit::netlink::{self, Payload, RECEIVE_SIZE, ReplyError};
 
@@ -25,8 +25,8 @@ pub extern "C" fn audit_open() -> c_int {
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_close(fd: c_int) {
-    entry((), || netlink::close(fd))
+pub extern "C-unwind" fn audit_close(fd: c_int) {
+    entry_cancellable((), || netlink::close(fd))
 }
 
 /// The bytes a C caller passes as (data, size): None for NULL (zeros are sent).
@@ -47,8 +47,8 @@ unsafe fn payload<'a>(data: *const c_void, size: c_uint) -> Option<&'a [u8]> {
 /// # Safety
 /// `data` is NULL or points to `size` readable bytes.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
-    entry(-libc::EFAULT, || {
+pub unsafe extern "C-unwind" fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
+    entry_cancellable(-libc::EFAULT, || {
         seq_or_errno(netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg))
     })
 }
@@ -58,14 +58,14 @@ pub unsafe extern "C" fn audit_send(fd: c_int, msg_type: c_int, data: *const c_v
 /// # Safety
 /// `data` is NULL or points to `size` readable bytes; `seq` is NULL or writable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn __audit_send(
+pub unsafe extern "C-unwind" fn __audit_send(
     fd: c_int,
     msg_type: c_int,
     data: *const c_void,
     size: c_uint,
     seq: *mut c_int,
 ) -> c_int {
-    entry(-libc::EFAULT, || {
+    entry_cancellable(-libc::EFAULT, || {
         let result = netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg);
         let used = match result {
             Ok(sent) => Some(sent.seq),
@@ -84,8 +84,13 @@ pub unsafe extern "C" fn __audit_send(
 /// # Safety
 /// `rep` is NULL or points to a writable struct audit_reply.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block: reply_t, peek: c_int) -> c_int {
-    entry(-libc::EFAULT, || {
+pub unsafe extern "C-unwind" fn audit_get_reply(
+    fd: c_int,
+    rep: *mut audit_reply,
+    block: reply_t,
+    peek: c_int,
+) -> c_int {
+    entry_cancellable(-libc::EFAULT, || {
         if fd < 0 {
             return -libc::EBADF;
         }

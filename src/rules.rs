@@ -11,7 +11,7 @@ use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicI32, AtomicU32};
 
-use super::{c_bytes, entry, errno, fail, seq_or_errno, set_errno};
+use super::{c_bytes, entry, entry_cancellable, errno, fail, seq_or_errno, set_errno};
 use crate::message::{self, AuditMsg, LOG_ERR};
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
@@ -396,14 +396,14 @@ unsafe fn send_rule(fd: c_int, rule: *mut audit_rule_data, flags: c_int, action:
 /// # Safety
 /// `rule` is NULL or a rule followed by its `buflen` bytes of strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_add_rule_data(
+pub unsafe extern "C-unwind" fn audit_add_rule_data(
     fd: c_int,
     rule: *mut audit_rule_data,
     flags: c_int,
     action: c_int,
 ) -> c_int {
     // SAFETY: per the contract.
-    entry(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_add) })
+    entry_cancellable(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_add) })
 }
 
 /// AUDIT_DEL_RULE: the sequence number, or -errno (errno set).
@@ -411,26 +411,30 @@ pub unsafe extern "C" fn audit_add_rule_data(
 /// # Safety
 /// As audit_add_rule_data.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_delete_rule_data(
+pub unsafe extern "C-unwind" fn audit_delete_rule_data(
     fd: c_int,
     rule: *mut audit_rule_data,
     flags: c_int,
     action: c_int,
 ) -> c_int {
     // SAFETY: per the contract.
-    entry(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_delete) })
+    entry_cancellable(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_delete) })
 }
 
 #[unsafe(no_mangle)]
-pub extern "C" fn audit_trim_subtrees(fd: c_int) -> c_int {
-    entry(-libc::EFAULT, || seq_or_errno(rules::trim_subtrees(fd, &AuditMsg)))
+pub extern "C-unwind" fn audit_trim_subtrees(fd: c_int) -> c_int {
+    entry_cancellable(-libc::EFAULT, || seq_or_errno(rules::trim_subtrees(fd, &AuditMsg)))
 }
 
 /// # Safety
 /// `mount_point` and `subtree` are NULL (-EFAULT; the original crashes) or strings.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_make_equivalent(fd: c_int, mount_point: *const c_char, subtree: *const c_char) -> c_int {
-    entry(-libc::EFAULT, || {
+pub unsafe extern "C-unwind" fn audit_make_equivalent(
+    fd: c_int,
+    mount_point: *const c_char,
+    subtree: *const c_char,
+) -> c_int {
+    entry_cancellable(-libc::EFAULT, || {
         // SAFETY: per the contract.
         match unsafe { (c_bytes(mount_point), c_bytes(subtree)) } {
             (Some(m), Some(s)) => seq_or_errno(rules::make_equivalent(fd, m, s, &AuditMsg)),

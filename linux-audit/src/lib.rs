@@ -9,6 +9,7 @@
 //! What the library has to say about events it recovers from (a spoofed datagram, a config
 //! file it skips) goes to the [`diag::Diagnostics`] the caller passes in; it prints nothing.
 
+pub mod cancel;
 pub mod control;
 pub mod diag;
 pub mod errormsg;
