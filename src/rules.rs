@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicI32, AtomicU32};
 
 use super::{c_bytes, entry, errno, fail, seq_or_errno, set_errno};
 use crate::message::{self, AuditMsg, LOG_ERR};
+use linux_audit::control;
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
 use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
@@ -277,7 +278,9 @@ pub unsafe extern "C" fn audit_rule_fieldpair_data(
             Ok(both) => both,
             Err(rc) => return rc,
         };
-        let outcome = with_globals(|g| rules::fieldpair(rule, &text, flags, g, &AuditMsg));
+        // Some fields depend on the kernel's features: the process's one probe, made when first needed.
+        let features = || control::features(&AuditMsg).0;
+        let outcome = with_globals(|g| rules::fieldpair(rule, &text, flags, g, &features, &AuditMsg));
         // SAFETY: the outcome's split lies within the caller's string.
         unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         match outcome.result {
