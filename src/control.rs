@@ -228,10 +228,9 @@ pub extern "C" fn audit_get_session() -> u32 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
     entry((), || {
-        if let Some(line) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
-            let line =
-                std::ffi::CString::new(line.into_iter().filter(|&b| b != 0).collect::<Vec<_>>()).unwrap_or_default();
-            message::write_stderr_line(&line);
+        // SAFETY: per the contract.
+        if let Some(pieces) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
+            message::write_stderr_pieces(&pieces);
         }
     })
 }

@@ -52,20 +52,6 @@ pub unsafe fn c_bytes<'a>(p: *const c_char) -> Option<&'a [u8]> {
     (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
 }
 
-/// Copies bytes into a NUL-terminated string from malloc, which the caller may free().
-/// NULL (errno ENOMEM) if malloc fails.
-pub fn malloc_c_string(bytes: &[u8]) -> *mut c_char {
-    // SAFETY: malloc'd buffer of len+1 bytes, fully written before it is returned.
-    unsafe {
-        let p = libc::malloc(bytes.len() + 1).cast::<u8>();
-        if !p.is_null() {
-            std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
-            *p.add(bytes.len()) = 0;
-        }
-        p.cast()
-    }
-}
-
 /// audit_send's convention: the sequence number (> 0); a value the ACK carried instead (with
 /// errno set to its negation, as the original does); or -errno with errno set.
 pub fn seq_or_errno(result: Result<Sent, Failed>) -> c_int {

@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::{c_bytes, entry, malloc_c_string, set_errno};
+use super::{c_bytes, entry, set_errno};
 use crate::message::AuditMsg;
 use linux_audit::logging::{self, Logged, Origin, Roles, encode};
 
@@ -51,17 +51,19 @@ pub unsafe extern "C" fn audit_encode_value(r#final: *mut c_char, buf: *const c_
         if r#final.is_null() {
             return r#final;
         }
-        let hex = if buf.is_null() {
-            Vec::new()
+        let len = if buf.is_null() {
+            0
         } else {
-            // SAFETY: per the contract.
-            encode::encode(unsafe { std::slice::from_raw_parts(buf.cast::<u8>(), size as usize) })
+            // SAFETY: per the contract, buf has `size` readable bytes and final 2 * size + 1
+            // writable ones, which do not overlap.
+            unsafe {
+                let value = std::slice::from_raw_parts(buf.cast::<u8>(), size as usize);
+                let out = std::slice::from_raw_parts_mut(r#final.cast::<u8>(), 2 * size as usize);
+                encode::encode_into(value, out)
+            }
         };
-        // SAFETY: per the contract, final holds hex.len() + 1 bytes.
-        unsafe {
-            std::ptr::copy_nonoverlapping(hex.as_ptr(), r#final.cast::<u8>(), hex.len());
-            *r#final.add(hex.len()) = 0;
-        }
+        // SAFETY: per the contract, final holds len + 1 bytes.
+        unsafe { *r#final.add(len) = 0 };
         r#final
     })
 }
@@ -85,7 +87,28 @@ pub unsafe extern "C" fn audit_encode_nv_string(
             // SAFETY: per the contract, value has `len` readable bytes.
             (unsafe { std::slice::from_raw_parts(value.cast::<u8>(), len) }, text)
         });
-        malloc_c_string(&encode::nv_string(name, value))
+        // Written straight into the caller's string; NULL with ENOMEM when malloc fails, as the
+        // original's malloc and asprintf do.
+        let mut string = std::ptr::null_mut();
+        let written = encode::nv_string(name, value, |len| {
+            // SAFETY: a fresh allocation of len + 1 bytes, handed out as the len bytes before the
+            // NUL, written below.
+            unsafe {
+                string = libc::malloc(len.checked_add(1)?).cast::<u8>();
+                if string.is_null() {
+                    return None;
+                }
+                *string.add(len) = 0;
+                Some(std::slice::from_raw_parts_mut(string, len))
+            }
+        });
+        if written.is_none() {
+            // SAFETY: NULL, or the allocation above, which nothing else holds.
+            unsafe { libc::free(string.cast()) };
+            set_errno(libc::ENOMEM);
+            return std::ptr::null_mut();
+        }
+        string.cast()
     })
 }
 

@@ -49,15 +49,25 @@ pub fn log(priority: c_int, args: fmt::Arguments<'_>) {
     }
 }
 
+unsafe extern "C" {
+    static mut stderr: *mut libc::FILE;
+}
+
 /// Writes through C's own stderr stream, so our lines interleave correctly with the host's.
 pub fn write_stderr_line(text: &CStr) {
-    unsafe extern "C" {
-        static mut stderr: *mut libc::FILE;
-    }
-    // SAFETY: glibc's stderr stream is valid for the life of the process.
+    write_stderr_pieces(&[text.to_bytes()]);
+}
+
+/// Writes `pieces` one after another, then a newline, to C's stderr stream: each straight from
+/// where it is (a text of any size costs no copy).
+pub fn write_stderr_pieces(pieces: &[&[u8]]) {
+    // SAFETY: glibc's stderr stream is valid for the life of the process; fwrite reads exactly
+    // the piece's bytes.
     unsafe {
         let stream = stderr;
-        libc::fputs(text.as_ptr(), stream);
+        for piece in pieces {
+            libc::fwrite(piece.as_ptr().cast(), 1, piece.len(), stream);
+        }
         libc::fputc(b'\n' as c_int, stream);
     }
 }

@@ -195,18 +195,19 @@ unsafe fn writable_by_kernel(at: *mut u8, len: usize) -> bool {
     rc == 0 || errno() != libc::EFAULT
 }
 
-/// What both pair functions start from: a copy of the caller's pair (the core reads the copy,
-/// since the operator's bytes are cleared in the caller's string afterwards) and the rule; or
-/// the original's answer to a NULL pair (-EAU_FILTERMISSING) or our answer to a NULL rule.
+/// What both pair functions start from: the caller's pair, read where it is (never copied: it
+/// may be of any size; the callers are done with it before they clear the operator's bytes in
+/// it) and the rule; or the original's answer to a NULL pair (-EAU_FILTERMISSING) or our answer
+/// to a NULL rule.
 ///
 /// # Safety
 /// `rulep` is NULL or points to NULL or to a rule; `pair` is NULL or a string.
 unsafe fn pair_and_rule<'a>(
     rulep: *mut *mut audit_rule_data,
     pair: *const c_char,
-) -> Result<(Vec<u8>, &'a mut audit_rule_data), c_int> {
+) -> Result<(&'a [u8], &'a mut audit_rule_data), c_int> {
     // SAFETY: per the contract.
-    let text = unsafe { c_bytes(pair) }.ok_or(-linux_audit::errormsg::EAU_FILTERMISSING)?.to_vec();
+    let text = unsafe { c_bytes(pair) }.ok_or(-linux_audit::errormsg::EAU_FILTERMISSING)?;
     let rule = unsafe { rule_at(rulep) }.ok_or_else(|| fail(libc::EFAULT))?;
     Ok((text, rule))
 }
@@ -280,15 +281,17 @@ pub unsafe extern "C" fn audit_rule_fieldpair_data(
         };
         // Some fields depend on the kernel's features: the process's one probe, made when first needed.
         let features = || control::features(&AuditMsg).0;
-        let outcome = with_globals(|g| rules::fieldpair(rule, &text, flags, g, &features, &AuditMsg));
-        // SAFETY: the outcome's split lies within the caller's string.
-        unsafe { settle_pair(pair, outcome.split, outcome.errno) };
-        match outcome.result {
+        let outcome = with_globals(|g| rules::fieldpair(rule, text, flags, g, &features, &AuditMsg));
+        let rc = match outcome.result {
             Ok(Added::Done) => 0,
             // SAFETY: *rulep is the caller's malloc'd rule.
             Ok(Added::Text(value)) => unsafe { append_text(rulep, value) },
             Err(e) => e,
-        }
+        };
+        // The pair is no longer read: its operator may be cleared.
+        // SAFETY: the outcome's split lies within the caller's string.
+        unsafe { settle_pair(pair, outcome.split, outcome.errno) };
+        rc
     })
 }
 
@@ -309,7 +312,7 @@ pub unsafe extern "C" fn audit_rule_interfield_comp_data(
             Ok(both) => both,
             Err(rc) => return rc,
         };
-        let outcome = rules::compare(rule, &text, flags);
+        let outcome = rules::compare(rule, text, flags);
         // SAFETY: the outcome's split lies within the caller's string.
         unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         outcome.result.map_or_else(|e| e, |()| 0)

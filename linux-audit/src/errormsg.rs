@@ -94,23 +94,25 @@ const MESSAGES: &[(i32, Place, &str)] = &[
     (-EAU_PRINT_NOTHING, Place::Silent, ""),
 ];
 
-/// The line audit_number_to_errmsg prints to stderr (without its newline), if any. `option` is
-/// the caller's text as bytes (None for a NULL pointer, printed as glibc prints it).
-pub fn line(errnumber: i32, option: Option<&[u8]>) -> Option<Vec<u8>> {
+/// The line audit_number_to_errmsg prints to stderr (without its newline), if any, in pieces
+/// to be written one after another (the caller's text is not copied). `option` is the caller's
+/// text as bytes (None for a NULL pointer, printed as glibc prints it).
+pub fn line(errnumber: i32, option: Option<&[u8]>) -> Option<[&[u8]; 3]> {
     let &(_, place, text) = MESSAGES.iter().find(|m| m.0 == errnumber)?;
     let option = option.unwrap_or(b"(null)");
-    let joined = |a: &[u8], b: &[u8]| [a, b" ", b].concat();
     match place {
-        Place::Alone => Some(text.as_bytes().to_vec()),
-        Place::Before => Some(joined(option, text.as_bytes())),
-        Place::After => Some(joined(text.as_bytes(), option)),
+        Place::Alone => Some([text.as_bytes(), b"", b""]),
+        Place::Before => Some([option, b" ", text.as_bytes()]),
+        Place::After => Some([text.as_bytes(), b" ", option]),
         Place::Silent => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    fn line(errnumber: i32, option: Option<&[u8]>) -> Option<Vec<u8>> {
+        super::line(errnumber, option).map(|pieces| pieces.concat())
+    }
 
     #[test]
     fn places_the_option() {

@@ -8,10 +8,23 @@ pub fn needs_encoding(value: &[u8]) -> bool {
     value.iter().any(|&b| b == b'"' || !(0x21..0x7f).contains(&b))
 }
 
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
 /// Two uppercase hex digits per byte.
 pub fn encode(value: &[u8]) -> Vec<u8> {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    value.iter().flat_map(|&b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]).collect()
+    value.iter().flat_map(|&b| hex(b)).collect()
+}
+
+fn hex(b: u8) -> [u8; 2] {
+    [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]
+}
+
+/// `encode` into `out`, which holds at least two bytes per byte of `value`; returns the length.
+pub fn encode_into(value: &[u8], out: &mut [u8]) -> usize {
+    for (pair, &b) in out.chunks_exact_mut(2).zip(value) {
+        pair.copy_from_slice(&hex(b));
+    }
+    2 * value.len()
 }
 
 /// A value as it goes into a record: hex when it needs encoding, else in double quotes.
@@ -23,15 +36,44 @@ pub fn quoted(value: &[u8]) -> Vec<u8> {
     [b"\"", value, b"\""].concat()
 }
 
+/// What snprintf(buf, `size`, "\"%s\"", value) keeps: `bounded(quoted(value), size)`, without
+/// copying more of `value` than fits.
+pub fn quoted_bounded(value: &[u8], size: usize) -> Vec<u8> {
+    bounded(quoted(&value[..value.len().min(size)]), size)
+}
+
 /// audit_encode_nv_string: `name=HEX` when the `value` (its first `vlen` bytes) needs encoding,
 /// else `name="value"`, where the quoted form takes `text`, the value up to its NUL, as the
-/// original prints it with %s; `name="?"` without a value.
-pub fn nv_string(name: &[u8], value: Option<(&[u8], &[u8])>) -> Vec<u8> {
-    match value {
-        Some((bytes, _)) if needs_encoding(bytes) => [name, b"=", &encode(bytes)].concat(),
-        Some((_, text)) => [name, b"=", &quoted(text)].concat(),
-        None => [name, b"=\"?\""].concat(),
+/// original prints it with %s; `name="?"` without a value. Written into memory `alloc` gives
+/// for the whole string (its length; with a NUL after it), so that a value of any size is
+/// copied once, into the caller's string; None (nothing written) when `alloc` gives nothing
+/// or the length overflows.
+pub fn nv_string<'m>(
+    name: &[u8],
+    value: Option<(&[u8], &[u8])>,
+    alloc: impl FnOnce(usize) -> Option<&'m mut [u8]>,
+) -> Option<&'m mut [u8]> {
+    let (encoded, body): (bool, &[u8]) = match value {
+        Some((bytes, _)) if needs_encoding(bytes) => (true, bytes),
+        Some((_, text)) => (false, text),
+        None => (false, b"?"),
+    };
+    let len =
+        if encoded { body.len().checked_mul(2)? } else { body.len().checked_add(2)? }.checked_add(name.len() + 1)?;
+    let out = alloc(len)?;
+    let (head, rest) = out.split_at_mut(name.len() + 1);
+    head[..name.len()].copy_from_slice(name);
+    head[name.len()] = b'=';
+    if encoded {
+        encode_into(body, rest);
+    } else {
+        let (quote, rest) = rest.split_first_mut()?;
+        *quote = b'"';
+        let (text, last) = rest.split_at_mut(body.len());
+        text.copy_from_slice(body);
+        last[0] = b'"';
     }
+    Some(out)
 }
 
 /// What snprintf(buf, size, ...) keeps of `text`: at most size - 1 bytes.
@@ -60,11 +102,32 @@ mod tests {
         assert_eq!(quote_or_encode(b"a\"b"), b"612262");
     }
 
+    fn nv(name: &[u8], value: Option<(&[u8], &[u8])>) -> Vec<u8> {
+        let mut buf = Vec::new();
+        nv_string(name, value, |len| {
+            buf.resize(len, 0);
+            Some(&mut buf[..])
+        })
+        .expect("written")
+        .to_vec()
+    }
+
     #[test]
     fn nv_strings() {
-        assert_eq!(nv_string(b"acct", Some((b"bob", b"bob"))), b"acct=\"bob\"");
-        assert_eq!(nv_string(b"acct", Some((b"b b", b"b b"))), b"acct=622062");
-        assert_eq!(nv_string(b"acct", Some((b"ab", b"abcd"))), b"acct=\"abcd\"");
-        assert_eq!(nv_string(b"acct", None), b"acct=\"?\"");
+        assert_eq!(nv(b"acct", Some((b"bob", b"bob"))), b"acct=\"bob\"");
+        assert_eq!(nv(b"acct", Some((b"b b", b"b b"))), b"acct=622062");
+        assert_eq!(nv(b"acct", Some((b"ab", b"abcd"))), b"acct=\"abcd\"");
+        assert_eq!(nv(b"acct", None), b"acct=\"?\"");
+        // Nothing is written when the memory cannot be had.
+        assert!(nv_string(b"acct", None, |_| None).is_none());
+    }
+
+    #[test]
+    fn bounded_copies_what_fits() {
+        assert_eq!(quoted_bounded(b"abcdef", 5), b"\"abc");
+        assert_eq!(quoted_bounded(b"ab", 5), b"\"ab\"");
+        let mut out = [0u8; 6];
+        assert_eq!(encode_into(b"a\xff ", &mut out), 6);
+        assert_eq!(&out, b"61FF20");
     }
 }

@@ -9,9 +9,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::sync::{Mutex, OnceLock};
 
-use super::encode::{bounded, needs_encoding, quote_or_encode, quoted};
+use super::encode::{bounded, needs_encoding, quote_or_encode, quoted, quoted_bounded};
 use crate::diag::{Diagnostics, Level};
 use crate::sys::PATH_MAX;
+use crate::wire::MAX_AUDIT_MESSAGE_LENGTH;
 
 /// The original formats exe=, comm= and the like into buffers of 2 * PATH_MAX bytes.
 pub const FIELD_BUFFER: usize = 2 * PATH_MAX;
@@ -47,8 +48,12 @@ pub fn acct_exe(program: Option<&[u8]>, diag: &dyn Diagnostics) -> Vec<u8> {
     match program {
         None => cached.get_or_insert_with(|| exe(diag).to_vec()).clone(),
         Some(name) => {
-            let value = if name.first() == Some(&b'"') { name.to_vec() } else { quoted(name) };
-            cached.insert(bounded(value, FIELD_BUFFER)).clone()
+            let value = if name.first() == Some(&b'"') {
+                bounded(name[..name.len().min(FIELD_BUFFER)].to_vec(), FIELD_BUFFER)
+            } else {
+                quoted_bounded(name, FIELD_BUFFER)
+            };
+            cached.insert(value).clone()
         }
     }
 }
@@ -169,7 +174,12 @@ pub fn command_name(comm: Option<&[u8]>) -> Vec<u8> {
             None => return b"\"?\"".to_vec(),
         },
     };
-    if needs_encoding(comm) { super::encode::encode(comm) } else { bounded(quoted(comm), FIELD_BUFFER) }
+    if needs_encoding(comm) {
+        // The record keeps less than MAX_AUDIT_MESSAGE_LENGTH bytes: encoding more is never sent.
+        super::encode::encode(&comm[..comm.len().min(MAX_AUDIT_MESSAGE_LENGTH)])
+    } else {
+        quoted_bounded(comm, FIELD_BUFFER)
+    }
 }
 
 /// /proc/self/comm without its newline (the original drops the last byte read).

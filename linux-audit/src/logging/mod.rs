@@ -286,19 +286,21 @@ pub fn semanage_message(
         Some(name) if !name.is_empty() => (" acct=", account(name)),
         _ => (" id=", id.to_string().into_bytes()),
     };
-    let or_unknown = |s: Option<&'_ [u8]>| s.filter(|s| !s.is_empty()).unwrap_or(b"?").to_vec();
+    fn or_unknown(s: Option<&[u8]>) -> &[u8] {
+        s.filter(|s| !s.is_empty()).unwrap_or(b"?")
+    }
     let mut record = Record::new();
     record.fields(
         None,
         &[
             ("op=", text(op)),
             (account.0, &account.1),
-            (" old-seuser=", &or_unknown(old.seuser)),
-            (" old-role=", &or_unknown(old.role)),
-            (" old-range=", &or_unknown(old.range)),
-            (" new-seuser=", &or_unknown(new.seuser)),
-            (" new-role=", &or_unknown(new.role)),
-            (" new-range=", &or_unknown(new.range)),
+            (" old-seuser=", or_unknown(old.seuser)),
+            (" old-role=", or_unknown(old.role)),
+            (" old-range=", or_unknown(old.range)),
+            (" new-seuser=", or_unknown(new.seuser)),
+            (" new-role=", or_unknown(new.role)),
+            (" new-range=", or_unknown(new.range)),
             (" exe=", &place.exe),
             (" hostname=", place.host()),
             (" addr=", &place.addr),
