@@ -17,7 +17,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::OnceLock;
 
 use audit::types::audit_reply;
-use linux_audit::netlink::{self, RECEIVE_SIZE, ReplyError, Seen, fdstate};
+use linux_audit::netlink::fdstate::{self, Kept};
+use linux_audit::netlink::{self, RECEIVE_SIZE, ReplyError, Seen};
 use linux_audit::wire::*;
 
 struct Rng(u64);
@@ -174,8 +175,9 @@ fn reply_parsing() {
 }
 
 /// The ACK wait's bookkeeping driven by a script of received datagrams, waits and reads:
-/// datagrams kept for audit_get_reply come out unchanged and in order, ACKs reach exactly the
-/// requests that wait for them, and nothing is left behind once the fd is forgotten.
+/// datagrams kept for audit_get_reply come out unchanged and in order, within KEPT_MAX and
+/// KEPT_BYTES (the newest; dropping older ones is reported once), ACKs reach exactly the requests that
+/// wait for them, and nothing is left behind once the fd is forgotten.
 #[test]
 fn ack_wait_bookkeeping() {
     // An fd number no test opens: the bookkeeping is keyed by number only.
@@ -184,6 +186,7 @@ fn ack_wait_bookkeeping() {
     seeds.push(kernel_datagrams().concat());
     fuzz("ack_wait_bookkeeping", seeds, 4096, |script| {
         let mut kept = std::collections::VecDeque::<Vec<u8>>::new();
+        let mut dropped = false;
         let mut waiting = Vec::<u32>::new();
         let mut out = [MaybeUninit::uninit(); RECEIVE_SIZE];
         let mut rest = script;
@@ -202,6 +205,13 @@ fn ack_wait_bookkeeping() {
                     }
                     Seen::Other => {
                         fdstate::Turn::take(FD).stash(chunk);
+                        let bytes = |k: &std::collections::VecDeque<Vec<u8>>| k.iter().map(Vec::len).sum::<usize>();
+                        while kept.len() >= fdstate::KEPT_MAX
+                            || (!kept.is_empty() && bytes(&kept) + chunk.len() > fdstate::KEPT_BYTES)
+                        {
+                            kept.pop_front();
+                            dropped = true;
+                        }
                         kept.push_back(chunk.to_vec());
                     }
                     Seen::Spoofed => unreachable!("sent from the kernel's port"),
@@ -218,8 +228,13 @@ fn ack_wait_bookkeeping() {
                 }
                 peek => {
                     let got = fdstate::Reader::enter(FD, &mut out, peek == 2).1;
+                    if dropped {
+                        assert_eq!(got, Kept::Dropped);
+                        dropped = peek == 2;
+                        continue;
+                    }
                     let want = if peek == 2 { kept.front().cloned() } else { kept.pop_front() };
-                    assert_eq!(got, want.as_ref().map(Vec::len));
+                    assert_eq!(got, want.as_ref().map_or(Kept::Nothing, |w| Kept::Datagram(w.len())));
                     if let Some(want) = want {
                         // SAFETY: Reader::enter initialised that many bytes.
                         let got: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), want.len()) };
@@ -229,7 +244,7 @@ fn ack_wait_bookkeeping() {
             }
         }
         fdstate::forget(FD);
-        assert_eq!(fdstate::Reader::enter(FD, &mut out, true).1, None);
+        assert_eq!(fdstate::Reader::enter(FD, &mut out, true).1, Kept::Nothing);
     });
 }
 

@@ -2,10 +2,18 @@
 //! looking for an ACK (handed to the next audit_get_reply), ACKs read by one thread on behalf
 //! of another thread waiting on the same fd, and the threads inside audit_get_reply on it.
 //!
+//! Bounded. A state exists while it holds something (kept datagrams, requests waiting for their
+//! ACK, ACKs read for them, threads inside audit_get_reply), in a table hashed by fd; once empty
+//! it is removed, except that up to `RETAINED` empty ones stay so that a busy fd does not
+//! allocate per request. At most `KEPT_MAX` datagrams are kept per fd: beyond, the oldest is
+//! dropped, and the next audit_get_reply on the fd fails once with ENOBUFS, as a receive does
+//! after the socket's buffer overflowed (the original leaves those datagrams in the socket, whose
+//! buffer the kernel bounds). ACKs are never kept there: an awaited one goes to its waiter, a
+//! stale one is dropped; so no ACK a request waits for is lost to the bound, and the newest
+//! datagrams (the replies to the latest requests) are the ones kept.
+//!
 //! The common path (one thread, the ACK first in the queue) never takes the lock for reading:
 //! `BUSY` counts fds that have anything stored, `READERS` the threads inside audit_get_reply.
-//! The states live in a short list (a process has few audit sockets) and stay, emptied, until
-//! their fd is forgotten, so that registering a request neither hashes nor allocates.
 //!
 //! A reader may be blocked in recvfrom, where it never sees the stash: while one is registered
 //! on an fd, an ACK wait leaves datagrams that are not ACKs in the socket (see `Turn`). Nothing
@@ -13,63 +21,216 @@
 //! in `CONSUMING` and after seeing no reader; a reader counts in `READERS` first, then waits for
 //! `CONSUMING` to drain before it looks at the stash (both sides SeqCst: one sees the other).
 //! An ACK wait that holds the lock stashes under it, and readers look under it.
+//!
+//! Signals and fork. The lock is a flag that a waiting thread spins on: it is held for a table
+//! update or one non-blocking receive, never across a blocking call. A thread never waits for it
+//! while it holds it itself or counts in `CONSUMING`: then it is a signal handler that
+//! interrupted the library on the same thread, and its call takes the plain path, as the
+//! original's would: audit_get_reply receives from the socket without looking at what is kept,
+//! an ACK wait consumes what comes and drops what it cannot file. In a child after fork, a
+//! handler (pthread_atfork) frees the lock and forgets the threads the child does not have (its
+//! readers, requests and ACKs); if the lock was held at the fork, the table may be half updated,
+//! and the child forgets it whole.
 
-use std::collections::VecDeque;
+use std::cell::{Cell, UnsafeCell};
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::mem::MaybeUninit;
+use std::ops::{Deref, DerefMut};
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// The most datagrams kept per fd, and the most bytes they may hold together: about what the
+/// socket's default receive buffer (rmem_default, 208 KB of kernel memory per datagram's size
+/// plus overhead) would have held for the original.
+pub const KEPT_MAX: usize = 1024;
+pub const KEPT_BYTES: usize = 256 * 1024;
+/// Empty states kept for reuse.
+const RETAINED: usize = 16;
 
 #[derive(Default)]
 struct FdState {
     /// Datagrams from the kernel that arrived ahead of an ACK, oldest first.
     stash: VecDeque<Box<[u8]>>,
+    /// Their bytes together.
+    bytes: usize,
+    /// Kept datagrams were dropped (the bound, or memory): reported once, as ENOBUFS.
+    dropped: bool,
     /// Sequence numbers of requests waiting for their ACK on this fd.
     pending: Vec<u32>,
     /// ACKs read by another thread: (sequence, error field).
     acks: Vec<(u32, i32)>,
-    /// Threads inside audit_get_reply on this fd: raised under the lock, lowered without it.
-    readers: Arc<AtomicUsize>,
+    /// Threads inside audit_get_reply on this fd.
+    readers: usize,
 }
 
 impl FdState {
+    /// Nothing stored (readers aside): what BUSY counts.
     fn is_empty(&self) -> bool {
-        self.stash.is_empty() && self.pending.is_empty() && self.acks.is_empty()
+        self.stash.is_empty() && !self.dropped && self.pending.is_empty() && self.acks.is_empty()
+    }
+
+    /// Keeps a datagram, dropping the oldest beyond KEPT_MAX datagrams or KEPT_BYTES bytes; one
+    /// that memory cannot be had for is dropped too.
+    fn keep(&mut self, datagram: &[u8]) {
+        while self.stash.len() >= KEPT_MAX || (self.bytes + datagram.len() > KEPT_BYTES && !self.stash.is_empty()) {
+            self.pop();
+            self.dropped = true;
+        }
+        let mut copy = Vec::new();
+        if copy.try_reserve_exact(datagram.len()).is_err() || self.stash.try_reserve(1).is_err() {
+            self.dropped = true;
+            return;
+        }
+        copy.extend_from_slice(datagram);
+        self.bytes += datagram.len();
+        self.stash.push_back(copy.into_boxed_slice());
+    }
+
+    fn pop(&mut self) {
+        if let Some(oldest) = self.stash.pop_front() {
+            self.bytes -= oldest.len();
+        }
     }
 }
 
-type States = Vec<(RawFd, FdState)>;
+/// A hash for fds: one multiplication (Fibonacci hashing), the high bits spread.
+#[derive(Default)]
+struct FdHasher(u64);
 
-static STATES: Mutex<States> = Mutex::new(Vec::new());
+impl Hasher for FdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_i32(&mut self, fd: i32) {
+        self.0 = u64::from(fd as u32).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type States = HashMap<RawFd, FdState, BuildHasherDefault<FdHasher>>;
+
+const fn no_states() -> States {
+    HashMap::with_hasher(BuildHasherDefault::new())
+}
+
+/// The table and its lock.
+struct Table {
+    held: AtomicBool,
+    states: UnsafeCell<States>,
+}
+
+// SAFETY: `states` is only reached through a `Locked`, which exists while `held` is set by
+// its thread (acquired with Acquire, released with Release), or by the fork handler while the
+// child has one thread.
+unsafe impl Sync for Table {}
+
+static TABLE: Table = Table { held: AtomicBool::new(false), states: UnsafeCell::new(no_states()) };
 static BUSY: AtomicUsize = AtomicUsize::new(0);
 /// Threads inside audit_get_reply, on any fd.
 static READERS: AtomicUsize = AtomicUsize::new(0);
 /// ACK waits receiving without the lock (having seen no reader).
 static CONSUMING: AtomicUsize = AtomicUsize::new(0);
 
-fn states() -> MutexGuard<'static, States> {
-    // A panic while holding the lock leaves consistent data (every update is one statement).
-    STATES.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+thread_local! {
+    /// This thread holds the lock, or is taking it.
+    static HOLDING: Cell<bool> = const { Cell::new(false) };
+    /// This thread counts in CONSUMING.
+    static CONSUMING_HERE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Runs `f` on the fd's state, creating it if needed.
-fn with<R>(fd: RawFd, f: impl FnOnce(&mut FdState) -> R) -> R {
-    with_in(&mut states(), fd, f)
+/// The lock, held while it lives.
+struct Locked(());
+
+impl Deref for Locked {
+    type Target = States;
+    fn deref(&self) -> &States {
+        // SAFETY: this thread holds the lock (see Table).
+        unsafe { &*TABLE.states.get() }
+    }
 }
 
-/// `with` on a locked list; BUSY counts the states not empty.
-fn with_in<R>(list: &mut States, fd: RawFd, f: impl FnOnce(&mut FdState) -> R) -> R {
-    let i = match list.iter().position(|(f, _)| *f == fd) {
-        Some(i) => i,
-        None => {
-            list.push((fd, FdState::default()));
-            list.len() - 1
+impl DerefMut for Locked {
+    fn deref_mut(&mut self) -> &mut States {
+        // SAFETY: this thread holds the lock (see Table).
+        unsafe { &mut *TABLE.states.get() }
+    }
+}
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        TABLE.held.store(false, Ordering::Release);
+        HOLDING.set(false);
+    }
+}
+
+/// This thread is already inside the library's bookkeeping: a signal handler interrupted it.
+fn reentered() -> bool {
+    HOLDING.get() || CONSUMING_HERE.get()
+}
+
+/// Takes the lock; None when this thread must not wait for it (see `reentered`).
+fn lock() -> Option<Locked> {
+    static AT_FORK: Once = Once::new();
+    AT_FORK.call_once(|| {
+        // SAFETY: registers a handler that is sound in the child (see in_child).
+        unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
+    });
+    if reentered() {
+        return None;
+    }
+    // Marked before the wait: a signal handler that interrupts it must not wait for it either.
+    HOLDING.set(true);
+    let mut spins = 0u32;
+    while TABLE.held.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        spins += 1;
+        if spins < 64 {
+            std::hint::spin_loop();
+        } else {
+            std::thread::yield_now();
         }
-    };
-    let state = &mut list[i].1;
+    }
+    Some(Locked(()))
+}
+
+/// pthread_atfork's child handler: the child has only the thread that forked.
+extern "C" fn in_child() {
+    let was_held = TABLE.held.swap(false, Ordering::Relaxed);
+    HOLDING.set(false);
+    CONSUMING_HERE.set(false);
+    READERS.store(0, Ordering::Relaxed);
+    CONSUMING.store(0, Ordering::Relaxed);
+    // SAFETY: the child's only thread runs this; nothing holds the lock any more.
+    let states = unsafe { &mut *TABLE.states.get() };
+    if was_held {
+        // Possibly half updated by a thread the child does not have: never read, never freed.
+        std::mem::forget(std::mem::replace(states, no_states()));
+    } else {
+        for s in states.values_mut() {
+            s.readers = 0;
+            s.pending.clear();
+            s.acks.clear();
+        }
+        states.retain(|_, s| !s.is_empty());
+    }
+    BUSY.store(states.len(), Ordering::Relaxed);
+}
+
+/// Runs `f` on the fd's state in a locked table, creating the state if `create`; BUSY counts
+/// the states not empty, and states left empty and unused go (beyond RETAINED).
+fn with_in<R>(states: &mut States, fd: RawFd, create: bool, f: impl FnOnce(&mut FdState) -> R) -> Option<R> {
+    let state = if create { states.entry(fd).or_default() } else { states.get_mut(&fd)? };
     let was_empty = state.is_empty();
     let result = f(state);
-    match (was_empty, state.is_empty()) {
+    let (empty, unused) = (state.is_empty(), state.readers == 0);
+    match (was_empty, empty) {
         (true, false) => {
             BUSY.fetch_add(1, Ordering::AcqRel);
         }
@@ -78,7 +239,16 @@ fn with_in<R>(list: &mut States, fd: RawFd, f: impl FnOnce(&mut FdState) -> R) -
         }
         _ => {}
     }
-    result
+    if empty && unused && states.len() > RETAINED {
+        states.remove(&fd);
+    }
+    Some(result)
+}
+
+/// `with_in` under the lock; None when re-entered (the plain path) or when the state is absent
+/// and not to be created.
+fn with<R>(fd: RawFd, create: bool, f: impl FnOnce(&mut FdState) -> R) -> Option<R> {
+    with_in(&mut *lock()?, fd, create, f)
 }
 
 fn anything_stored() -> bool {
@@ -87,28 +257,30 @@ fn anything_stored() -> bool {
 
 /// Forgets everything about `fd`: it was closed, or a new socket got its number.
 pub fn forget(fd: RawFd) {
-    let mut list = states();
-    if let Some(i) = list.iter().position(|(f, _)| *f == fd) {
-        if !list.swap_remove(i).1.is_empty() {
+    if let Some(mut states) = lock() {
+        if states.remove(&fd).is_some_and(|s| !s.is_empty()) {
             BUSY.fetch_sub(1, Ordering::AcqRel);
         }
     }
 }
 
-/// Marks `seq` as awaited on `fd`; returns how many requests now wait on it.
+/// Marks `seq` as awaited on `fd`; returns how many requests now wait on it (1 on the plain
+/// path: nothing is recorded).
 pub fn await_ack(fd: RawFd, seq: u32) -> usize {
-    with(fd, |s| {
+    with(fd, true, |s| {
         s.pending.push(seq);
         s.pending.len()
     })
+    .unwrap_or(1)
 }
 
 /// Ends the wait for `seq`; returns its ACK if another thread stored it.
 pub fn stop_awaiting(fd: RawFd, seq: u32) -> Option<i32> {
-    with(fd, |s| {
+    with(fd, false, |s| {
         s.pending.retain(|&p| p != seq);
         take(&mut s.acks, seq)
     })
+    .flatten()
 }
 
 fn take(acks: &mut Vec<(u32, i32)>, seq: u32) -> Option<i32> {
@@ -121,7 +293,7 @@ pub fn take_ack(fd: RawFd, seq: u32) -> Option<i32> {
     if !anything_stored() {
         return None;
     }
-    with(fd, |s| take(&mut s.acks, seq))
+    with(fd, false, |s| take(&mut s.acks, seq)).flatten()
 }
 
 /// Stores an ACK for another waiter on `fd`. Returns false when nobody waits for `seq`
@@ -130,121 +302,238 @@ pub fn deliver_ack(fd: RawFd, seq: u32, error: i32) -> bool {
     if !anything_stored() {
         return false;
     }
-    with(fd, |s| deliver_in(s, seq, error))
+    with(fd, false, |s| deliver_in(s, seq, error)).unwrap_or(false)
 }
 
 fn deliver_in(s: &mut FdState, seq: u32, error: i32) -> bool {
     let awaited = s.pending.contains(&seq);
-    if awaited {
+    if awaited && s.acks.try_reserve(1).is_ok() {
         s.acks.push((seq, error));
+        return true;
     }
-    awaited
+    false
 }
 
-/// Copies the oldest stashed datagram into `out`, removing it unless `peek`; returns its length.
-fn unstash_in(s: &mut FdState, out: &mut [MaybeUninit<u8>], peek: bool) -> Option<usize> {
-    let datagram = s.stash.front()?;
+/// What a reader finds kept for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// Nothing: receive from the socket.
+    Nothing,
+    /// A datagram of this length, copied into the reader's buffer.
+    Datagram(usize),
+    /// Kept datagrams were dropped since the last reader: report ENOBUFS (once).
+    Dropped,
+}
+
+/// Copies the oldest stashed datagram into `out`, removing it unless `peek`.
+fn unstash_in(s: &mut FdState, out: &mut [MaybeUninit<u8>], peek: bool) -> Kept {
+    if s.dropped {
+        if !peek {
+            s.dropped = false;
+        }
+        return Kept::Dropped;
+    }
+    let Some(datagram) = s.stash.front() else {
+        return Kept::Nothing;
+    };
     let n = datagram.len().min(out.len());
     for (slot, byte) in out.iter_mut().zip(&datagram[..n]) {
         slot.write(*byte);
     }
     if !peek {
-        s.stash.pop_front();
+        s.pop();
     }
-    Some(n)
+    Kept::Datagram(n)
 }
 
 /// A thread inside audit_get_reply on an fd, from before it first looks at the stash until it
-/// has received; registered while it lives.
+/// has received; registered while it lives (unless on the plain path).
 pub struct Reader {
     fd: RawFd,
-    on_fd: Arc<AtomicUsize>,
+    registered: bool,
 }
 
 impl Reader {
-    /// Registers a reader of `fd` and takes the oldest stashed datagram into `out` (removing it
-    /// unless `peek`), in one lock. After this, no ACK wait stashes a datagram without the lock.
-    pub fn enter(fd: RawFd, out: &mut [MaybeUninit<u8>], peek: bool) -> (Reader, Option<usize>) {
+    /// Registers a reader of `fd` and takes what is kept for it into `out` (removing it unless
+    /// `peek`), in one lock. After this, no ACK wait stashes a datagram without the lock. On
+    /// the plain path (re-entered), nothing is registered and nothing kept is looked at.
+    pub fn enter(fd: RawFd, out: &mut [MaybeUninit<u8>], peek: bool) -> (Reader, Kept) {
+        let plain = (Reader { fd, registered: false }, Kept::Nothing);
+        if reentered() {
+            return plain;
+        }
         READERS.fetch_add(1, Ordering::SeqCst);
         // An ACK wait that saw no reader receives and stashes in a moment: let it finish.
         while CONSUMING.load(Ordering::SeqCst) != 0 {
             std::thread::yield_now();
         }
-        with(fd, |s| {
-            s.readers.fetch_add(1, Ordering::SeqCst);
-            (Reader { fd, on_fd: s.readers.clone() }, unstash_in(s, out, peek))
-        })
+        let entered = with(fd, true, |s| {
+            s.readers += 1;
+            unstash_in(s, out, peek)
+        });
+        match entered {
+            Some(kept) => (Reader { fd, registered: true }, kept),
+            None => {
+                READERS.fetch_sub(1, Ordering::SeqCst);
+                plain
+            }
+        }
     }
 
-    /// The oldest stashed datagram, as `enter` takes it.
-    pub fn unstash(&self, out: &mut [MaybeUninit<u8>], peek: bool) -> Option<usize> {
-        if !anything_stored() {
-            return None;
+    /// What is kept, as `enter` takes it.
+    pub fn unstash(&self, out: &mut [MaybeUninit<u8>], peek: bool) -> Kept {
+        if !self.registered || !anything_stored() {
+            return Kept::Nothing;
         }
-        with(self.fd, |s| unstash_in(s, out, peek))
+        with(self.fd, false, |s| unstash_in(s, out, peek)).unwrap_or(Kept::Nothing)
     }
 }
 
 impl Drop for Reader {
     fn drop(&mut self) {
-        self.on_fd.fetch_sub(1, Ordering::SeqCst);
-        READERS.fetch_sub(1, Ordering::SeqCst);
+        if self.registered {
+            with(self.fd, false, |s| s.readers = s.readers.saturating_sub(1));
+            READERS.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 }
 
 /// One receive of an ACK wait and the handling of what it got. Without readers in the process
 /// it holds no lock, only a count in CONSUMING; otherwise it holds the lock, and tells whether
-/// a reader is registered on the fd: then only ACKs may be consumed.
+/// a reader is registered on the fd: then only ACKs may be consumed. Re-entered, it holds
+/// neither (the plain path).
 pub struct Turn {
     fd: RawFd,
-    locked: Option<MutexGuard<'static, States>>,
-    reader_here: bool,
+    mode: Mode,
+}
+
+enum Mode {
+    /// `was`: CONSUMING_HERE before (a signal handler's turn inside an interrupted one).
+    Consuming {
+        was: bool,
+    },
+    Locked {
+        states: Locked,
+        reader_here: bool,
+    },
+    Plain,
 }
 
 impl Turn {
     pub fn take(fd: RawFd) -> Turn {
+        if HOLDING.get() {
+            return Turn { fd, mode: Mode::Plain };
+        }
         if READERS.load(Ordering::SeqCst) == 0 {
             CONSUMING.fetch_add(1, Ordering::SeqCst);
             if READERS.load(Ordering::SeqCst) == 0 {
-                return Turn { fd, locked: None, reader_here: false };
+                let was = CONSUMING_HERE.replace(true);
+                return Turn { fd, mode: Mode::Consuming { was } };
             }
             CONSUMING.fetch_sub(1, Ordering::SeqCst);
         }
-        let list = states();
-        let reader_here = list.iter().any(|(f, s)| *f == fd && s.readers.load(Ordering::SeqCst) != 0);
-        Turn { fd, locked: Some(list), reader_here }
+        match lock() {
+            Some(states) => {
+                let reader_here = states.get(&fd).is_some_and(|s| s.readers != 0);
+                Turn { fd, mode: Mode::Locked { states, reader_here } }
+            }
+            None => Turn { fd, mode: Mode::Plain },
+        }
     }
 
     /// A thread is inside audit_get_reply on the fd: datagrams that are not ACKs are its own.
     pub fn reader_here(&self) -> bool {
-        self.reader_here
+        matches!(self.mode, Mode::Locked { reader_here: true, .. })
     }
 
-    fn with<R>(&mut self, f: impl FnOnce(&mut FdState) -> R) -> R {
-        match &mut self.locked {
-            Some(list) => with_in(list, self.fd, f),
-            None => with(self.fd, f),
+    fn with<R>(&mut self, create: bool, f: impl FnOnce(&mut FdState) -> R) -> Option<R> {
+        match &mut self.mode {
+            Mode::Locked { states, .. } => with_in(&mut *states, self.fd, create, f),
+            // Counting in CONSUMING does not hold the lock: this thread may take it.
+            Mode::Consuming { was: false } => {
+                CONSUMING_HERE.set(false);
+                let result = with(self.fd, create, f);
+                CONSUMING_HERE.set(true);
+                result
+            }
+            // Inside an interrupted turn of this thread, which may hold the lock.
+            Mode::Consuming { was: true } | Mode::Plain => None,
         }
     }
 
-    /// Keeps a datagram for the next audit_get_reply on the fd.
+    /// Keeps a datagram for the next audit_get_reply on the fd (dropped on the plain path).
     pub fn stash(&mut self, datagram: &[u8]) {
-        self.with(|s| s.stash.push_back(datagram.into()))
+        self.with(true, |s| s.keep(datagram));
     }
 
     /// `deliver_ack` within the turn.
     pub fn deliver_ack(&mut self, seq: u32, error: i32) -> bool {
-        if self.locked.is_none() && !anything_stored() {
+        if matches!(self.mode, Mode::Consuming { .. }) && !anything_stored() {
             return false;
         }
-        self.with(|s| deliver_in(s, seq, error))
+        self.with(false, |s| deliver_in(s, seq, error)).unwrap_or(false)
     }
 }
 
 impl Drop for Turn {
     fn drop(&mut self) {
-        if self.locked.is_none() {
+        if let Mode::Consuming { was } = self.mode {
+            CONSUMING_HERE.set(was);
             CONSUMING.fetch_sub(1, Ordering::SeqCst);
         }
+    }
+}
+
+/// How many fds have a state.
+#[cfg(test)]
+fn states_held() -> usize {
+    lock().map_or(0, |states| states.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_do_not_outlive_their_use() {
+        let mut out = [MaybeUninit::uninit(); 64];
+        let base = 1_000_000;
+        for fd in base..base + 50_000 {
+            await_ack(fd, 7);
+            assert_eq!(stop_awaiting(fd, 7), None);
+            let (reader, kept) = Reader::enter(fd, &mut out, false);
+            assert_eq!(kept, Kept::Nothing);
+            drop(reader);
+        }
+        assert!(states_held() <= RETAINED + 8, "{} states held", states_held());
+    }
+
+    #[test]
+    fn kept_datagrams_are_bounded_and_the_newest_stay() {
+        let fd = 2_000_000;
+        for i in 0..KEPT_MAX + 10 {
+            Turn::take(fd).stash(&[i as u8; 3]);
+        }
+        let mut out = [MaybeUninit::uninit(); 8];
+        assert_eq!(Reader::enter(fd, &mut out, true).1, Kept::Dropped);
+        assert_eq!(Reader::enter(fd, &mut out, false).1, Kept::Dropped);
+        assert_eq!(Reader::enter(fd, &mut out, false).1, Kept::Datagram(3));
+        // SAFETY: the datagram's 3 bytes were written.
+        assert_eq!(unsafe { out[0].assume_init() }, 10);
+        for _ in 1..KEPT_MAX {
+            assert!(matches!(Reader::enter(fd, &mut out, false).1, Kept::Datagram(3)));
+        }
+        assert_eq!(Reader::enter(fd, &mut out, false).1, Kept::Nothing);
+        // And by bytes: 8 KB datagrams, the newest KEPT_BYTES of them.
+        for i in 0..100 {
+            Turn::take(fd).stash(&[i; 8192]);
+        }
+        assert_eq!(Reader::enter(fd, &mut out, false).1, Kept::Dropped);
+        let mut n = 0;
+        while let Kept::Datagram(8) = Reader::enter(fd, &mut out, false).1 {
+            n += 1;
+        }
+        assert_eq!(n, KEPT_BYTES / 8192);
+        forget(fd);
     }
 }

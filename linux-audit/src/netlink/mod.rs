@@ -8,6 +8,7 @@
 
 pub mod fdstate;
 
+use fdstate::Kept;
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -317,7 +318,7 @@ enum Idle {
 /// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first, or,
 /// while a thread is inside audit_get_reply on the fd, leaving it in the socket for that thread.
 fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Result<i32, Errno> {
-    // Started at the first wait: the common path (the ACK already queued) reads no clock.
+    // Started when the first receive is not our ACK: the common path reads no clock.
     let mut deadline = None;
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let mut overrun = false;
@@ -328,11 +329,20 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
             // The kernel queued it before sendto returned, so it is in what is left, or lost.
             Step::Overrun => {
                 overrun = true;
-                continue;
+                None
             }
             Step::Failed(e) => return Err(e),
-            Step::Filed => continue,
-            Step::Empty(idle) => idle,
+            Step::Filed => None,
+            Step::Empty(idle) => Some(idle),
+        };
+        // The deadline holds whatever arrives: also while datagrams keep coming.
+        let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Some(idle) = idle else {
+            if left.is_zero() {
+                return fdstate::take_ack(fd, seq).ok_or(if overrun { libc::ENOBUFS } else { libc::EAGAIN });
+            }
+            continue;
         };
         // Another thread may have read our ACK and stored it.
         if let Some(ack) = fdstate::take_ack(fd, seq) {
@@ -341,8 +351,6 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
         if overrun && idle != Idle::LeftForReader {
             return Err(libc::ENOBUFS);
         }
-        let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
-        let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
             return Err(libc::EAGAIN);
         }
@@ -442,19 +450,19 @@ pub fn get_reply(
 ) -> Result<Reply, ReplyError> {
     let peek = flags & libc::MSG_PEEK != 0;
     // Registered until the datagram is received, so that ACK waits leave it in the socket.
-    let (reader, stashed) = fdstate::Reader::enter(fd, out, peek);
-    let len = match stashed {
-        Some(len) => len,
-        None => loop {
-            let r = sys::recv(fd, out, flags).map_err(|e| {
-                if e != libc::EAGAIN {
-                    diag.report(
-                        Level::Error,
-                        format_args!("Error receiving audit netlink packet ({})", sys::strerror(e)),
-                    );
-                }
-                ReplyError::Receive(e)
-            })?;
+    let (reader, kept) = fdstate::Reader::enter(fd, out, peek);
+    let receive_error = |e| {
+        if e != libc::EAGAIN {
+            diag.report(Level::Error, format_args!("Error receiving audit netlink packet ({})", sys::strerror(e)));
+        }
+        ReplyError::Receive(e)
+    };
+    let len = match kept {
+        Kept::Datagram(len) => len,
+        // Kept datagrams were dropped: reported as a receive after an overflow reports it.
+        Kept::Dropped => return Err(receive_error(libc::ENOBUFS)),
+        Kept::Nothing => loop {
+            let r = sys::recv(fd, out, flags).map_err(receive_error)?;
             if !r.address_ok {
                 diag.report(Level::Error, format_args!("Bad address size reading audit netlink socket"));
                 return Err(ReplyError::BadAddress);
@@ -470,8 +478,9 @@ pub fn get_reply(
                         if fdstate::deliver_ack(fd, h.nlmsg_seq, error) {
                             // An ACK wait may have kept a datagram meanwhile.
                             match reader.unstash(out, peek) {
-                                Some(len) => break len,
-                                None => continue,
+                                Kept::Datagram(len) => break len,
+                                Kept::Dropped => return Err(receive_error(libc::ENOBUFS)),
+                                Kept::Nothing => continue,
                             }
                         }
                     }
@@ -519,14 +528,14 @@ pub fn check_reply(data: &[u8]) -> Result<Reply, ReplyError> {
 /// with a buffer of its own. Returns the errno.
 pub fn discard_reply(fd: RawFd, flags: i32, diag: &dyn Diagnostics) -> Errno {
     let mut scratch = [MaybeUninit::uninit(); RECEIVE_SIZE];
-    let (_reader, stashed) = fdstate::Reader::enter(fd, &mut scratch, flags & libc::MSG_PEEK != 0);
-    let errno = if stashed.is_some() {
-        libc::EFAULT
-    } else {
-        match sys::recv(fd, &mut scratch, flags) {
+    let (_reader, kept) = fdstate::Reader::enter(fd, &mut scratch, flags & libc::MSG_PEEK != 0);
+    let errno = match kept {
+        Kept::Datagram(_) => libc::EFAULT,
+        Kept::Dropped => libc::ENOBUFS,
+        Kept::Nothing => match sys::recv(fd, &mut scratch, flags) {
             Ok(_) => libc::EFAULT,
             Err(e) => e,
-        }
+        },
     };
     if errno != libc::EAGAIN {
         diag.report(Level::Error, format_args!("Error receiving audit netlink packet ({})", sys::strerror(errno)));

@@ -1,0 +1,216 @@
+/* Signal handlers and fork (issue 12, item 5). The original's audit_get_reply and ACK wait are
+ * plain system calls: a signal handler may call audit_get_reply while the code it interrupted is
+ * inside audit_get_reply, and a child forked while another thread is inside the library may call
+ * it. Neither may hang on ours.
+ *
+ * To hit the moment deterministically, this program interposes malloc() and recvfrom(): while a
+ * call is "armed", the first of them made inside the library (malloc under whatever lock the
+ * library holds, or the receive itself) is where the signal is raised, or the fork is made by
+ * another thread. Each case runs in a forked child with a watchdog. */
+#define _GNU_SOURCE
+#include "harness.h"
+#include <dlfcn.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_realloc(void *, size_t);
+
+static _Atomic int armed;        /* the next malloc/recvfrom inside the library is the moment */
+static _Atomic int inside, forked;
+static void (*at_moment)(void);
+static int fd;
+
+static void moment(void)
+{
+	int expected = 1;
+	if (atomic_compare_exchange_strong(&armed, &expected, 0))
+		at_moment();
+}
+
+void *malloc(size_t n)
+{
+	if (atomic_load(&armed))
+		moment();
+	return __libc_malloc(n);
+}
+
+void *realloc(void *p, size_t n)
+{
+	if (atomic_load(&armed))
+		moment();
+	return __libc_realloc(p, n);
+}
+
+ssize_t recvfrom(int s, void *buf, size_t len, int flags, struct sockaddr *addr, socklen_t *alen)
+{
+	static ssize_t (*real)(int, void *, size_t, int, struct sockaddr *, socklen_t *);
+	if (!real)
+		real = dlsym(RTLD_NEXT, "recvfrom");
+	if (atomic_load(&armed))
+		moment();
+	return real(s, buf, len, flags, addr, alen);
+}
+
+/* Runs fn in a child with a watchdog; prints how it ended. */
+static void in_child(const char *what, void (*fn)(void))
+{
+	int status;
+	pid_t pid;
+	printf("%s:\n", what);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(30);
+		fn();
+		fflush(stdout);
+		_exit(h_done());
+	}
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		printf("  killed by %s (hung)\n", sigabbrev_np(WTERMSIG(status)) ?: "?");
+	h_check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child lives on");
+}
+
+/* --- a signal handler calls audit_get_reply --- */
+static int handler_rc = 1, handler_errno;
+
+static void handler(int sig)
+{
+	struct audit_reply rep;
+	int saved = errno;
+	handler_rc = audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0);
+	handler_errno = errno;
+	errno = saved;
+}
+
+static void raise_signal(void)
+{
+	raise(SIGUSR1);
+}
+
+static void signal_in_get_reply(void)
+{
+	struct audit_reply rep;
+	int i, rc;
+	signal(SIGUSR1, handler);
+	at_moment = raise_signal;
+	/* A new socket each round: its first use is when the library sets up its state for it. */
+	for (i = 0; i < 20; i++) {
+		fd = audit_open();
+		handler_rc = 1;
+		atomic_store(&armed, 1);
+		rc = audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0);
+		atomic_store(&armed, 0);
+		if (i == 0) {
+			printf("  interrupted call: rc=%d, the handler's: rc=%d errno=%s\n", rc, handler_rc,
+			       strerrorname_np(handler_errno));
+		}
+		h_check(handler_rc == -EAGAIN, "the handler's call returned");
+		audit_close(fd);
+	}
+	printf("  20 rounds done\n");
+}
+
+/* --- another thread forks while this one is inside the library --- */
+static void wait_for_fork(void)
+{
+	int i;
+	atomic_store(&inside, 1);
+	/* Bounded: a library that makes fork wait for this thread must not deadlock the test. */
+	for (i = 0; i < 500 && !atomic_load(&forked); i++)
+		usleep(1000);
+}
+
+static void *reader(void *arg)
+{
+	struct audit_reply rep;
+	atomic_store(&armed, 1);
+	if (arg)
+		audit_request_status(fd); /* the moment: the ACK wait's receive */
+	else
+		audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0);
+	atomic_store(&armed, 0);
+	return NULL;
+}
+
+static int status_round(int on)
+{
+	struct audit_reply rep;
+	int i;
+	if (audit_request_status(on) <= 0)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (audit_get_reply(on, &rep, GET_REPLY_BLOCKING, 0) > 0 && rep.type == AUDIT_GET)
+			return 1;
+	return 0;
+}
+
+static void fork_while_inside(int ack_wait)
+{
+	int i, hung = 0, status;
+	at_moment = wait_for_fork;
+	for (i = 0; i < 20; i++) {
+		pthread_t th;
+		pid_t pid;
+		fd = audit_open();
+		atomic_store(&inside, 0);
+		atomic_store(&forked, 0);
+		pthread_create(&th, NULL, reader, ack_wait ? (void *)1 : NULL);
+		while (!atomic_load(&inside))
+			usleep(100);
+		pid = fork();
+		if (pid == 0) {
+			struct audit_reply rep;
+			int other;
+			alarm(2);
+			/* The child's first calls: on the inherited fd, then on a socket of its own. */
+			audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0);
+			other = audit_open();
+			_exit(status_round(other) ? 0 : 3);
+		}
+		atomic_store(&forked, 1);
+		pthread_join(th, NULL);
+		waitpid(pid, &status, 0);
+		if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+			hung++;
+			break; /* the parent may be stuck too */
+		}
+		/* Drain what the request left, then the parent goes on with the fd. */
+		{
+			struct audit_reply rep;
+			while (audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0) > 0)
+				;
+		}
+		h_check(status_round(fd), "the parent goes on");
+		audit_close(fd);
+	}
+	printf("  %d forks, children that hung or failed: %d\n", i + hung, hung);
+	h_check(hung == 0, "no child hung");
+}
+
+static void fork_in_get_reply(void)
+{
+	fork_while_inside(0);
+}
+
+static void fork_in_ack_wait(void)
+{
+	fork_while_inside(1);
+}
+
+int main(void)
+{
+	h_init();
+	set_aumessage_mode(MSG_QUIET, DBG_NO);
+	in_child("a signal handler calls audit_get_reply inside audit_get_reply", signal_in_get_reply);
+	in_child("fork while another thread is inside audit_get_reply", fork_in_get_reply);
+	in_child("fork while another thread waits for an ACK", fork_in_ack_wait);
+	return h_done();
+}
