@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicI32, AtomicU32};
 
 use super::{c_bytes, entry, entry_cancellable, errno, fail, seq_or_errno, set_errno};
 use crate::message::{self, AuditMsg, LOG_ERR};
+use linux_audit::control;
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
 use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
@@ -278,7 +279,9 @@ pub unsafe extern "C" fn audit_rule_fieldpair_data(
             Ok(both) => both,
             Err(rc) => return rc,
         };
-        let outcome = with_globals(|g| rules::fieldpair(rule, text, flags, g, &AuditMsg));
+        // Some fields depend on the kernel's features: the process's one probe, made when first needed.
+        let features = || control::features(&AuditMsg).0;
+        let outcome = with_globals(|g| rules::fieldpair(rule, text, flags, g, &features, &AuditMsg));
         let rc = match outcome.result {
             Ok(Added::Done) => 0,
             // SAFETY: *rulep is the caller's malloc'd rule.

@@ -1,7 +1,7 @@
 //! The dynamic symbol table of our libaudit.so.1 against abi/libaudit.symbols and the system's
 //! library: nothing exported that is not on the list (no Rust internals), SONAME libaudit.so.1,
 //! no symbol versions (3.0.9 has none), functions as FUNC and data objects as OBJECT symbols of
-//! the original's size. What is on the list but not exported yet is printed.
+//! the original's size; and a name on the list that nothing defines fails the link.
 
 mod common;
 
@@ -100,4 +100,51 @@ fn functions_and_data_objects_have_the_originals_types_and_sizes() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Copies what builds the library (both crates, build.rs, the ABI list) into `dir`.
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&path, &to.join(entry.file_name()));
+        } else {
+            fs::copy(&path, to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// A name on abi/libaudit.symbols that nothing defines fails the link (build.rs passes
+/// --no-undefined-version) instead of leaving the export silently missing.
+#[test]
+fn the_link_fails_when_a_listed_export_is_undefined() {
+    let repo = common::repo();
+    let tree = common::work_dir().join("abi-undefined");
+    let _ = fs::remove_dir_all(tree.join("src-tree"));
+    let src = tree.join("src-tree");
+    for dir in ["src", "linux-audit", "abi"] {
+        copy_tree(&repo.join(dir), &src.join(dir));
+    }
+    for file in ["Cargo.toml", "Cargo.lock", "build.rs"] {
+        fs::copy(repo.join(file), src.join(file)).unwrap();
+    }
+    let list = src.join("abi/libaudit.symbols");
+    let mut text = fs::read_to_string(&list).unwrap();
+    text.push_str("audit_never_defined func\n");
+    fs::write(&list, text).unwrap();
+    // The workspace's bench and test targets are not copied: only the library is built.
+    let manifest = fs::read_to_string(src.join("Cargo.toml")).unwrap();
+    let sections: Vec<_> = manifest.split("\n\n").filter(|s| !s.starts_with("[[")).collect();
+    fs::write(src.join("Cargo.toml"), sections.join("\n\n")).unwrap();
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "--offline", "--lib", "-p", "libaudit-rs", "--target-dir"])
+        .arg(tree.join("target"))
+        .current_dir(&src)
+        .output()
+        .expect("cargo build");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "linked with an undefined export");
+    assert!(stderr.contains("audit_never_defined"), "failed for another reason:\n{stderr}");
 }

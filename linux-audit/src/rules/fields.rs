@@ -6,7 +6,6 @@
 //! ends at the field name afterwards; auditctl prints it that way in its error messages).
 
 use super::{Globals, next_slot};
-use crate::control;
 use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
 use crate::num::{Base, is_negative_number, starts_with_digit, strtol, strtoul};
@@ -70,30 +69,50 @@ fn refused<T>(split: Option<Split>, error: i32) -> Outcome<T> {
     Outcome { split, result: Err(-error), errno: None }
 }
 
-/// strtoul's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
-fn ul(errno: &mut Option<i32>, v: &[u8]) -> u32 {
-    let parsed = strtoul(v, Base::Detect);
-    if parsed.overflow {
-        *errno = Some(libc::ERANGE);
-    }
-    parsed.value as u32
+/// What adding a field reads and changes besides the rule: the process-wide flags, the errno
+/// the original leaves, the kernel's feature bitmap, and where diagnostics go.
+struct Context<'c> {
+    globals: &'c mut Globals,
+    errno: Option<i32>,
+    /// Asked only when a check depends on the kernel (the C library probes the kernel once per
+    /// process, at the first such check).
+    features: &'c dyn Fn() -> u32,
+    diag: &'c dyn Diagnostics,
 }
 
-/// strtol's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
-fn l(errno: &mut Option<i32>, v: &[u8]) -> u32 {
-    let parsed = strtol(v, Base::Detect);
-    if parsed.overflow {
-        *errno = Some(libc::ERANGE);
+impl Context<'_> {
+    fn kernel_has(&self, feature: u32) -> bool {
+        (self.features)() & feature != 0
     }
-    parsed.value as u32
+
+    /// strtoul's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
+    fn ul(&mut self, v: &[u8]) -> u32 {
+        let parsed = strtoul(v, Base::Detect);
+        if parsed.overflow {
+            self.errno = Some(libc::ERANGE);
+        }
+        parsed.value as u32
+    }
+
+    /// strtol's value as the rule keeps it (the low 32 bits); an overflow leaves errno ERANGE.
+    fn l(&mut self, v: &[u8]) -> u32 {
+        let parsed = strtol(v, Base::Detect);
+        if parsed.overflow {
+            self.errno = Some(libc::ERANGE);
+        }
+        parsed.value as u32
+    }
 }
 
 /// audit_rule_fieldpair_data on the fixed part of the rule. `flags` is the filter list.
+/// `features` gives the kernel's feature bitmap (AUDIT_FEATURE_BITMAP_*), which some fields
+/// and lists depend on; it is called only for those.
 pub fn fieldpair<'p>(
     rule: &mut audit_rule_data,
     pair: &'p [u8],
     flags: i32,
     globals: &mut Globals,
+    features: &dyn Fn() -> u32,
     diag: &dyn Diagnostics,
 ) -> Outcome<Added<'p>> {
     let Some(slot) = next_slot(rule) else {
@@ -103,7 +122,7 @@ pub fn fieldpair<'p>(
         return refused(None, EAU_OPMISSING);
     };
     let (name, value) = (&pair[..s.at], &pair[s.at + s.len..]);
-    let mut errno = None;
+    let mut cx = Context { globals, errno: None, features, diag };
     let result = if name.is_empty() {
         Err(-EAU_FIELDNAME)
     } else if value.is_empty() {
@@ -111,12 +130,31 @@ pub fn fieldpair<'p>(
     } else {
         match tables::name_to_field(name) {
             Some(field) if field >= 0 => {
-                add_field(rule, slot, field as u32, s.op, value, flags, globals, &mut errno, diag)
+                let field = Field { field: field as u32, op: s.op, text: value, list: flags };
+                add_field(rule, slot, &field, &mut cx)
             }
             _ => Err(-EAU_FIELDUNKNOWN),
         }
     };
-    Outcome { split: Some(s), result, errno }
+    Outcome { split: Some(s), result, errno: cx.errno }
+}
+
+/// One field being added: which, how compared, its value as written, and the filter list.
+struct Field<'v> {
+    field: u32,
+    op: u32,
+    text: &'v [u8],
+    list: i32,
+}
+
+impl Field<'_> {
+    fn exit_only(&self) -> Result<(), i32> {
+        if self.list == AUDIT_FILTER_EXIT { Ok(()) } else { Err(-EAU_EXITONLY) }
+    }
+
+    fn equality_only(&self) -> Result<(), i32> {
+        if equality(self.op) { Ok(()) } else { Err(-EAU_OPEQNOTEQ) }
+    }
 }
 
 /// Which fields the exclude list takes when the kernel extends it beyond message types.
@@ -141,259 +179,312 @@ fn equality(op: u32) -> bool {
     op == AUDIT_EQUAL || op == AUDIT_NOT_EQUAL
 }
 
-#[allow(clippy::too_many_arguments)]
-fn add_field<'v>(
-    rule: &mut audit_rule_data,
-    slot: usize,
-    field: u32,
-    op: u32,
-    v: &'v [u8],
-    flags: i32,
-    g: &mut Globals,
-    errno: &mut Option<i32>,
-    diag: &dyn Diagnostics,
-) -> Result<Added<'v>, i32> {
-    let exit_only = |ok: bool| if ok { Ok(()) } else { Err(-EAU_EXITONLY) };
-    let on_exit = flags == AUDIT_FILTER_EXIT;
-    if flags == AUDIT_FILTER_EXCLUDE {
-        if control::features(diag).0 & AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND == 0 {
-            if field != AUDIT_MSGTYPE {
+/// Adds one field: the list's checks, then the field and operator written into the slot, then
+/// the value read as its field reads it. A refused value leaves what was written so far.
+fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mut Context) -> Result<Added<'v>, i32> {
+    list_takes(f, cx)?;
+    // From here on the slot's field and operator stay written, even when the value is refused.
+    rule.fields[slot] = f.field;
+    rule.fieldflags[slot] = f.op;
+    let value = &mut rule.values[slot];
+    let added = match f.field {
+        AUDIT_UID | AUDIT_EUID | AUDIT_SUID | AUDIT_FSUID | AUDIT_LOGINUID | AUDIT_OBJ_UID => user(f, value, cx),
+        AUDIT_GID | AUDIT_EGID | AUDIT_SGID | AUDIT_FSGID | AUDIT_OBJ_GID => group(f, value, cx),
+        AUDIT_EXIT => exit_code(f, value, cx),
+        AUDIT_MSGTYPE => msg_type(f, value, cx),
+        AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH
+        | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR
+        | AUDIT_FILTERKEY | AUDIT_EXE => return text(f, value, cx),
+        AUDIT_ARCH => arch(f, value, cx),
+        AUDIT_PERM => perm(f, value),
+        AUDIT_FILETYPE => file_type(f, value),
+        AUDIT_FSTYPE => fs_type(f, value, cx),
+        AUDIT_ARG0..=AUDIT_ARG3 => argument(f, value, cx),
+        AUDIT_SESSIONID => session(f, value, cx),
+        AUDIT_SADDR_FAM => address_family(f, value, cx),
+        _ => number(f, value, cx),
+    };
+    added?;
+    rule.field_count += 1;
+    Ok(Added::Done)
+}
+
+/// Whether the filter list takes the field: the exclude list takes message types, and more
+/// where the kernel extends it; the fs list needs a kernel that has it.
+fn list_takes(f: &Field, cx: &Context) -> Result<(), i32> {
+    if f.list == AUDIT_FILTER_EXCLUDE {
+        if !cx.kernel_has(AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND) {
+            if f.field != AUDIT_MSGTYPE {
                 return Err(-EAU_FIELDNOSUPPORT);
             }
-        } else if !excludable(field) {
+        } else if !excludable(f.field) {
             return Err(-EAU_MSGTYPECREDEXCLUDE);
         }
     }
-    if flags == AUDIT_FILTER_FS && control::features(diag).0 & AUDIT_FEATURE_BITMAP_FILTER_FS == 0 {
+    if f.list == AUDIT_FILTER_FS && !cx.kernel_has(AUDIT_FEATURE_BITMAP_FILTER_FS) {
         return Err(-EAU_FILTERNOSUPPORT);
     }
+    Ok(())
+}
 
-    // From here on the slot's field and operator stay written, even when the value is refused.
-    rule.fields[slot] = field;
-    rule.fieldflags[slot] = op;
-    let value = &mut rule.values[slot];
-    match field {
-        AUDIT_UID | AUDIT_EUID | AUDIT_SUID | AUDIT_FSUID | AUDIT_LOGINUID | AUDIT_OBJ_UID => {
-            *value = if starts_with_digit(v) {
-                ul(errno, v)
-            } else if is_negative_number(v) {
-                l(errno, v)
-            } else if v == b"unset" {
-                u32::MAX
-            } else {
-                match accounts::user(v, errno) {
-                    Some(uid) => uid,
-                    None => {
-                        diag.report(Level::Error, format_args!("Unknown user: {}", String::from_utf8_lossy(v)));
-                        return Err(-EAU_PRINT_NOTHING);
-                    }
-                }
-            };
-        }
-        AUDIT_GID | AUDIT_EGID | AUDIT_SGID | AUDIT_FSGID | AUDIT_OBJ_GID => {
-            *value = if starts_with_digit(v) {
-                l(errno, v)
-            } else {
-                match accounts::group(v, errno) {
-                    Some(gid) => gid,
-                    None => {
-                        diag.report(Level::Error, format_args!("Unknown group: {}", String::from_utf8_lossy(v)));
-                        return Err(-EAU_PRINT_NOTHING);
-                    }
-                }
-            };
-        }
-        AUDIT_EXIT => {
-            exit_only(on_exit)?;
-            if starts_with_digit(v) || is_negative_number(v) {
-                *value = l(errno, v);
-            } else {
-                // An errno name, or "-NAME" for its negation; 0 when unknown.
-                *value = tables::name_to_errno(v).unwrap_or(0) as u32;
-                if *value == 0 {
-                    return Err(-EAU_ERRUNKNOWN);
-                }
+/// A user id: a number, "-N", "unset", or a user name.
+fn user(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    let v = f.text;
+    *value = if starts_with_digit(v) {
+        cx.ul(v)
+    } else if is_negative_number(v) {
+        cx.l(v)
+    } else if v == b"unset" {
+        u32::MAX
+    } else {
+        match accounts::user(v, &mut cx.errno) {
+            Some(uid) => uid,
+            None => {
+                cx.diag.report(Level::Error, format_args!("Unknown user: {}", String::from_utf8_lossy(v)));
+                return Err(-EAU_PRINT_NOTHING);
             }
         }
-        AUDIT_MSGTYPE => {
-            if flags != AUDIT_FILTER_EXCLUDE && flags != AUDIT_FILTER_USER {
-                return Err(-EAU_MSGTYPEEXCLUDEUSER);
-            }
-            *value = if starts_with_digit(v) {
-                l(errno, v)
-            } else {
-                // "UNKNOWN[n]" leaves errno 0, also when n is no record type.
-                let t = tables::msg_type_outcome(v);
-                if t.errno.is_some() {
-                    *errno = t.errno;
-                }
-                if t.value <= 0 {
-                    return Err(-EAU_MSGTYPEUNKNOWN);
-                }
-                t.value as u32
-            };
-        }
-        AUDIT_OBJ_USER | AUDIT_OBJ_ROLE | AUDIT_OBJ_TYPE | AUDIT_OBJ_LEV_LOW | AUDIT_OBJ_LEV_HIGH | AUDIT_WATCH
-        | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR
-        | AUDIT_FILTERKEY | AUDIT_EXE => {
-            if matches!(
-                field,
-                AUDIT_OBJ_USER
-                    | AUDIT_OBJ_ROLE
-                    | AUDIT_OBJ_TYPE
-                    | AUDIT_OBJ_LEV_LOW
-                    | AUDIT_OBJ_LEV_HIGH
-                    | AUDIT_WATCH
-                    | AUDIT_DIR
-            ) {
-                exit_only(on_exit)?;
-                if field == AUDIT_WATCH || field == AUDIT_DIR {
-                    g.perm_added = 1;
-                }
-            }
-            if field == AUDIT_EXE {
-                if control::features(diag).0 & AUDIT_FEATURE_BITMAP_EXECUTABLE_PATH == 0 {
-                    return Err(-EAU_FIELDNOSUPPORT);
-                }
-                if !equality(op) {
-                    return Err(-EAU_OPEQNOTEQ);
-                }
-                g.exe_added = 1;
-            }
-            if field == AUDIT_FILTERKEY {
-                if g.syscall_added == 0 && g.perm_added == 0 && g.exe_added == 0 && g.filterfs_added == 0 {
-                    return Err(-EAU_KEYDEP);
-                }
-                if v.len() > AUDIT_MAX_KEY_LEN {
-                    return Err(-EAU_STRTOOLONG);
-                }
-            }
-            if v.len() > PATH_MAX {
-                return Err(-EAU_STRTOOLONG);
-            }
-            *value = v.len() as u32;
-            return Ok(Added::Text(v));
-        }
-        AUDIT_ARCH => {
-            if g.syscall_added != 0 {
-                return Err(-EAU_ARCHMISPLACED);
-            }
-            if !equality(op) {
-                return Err(-EAU_OPEQNOTEQ);
-            }
-            if starts_with_digit(v) {
-                // The global takes the number before it is known to be a machine.
-                *errno = Some(0);
-                g.elf = ul(errno, v);
-                if *errno != Some(0) || tables::elf_to_machine(g.elf).is_none() {
-                    return Err(-EAU_ELFUNKNOWN);
-                }
-            } else {
-                let machine = tables::determine_machine_outcome(v);
-                if machine.errno.is_some() {
-                    *errno = machine.errno;
-                }
-                match Some(machine.value).filter(|&m| m >= 0).and_then(tables::machine_to_elf) {
-                    Some(elf) if elf != 0 => g.elf = elf,
-                    _ => return Err(-EAU_ELFUNKNOWN),
-                }
-            }
-            *value = g.elf;
-            g.arch_added = 1;
-        }
-        AUDIT_PERM => {
-            exit_only(on_exit)?;
-            if op != AUDIT_EQUAL {
-                return Err(-EAU_OPEQ);
-            }
-            if v.len() > 4 {
-                return Err(-EAU_STRTOOLONG);
-            }
-            let mut perms = 0;
-            for c in v {
-                perms |= match c.to_ascii_lowercase() {
-                    b'r' => AUDIT_PERM_READ,
-                    b'w' => AUDIT_PERM_WRITE,
-                    b'x' => AUDIT_PERM_EXEC,
-                    b'a' => AUDIT_PERM_ATTR,
-                    _ => return Err(-EAU_PERMRWXA),
-                };
-            }
-            *value = perms;
-        }
-        AUDIT_FILETYPE => {
-            exit_only(on_exit)?;
-            *value = tables::name_to_ftype(v).map_or(u32::MAX, |t| t as u32);
-            if (*value as i32) < 0 {
-                return Err(-EAU_FILETYPEUNKNOWN);
+    };
+    Ok(())
+}
+
+/// A group id: a number or a group name.
+fn group(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    let v = f.text;
+    *value = if starts_with_digit(v) {
+        cx.l(v)
+    } else {
+        match accounts::group(v, &mut cx.errno) {
+            Some(gid) => gid,
+            None => {
+                cx.diag.report(Level::Error, format_args!("Unknown group: {}", String::from_utf8_lossy(v)));
+                return Err(-EAU_PRINT_NOTHING);
             }
         }
-        AUDIT_FSTYPE => {
-            if flags != AUDIT_FILTER_FS {
-                return Err(-EAU_FIELDUNAVAIL);
-            }
-            if !equality(op) {
-                return Err(-EAU_OPEQNOTEQ);
-            }
-            *value = if starts_with_digit(v) {
-                ul(errno, v)
-            } else {
-                tables::name_to_fstype(v).map_or(u32::MAX, |t| t as u32)
-            };
-            if *value == u32::MAX {
-                return Err(-EAU_FSTYPEUNKNOWN);
-            }
-            g.filterfs_added = 1;
-        }
-        AUDIT_ARG0..=AUDIT_ARG3 => {
-            *value = if starts_with_digit(v) {
-                ul(errno, v)
-            } else if is_negative_number(v) {
-                l(errno, v)
-            } else {
-                return Err(-EAU_FIELDVALNUM);
-            };
-        }
-        AUDIT_SESSIONID => {
-            if control::features(diag).0 & AUDIT_FEATURE_BITMAP_SESSIONID_FILTER == 0 {
-                return Err(-EAU_FIELDNOSUPPORT);
-            }
-            if flags != AUDIT_FILTER_EXCLUDE && flags != AUDIT_FILTER_USER && flags != AUDIT_FILTER_EXIT {
-                return Err(-EAU_FIELDNOFILTER);
-            }
-            // Any other text leaves the slot's value as it was (the original accepts it).
-            if starts_with_digit(v) {
-                *value = ul(errno, v);
-            } else if is_negative_number(v) {
-                *value = l(errno, v);
-            } else if v == b"unset" {
-                *value = u32::MAX;
-            }
-        }
-        AUDIT_SADDR_FAM => {
-            *value = ul(errno, v);
-            if *value >= AF_MAX {
-                return Err(-EAU_FIELDVALTOOBIG);
-            }
-        }
-        _ => {
-            if matches!(field, AUDIT_DEVMAJOR | AUDIT_DEVMINOR | AUDIT_INODE | AUDIT_SUCCESS) {
-                exit_only(on_exit)?;
-            }
-            if field == AUDIT_INODE && !equality(op) {
-                return Err(-EAU_OPEQNOTEQ);
-            }
-            if field == AUDIT_PPID {
-                exit_only(on_exit)?;
-            }
-            if !starts_with_digit(v) {
-                return Err(-EAU_FIELDVALNUM);
-            }
-            *value = if field == AUDIT_INODE { ul(errno, v) } else { l(errno, v) };
+    };
+    Ok(())
+}
+
+/// A syscall's exit value: a number, or an errno name ("-NAME" for its negation).
+fn exit_code(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    f.exit_only()?;
+    let v = f.text;
+    if starts_with_digit(v) || is_negative_number(v) {
+        *value = cx.l(v);
+    } else {
+        // 0 when unknown.
+        *value = tables::name_to_errno(v).unwrap_or(0) as u32;
+        if *value == 0 {
+            return Err(-EAU_ERRUNKNOWN);
         }
     }
-    rule.field_count += 1;
-    Ok(Added::Done)
+    Ok(())
+}
+
+/// A record type, on the exclude and user lists: a number or a name.
+fn msg_type(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    if f.list != AUDIT_FILTER_EXCLUDE && f.list != AUDIT_FILTER_USER {
+        return Err(-EAU_MSGTYPEEXCLUDEUSER);
+    }
+    *value = if starts_with_digit(f.text) {
+        cx.l(f.text)
+    } else {
+        // "UNKNOWN[n]" leaves errno 0, also when n is no record type.
+        let t = tables::msg_type_outcome(f.text);
+        if t.errno.is_some() {
+            cx.errno = t.errno;
+        }
+        if t.value <= 0 {
+            return Err(-EAU_MSGTYPEUNKNOWN);
+        }
+        t.value as u32
+    };
+    Ok(())
+}
+
+/// A string field (security labels, paths, the key, the executable): its length is the value,
+/// and the caller appends the text to the rule's buffer.
+fn text<'v>(f: &Field<'v>, value: &mut u32, cx: &mut Context) -> Result<Added<'v>, i32> {
+    let (field, v) = (f.field, f.text);
+    let g = &mut *cx.globals;
+    if matches!(
+        field,
+        AUDIT_OBJ_USER
+            | AUDIT_OBJ_ROLE
+            | AUDIT_OBJ_TYPE
+            | AUDIT_OBJ_LEV_LOW
+            | AUDIT_OBJ_LEV_HIGH
+            | AUDIT_WATCH
+            | AUDIT_DIR
+    ) {
+        f.exit_only()?;
+        if field == AUDIT_WATCH || field == AUDIT_DIR {
+            g.perm_added = 1;
+        }
+    }
+    if field == AUDIT_EXE {
+        if (cx.features)() & AUDIT_FEATURE_BITMAP_EXECUTABLE_PATH == 0 {
+            return Err(-EAU_FIELDNOSUPPORT);
+        }
+        if !equality(f.op) {
+            return Err(-EAU_OPEQNOTEQ);
+        }
+        g.exe_added = 1;
+    }
+    if field == AUDIT_FILTERKEY {
+        if g.syscall_added == 0 && g.perm_added == 0 && g.exe_added == 0 && g.filterfs_added == 0 {
+            return Err(-EAU_KEYDEP);
+        }
+        if v.len() > AUDIT_MAX_KEY_LEN {
+            return Err(-EAU_STRTOOLONG);
+        }
+    }
+    if v.len() > PATH_MAX {
+        return Err(-EAU_STRTOOLONG);
+    }
+    *value = v.len() as u32;
+    Ok(Added::Text(v))
+}
+
+/// The architecture, before any syscall: an ELF machine number, or what
+/// audit_determine_machine makes of a name. It becomes the rule's machine (`elf`).
+fn arch(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    if cx.globals.syscall_added != 0 {
+        return Err(-EAU_ARCHMISPLACED);
+    }
+    f.equality_only()?;
+    let v = f.text;
+    if starts_with_digit(v) {
+        // The global takes the number before it is known to be a machine.
+        cx.errno = Some(0);
+        cx.globals.elf = cx.ul(v);
+        if cx.errno != Some(0) || tables::elf_to_machine(cx.globals.elf).is_none() {
+            return Err(-EAU_ELFUNKNOWN);
+        }
+    } else {
+        let machine = tables::determine_machine_outcome(v);
+        if machine.errno.is_some() {
+            cx.errno = machine.errno;
+        }
+        match Some(machine.value).filter(|&m| m >= 0).and_then(tables::machine_to_elf) {
+            Some(elf) if elf != 0 => cx.globals.elf = elf,
+            _ => return Err(-EAU_ELFUNKNOWN),
+        }
+    }
+    *value = cx.globals.elf;
+    cx.globals.arch_added = 1;
+    Ok(())
+}
+
+/// Watch permissions: up to four of r, w, x, a.
+fn perm(f: &Field, value: &mut u32) -> Result<(), i32> {
+    f.exit_only()?;
+    if f.op != AUDIT_EQUAL {
+        return Err(-EAU_OPEQ);
+    }
+    if f.text.len() > 4 {
+        return Err(-EAU_STRTOOLONG);
+    }
+    let mut perms = 0;
+    for c in f.text {
+        perms |= match c.to_ascii_lowercase() {
+            b'r' => AUDIT_PERM_READ,
+            b'w' => AUDIT_PERM_WRITE,
+            b'x' => AUDIT_PERM_EXEC,
+            b'a' => AUDIT_PERM_ATTR,
+            _ => return Err(-EAU_PERMRWXA),
+        };
+    }
+    *value = perms;
+    Ok(())
+}
+
+/// A file type by name.
+fn file_type(f: &Field, value: &mut u32) -> Result<(), i32> {
+    f.exit_only()?;
+    *value = tables::name_to_ftype(f.text).map_or(u32::MAX, |t| t as u32);
+    if (*value as i32) < 0 {
+        return Err(-EAU_FILETYPEUNKNOWN);
+    }
+    Ok(())
+}
+
+/// A file system type, on the fs list: a number or a name.
+fn fs_type(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    if f.list != AUDIT_FILTER_FS {
+        return Err(-EAU_FIELDUNAVAIL);
+    }
+    f.equality_only()?;
+    *value = if starts_with_digit(f.text) {
+        cx.ul(f.text)
+    } else {
+        tables::name_to_fstype(f.text).map_or(u32::MAX, |t| t as u32)
+    };
+    if *value == u32::MAX {
+        return Err(-EAU_FSTYPEUNKNOWN);
+    }
+    cx.globals.filterfs_added = 1;
+    Ok(())
+}
+
+/// A syscall argument: a number or "-N".
+fn argument(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    *value = if starts_with_digit(f.text) {
+        cx.ul(f.text)
+    } else if is_negative_number(f.text) {
+        cx.l(f.text)
+    } else {
+        return Err(-EAU_FIELDVALNUM);
+    };
+    Ok(())
+}
+
+/// A session id, where the kernel filters on it.
+fn session(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    if !cx.kernel_has(AUDIT_FEATURE_BITMAP_SESSIONID_FILTER) {
+        return Err(-EAU_FIELDNOSUPPORT);
+    }
+    if f.list != AUDIT_FILTER_EXCLUDE && f.list != AUDIT_FILTER_USER && f.list != AUDIT_FILTER_EXIT {
+        return Err(-EAU_FIELDNOFILTER);
+    }
+    // Any other text leaves the slot's value as it was (the original accepts it).
+    let v = f.text;
+    if starts_with_digit(v) {
+        *value = cx.ul(v);
+    } else if is_negative_number(v) {
+        *value = cx.l(v);
+    } else if v == b"unset" {
+        *value = u32::MAX;
+    }
+    Ok(())
+}
+
+/// A socket address family, below AF_MAX.
+fn address_family(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    *value = cx.ul(f.text);
+    if *value >= AF_MAX {
+        return Err(-EAU_FIELDVALTOOBIG);
+    }
+    Ok(())
+}
+
+/// Any other field: a number (devices, inode, success, ppid, pid, personality...).
+fn number(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
+    let field = f.field;
+    if matches!(field, AUDIT_DEVMAJOR | AUDIT_DEVMINOR | AUDIT_INODE | AUDIT_SUCCESS) {
+        f.exit_only()?;
+    }
+    if field == AUDIT_INODE && !equality(f.op) {
+        return Err(-EAU_OPEQNOTEQ);
+    }
+    if field == AUDIT_PPID {
+        f.exit_only()?;
+    }
+    if !starts_with_digit(f.text) {
+        return Err(-EAU_FIELDVALNUM);
+    }
+    *value = if field == AUDIT_INODE { cx.ul(f.text) } else { cx.l(f.text) };
+    Ok(())
 }
 
 /// The comparison between two process or object ids, in either order; None when the two
