@@ -2,12 +2,51 @@
 //!
 //! This crate is the C ABI, one file per API group, over the safe core (the `linux-audit`
 //! crate, which knows nothing of C). Every export is a few lines: convert the arguments, call
-//! the core, convert the result, set errno as the original does. Every export runs its body
-//! through [`entry`], so a panic never unwinds into the host process. What is C's alone lives
+//! the core, convert the result, set errno as the original does. Every export is defined with
+//! [`export!`], which runs its body through [`entry`], so a panic never unwinds into the host
+//! process. What is C's alone lives
 //! here too: libaudit.h's types and macros, audit_msg's routing (message.rs), errno.
 //!
 //! cbindgen reads this crate, and only this one, to write include/libaudit.h: every export and
 //! public constant here is declared there (`REGENERATE_HEADER=1 cargo test --test header`).
+
+/// Defines an export: `#[on_panic(VALUE)] pub [unsafe] fn name(...) -> T { body }` becomes the
+/// `#[unsafe(no_mangle)] pub [unsafe] extern "C" fn` whose body runs through [`entry`], the one
+/// boundary between C and Rust. Every exported function is written with it: tests/header.rs
+/// fails on a `no_mangle` function written any other way, and writes the header from the
+/// functions this macro makes.
+///
+/// The ABI is "C", so a foreign unwind (glibc's forced unwind when pthread_cancel hits a thread
+/// inside a call) aborts at the export, as before this macro. Letting it pass means "C-unwind"
+/// here (the tests' function pointer types follow) and a decision in [`entry`].
+macro_rules! export {
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr)]
+        pub unsafe fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry($on_panic, || $body)
+        }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr)]
+        pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry($on_panic, || $body)
+        }
+    };
+}
 
 pub mod control;
 pub mod defines;
@@ -34,9 +73,9 @@ pub fn set_errno(value: c_int) {
     unsafe { *libc::__errno_location() = value }
 }
 
-/// Runs an export's body; if it panics, the export returns `on_panic` (with errno EFAULT)
-/// instead of unwinding into C.
-pub fn entry<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+/// The boundary: runs an export's body; if it panics, the export returns `on_panic` (with errno
+/// EFAULT) instead of unwinding into C. Only [`export!`] calls it.
+fn entry<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
         set_errno(libc::EFAULT);
         on_panic
