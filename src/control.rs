@@ -3,62 +3,74 @@
 use std::ffi::{c_char, c_int, c_uint};
 
 use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
-use super::{c_bytes, entry, entry_cancellable, seq_or_errno, set_errno, zero_or_errno};
+use super::{c_bytes, seq_or_errno, set_errno, zero_or_errno};
 use crate::message::{self, AuditMsg};
 use linux_audit::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
 use linux_audit::errormsg::{self, EAU_FIELDNOSUPPORT};
 use linux_audit::wire::AUDIT_FEATURE_LOGINUID_IMMUTABLE;
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_request_status(fd: c_int) -> c_int {
-    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::request_status(fd, &AuditMsg)))
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_request_status(fd: c_int) -> c_int {
+        seq_or_errno(control::request_status(fd, &AuditMsg))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_is_enabled(fd: c_int) -> c_int {
-    entry_cancellable(-1, || {
+export! {
+    #[on_panic(-1, cancellation_point)]
+    pub fn audit_is_enabled(fd: c_int) -> c_int {
         let (value, errno) = control::is_enabled(fd, &AuditMsg);
         if let Some(errno) = errno {
             set_errno(errno);
         }
         value
-    })
+    }
 }
 
 fn set(fd: c_int, setting: Setting, value: u32) -> c_int {
-    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::set(fd, setting, value, &AuditMsg)))
+    seq_or_errno(control::set(fd, setting, value, &AuditMsg))
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_set_enabled(fd: c_int, enabled: u32) -> c_int {
-    set(fd, Setting::Enabled, enabled)
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_set_enabled(fd: c_int, enabled: u32) -> c_int {
+        set(fd, Setting::Enabled, enabled)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_set_failure(fd: c_int, failure: u32) -> c_int {
-    set(fd, Setting::Failure, failure)
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_set_failure(fd: c_int, failure: u32) -> c_int {
+        set(fd, Setting::Failure, failure)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_set_rate_limit(fd: c_int, limit: u32) -> c_int {
-    set(fd, Setting::RateLimit, limit)
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_set_rate_limit(fd: c_int, limit: u32) -> c_int {
+        set(fd, Setting::RateLimit, limit)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_set_backlog_limit(fd: c_int, limit: u32) -> c_int {
-    set(fd, Setting::BacklogLimit, limit)
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_set_backlog_limit(fd: c_int, limit: u32) -> c_int {
+        set(fd, Setting::BacklogLimit, limit)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_set_backlog_wait_time(fd: c_int, bwt: u32) -> c_int {
-    set(fd, Setting::BacklogWaitTime, bwt)
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_set_backlog_wait_time(fd: c_int, bwt: u32) -> c_int {
+        set(fd, Setting::BacklogWaitTime, bwt)
+    }
 }
 
-/// Registers `pid` as the audit daemon: 1 on success (after waiting briefly for an error reply
-/// unless WAIT_NO), or -errno.
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// Registers `pid` as the audit daemon: 1 on success (after waiting briefly for an error reply
+    /// unless WAIT_NO), or -errno.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int {
         let rc = seq_or_errno(control::set(fd, Setting::Pid, pid, &AuditMsg));
         if rc < 0 {
             return rc;
@@ -69,85 +81,97 @@ pub extern "C-unwind" fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -
             }
         }
         1
-    })
+    }
 }
 
-/// 0, or the lost count the kernel reset (errno set to its negation, as the original does), or
-/// -errno; -EAU_FIELDNOSUPPORT where the kernel cannot reset it.
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_reset_lost(fd: c_int) -> c_int {
-    entry_cancellable(-libc::EFAULT, || match control::reset_lost(fd, &AuditMsg) {
-        Ok(result) => zero_or_errno(result),
-        Err(probe_errno) => {
-            if let Some(e) = probe_errno {
-                set_errno(e);
+export! {
+    /// 0, or the lost count the kernel reset (errno set to its negation, as the original does), or
+    /// -errno; -EAU_FIELDNOSUPPORT where the kernel cannot reset it.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_reset_lost(fd: c_int) -> c_int {
+        match control::reset_lost(fd, &AuditMsg) {
+            Ok(result) => zero_or_errno(result),
+            Err(probe_errno) => {
+                if let Some(e) = probe_errno {
+                    set_errno(e);
+                }
+                -EAU_FIELDNOSUPPORT
             }
-            -EAU_FIELDNOSUPPORT
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
         zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0, &AuditMsg))
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_request_features(fd: c_int) -> c_int {
-    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::request_features(fd, &AuditMsg)))
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_request_features(fd: c_int) -> c_int {
+        seq_or_errno(control::request_features(fd, &AuditMsg))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_get_features() -> u32 {
-    entry_cancellable(0, || {
+export! {
+    #[on_panic(0, cancellation_point)]
+    pub fn audit_get_features() -> u32 {
         let (bitmap, probe_errno) = control::features(&AuditMsg);
         if let Some(e) = probe_errno {
             set_errno(e);
         }
         bitmap
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
         seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0, &AuditMsg))
-    })
+    }
 }
 
-/// Irreversible until reboot on a real kernel.
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
-    audit_set_feature(fd, AUDIT_FEATURE_LOGINUID_IMMUTABLE, 1, 1)
+export! {
+    /// Irreversible until reboot on a real kernel.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
+        // The core, not the export: an export inside another's boundary could end the thread
+        // inside catch_unwind.
+        seq_or_errno(control::set_feature(fd, AUDIT_FEATURE_LOGINUID_IMMUTABLE, true, true, &AuditMsg))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_request_rules_list_data(fd: c_int) -> c_int {
-    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::request_rules_list(fd, &AuditMsg)))
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_request_rules_list_data(fd: c_int) -> c_int {
+        seq_or_errno(control::request_rules_list(fd, &AuditMsg))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_request_signal_info(fd: c_int) -> c_int {
-    entry_cancellable(-libc::EFAULT, || seq_or_errno(control::request_signal_info(fd, &AuditMsg)))
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_request_signal_info(fd: c_int) -> c_int {
+        seq_or_errno(control::request_signal_info(fd, &AuditMsg))
+    }
 }
 
-/// Formats a signal_info reply ("op=... auid=... uid=... ses=... pid=... [subj=...] res=...")
-/// into `buf` as snprintf(buf, len, ...) would, and returns `buf`.
-///
-/// # Safety
-/// `buf` is NULL or has `len` writable bytes; `rep` is NULL or a reply whose signal_info points
-/// into its own message; `op` and `res` are NULL or strings.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_format_signal_info(
-    buf: *mut c_char,
-    len: c_int,
-    op: *mut c_char,
-    rep: *mut audit_reply,
-    res: *mut c_char,
-) -> *mut c_char {
-    entry(buf, || {
+export! {
+    /// Formats a signal_info reply ("op=... auid=... uid=... ses=... pid=... [subj=...] res=...")
+    /// into `buf` as snprintf(buf, len, ...) would, and returns `buf`.
+    ///
+    /// # Safety
+    /// `buf` is NULL or has `len` writable bytes; `rep` is NULL or a reply whose signal_info points
+    /// into its own message; `op` and `res` are NULL or strings.
+    #[on_panic(buf)]
+    pub unsafe fn audit_format_signal_info(
+        buf: *mut c_char,
+        len: c_int,
+        op: *mut c_char,
+        rep: *mut audit_reply,
+        res: *mut c_char,
+    ) -> *mut c_char {
         // SAFETY: per the contract; the original crashes on NULL, we return buf untouched.
         let Some(rep) = (unsafe { rep.as_ref() }) else {
             return buf;
@@ -168,40 +192,46 @@ pub unsafe extern "C" fn audit_format_signal_info(
             *buf.add(n) = 0;
         }
         buf
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_can_control() -> c_int {
-    entry(0, || control::capable(CAP_AUDIT_CONTROL) as c_int)
+export! {
+    #[on_panic(0)]
+    pub fn audit_can_control() -> c_int {
+        control::capable(CAP_AUDIT_CONTROL) as c_int
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_can_write() -> c_int {
-    entry(0, || control::capable(CAP_AUDIT_WRITE) as c_int)
+export! {
+    #[on_panic(0)]
+    pub fn audit_can_write() -> c_int {
+        control::capable(CAP_AUDIT_WRITE) as c_int
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_can_read() -> c_int {
-    entry(0, || control::capable(CAP_AUDIT_READ) as c_int)
+export! {
+    #[on_panic(0)]
+    pub fn audit_can_read() -> c_int {
+        control::capable(CAP_AUDIT_READ) as c_int
+    }
 }
 
-/// The loginuid, or (uid_t)-1 with errno from the failure (0 when the file was malformed).
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_getloginuid() -> libc::uid_t {
-    entry_cancellable(u32::MAX, || {
+export! {
+    /// The loginuid, or (uid_t)-1 with errno from the failure (0 when the file was malformed).
+    #[on_panic(u32::MAX, cancellation_point)]
+    pub fn audit_getloginuid() -> libc::uid_t {
         set_errno(0);
         control::loginuid().unwrap_or_else(|e| {
             set_errno(e);
             u32::MAX
         })
-    })
+    }
 }
 
-/// 0 on success, 1 on failure (errno from the failing call).
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_setloginuid(uid: libc::uid_t) -> c_int {
-    entry_cancellable(1, || {
+export! {
+    /// 0 on success, 1 on failure (errno from the failing call).
+    #[on_panic(1, cancellation_point)]
+    pub fn audit_setloginuid(uid: libc::uid_t) -> c_int {
         set_errno(0);
         match control::set_loginuid(uid, &AuditMsg) {
             Ok(()) => 0,
@@ -210,64 +240,68 @@ pub extern "C-unwind" fn audit_setloginuid(uid: libc::uid_t) -> c_int {
                 1
             }
         }
-    })
+    }
 }
 
-/// The session id, or (uint32_t)-2 with errno from the failure.
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_get_session() -> u32 {
-    entry_cancellable(u32::MAX - 1, || {
+export! {
+    /// The session id, or (uint32_t)-2 with errno from the failure.
+    #[on_panic(u32::MAX - 1, cancellation_point)]
+    pub fn audit_get_session() -> u32 {
         set_errno(0);
         control::session().unwrap_or_else(|e| {
             set_errno(e);
             u32::MAX - 1
         })
-    })
+    }
 }
 
-/// Prints the message for a -EAU_* rule-building error to stderr, with `opt` placed in it.
-///
-/// # Safety
-/// `opt` is NULL or a string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
-    entry_cancellable((), || {
+export! {
+    /// Prints the message for a -EAU_* rule-building error to stderr, with `opt` placed in it.
+    ///
+    /// # Safety
+    /// `opt` is NULL or a string.
+    #[on_panic((), cancellation_point)]
+    pub unsafe fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
         // SAFETY: per the contract.
         if let Some(pieces) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
             message::write_stderr_pieces(&pieces);
         }
-    })
+    }
 }
 
-/// Reads failure_action from /etc/libaudit.conf: 0 if read, 1 on error; `*failmode` is set
-/// either way.
-///
-/// # Safety
-/// `failmode` is NULL or writable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn get_auditfail_action(failmode: *mut auditfail_t) -> c_int {
-    entry_cancellable(1, || {
+export! {
+    /// Reads failure_action from /etc/libaudit.conf: 0 if read, 1 on error; `*failmode` is set
+    /// either way.
+    ///
+    /// # Safety
+    /// `failmode` is NULL or writable.
+    #[on_panic(1, cancellation_point)]
+    pub unsafe fn get_auditfail_action(failmode: *mut auditfail_t) -> c_int {
         let (ok, action) = control::failure_action(control::CONFIG_FILE, &AuditMsg);
         // SAFETY: per the contract; the original crashes on NULL.
         if let Some(out) = unsafe { failmode.as_mut() } {
             *out = action;
         }
         c_int::from(!ok)
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn set_aumessage_mode(mode: message_t, debug: debug_message_t) {
-    entry((), || message::set_mode(mode, debug))
+export! {
+    #[on_panic(())]
+    pub fn set_aumessage_mode(mode: message_t, debug: debug_message_t) {
+        message::set_mode(mode, debug)
+    }
 }
 
-/// For audit_msg.c: 0 drop, 1 stderr, 2 syslog. Hidden from the dynamic symbol table by the
-/// C side's visibility declaration.
-#[unsafe(no_mangle)]
-pub extern "C" fn libaudit_rs_message_route(priority: c_int) -> c_int {
-    entry(0, || match message::route(priority) {
-        None => 0,
-        Some(message::MSG_SYSLOG) => 2,
-        Some(_) => 1,
-    })
+export! {
+    /// For audit_msg.c: 0 drop, 1 stderr, 2 syslog. Hidden from the dynamic symbol table by the
+    /// C side's visibility declaration.
+    #[on_panic(0)]
+    pub fn libaudit_rs_message_route(priority: c_int) -> c_int {
+        match message::route(priority) {
+            None => 0,
+            Some(message::MSG_SYSLOG) => 2,
+            Some(_) => 1,
+        }
+    }
 }

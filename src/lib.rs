@@ -2,12 +2,79 @@
 //!
 //! This crate is the C ABI, one file per API group, over the safe core (the `linux-audit`
 //! crate, which knows nothing of C). Every export is a few lines: convert the arguments, call
-//! the core, convert the result, set errno as the original does. Every export runs its body
-//! through [`entry`], so a panic never unwinds into the host process. What is C's alone lives
+//! the core, convert the result, set errno as the original does. Every export is defined with
+//! [`export!`], which runs its body through [`entry`], so a panic never unwinds into the host
+//! process. What is C's alone lives
 //! here too: libaudit.h's types and macros, audit_msg's routing (message.rs), errno.
 //!
 //! cbindgen reads this crate, and only this one, to write include/libaudit.h: every export and
 //! public constant here is declared there (`REGENERATE_HEADER=1 cargo test --test header`).
+
+/// Defines an export: `#[on_panic(VALUE)] pub [unsafe] fn name(...) -> T { body }` becomes the
+/// `#[unsafe(no_mangle)] pub [unsafe] extern "C" fn` whose body runs through [`entry`], the one
+/// boundary between C and Rust. Every exported function is written with it: tests/header.rs
+/// fails on a `no_mangle` function written any other way, and writes the header from the
+/// functions this macro makes.
+///
+/// `#[on_panic(VALUE, cancellation_point)]` marks an export whose original is a cancellation
+/// point (it talks to the kernel, reads a file or prints): it becomes `extern "C-unwind"`, and
+/// its body runs through [`entry_cancellable`], which lets a thread cancellation (glibc's forced
+/// unwind) through it the way the original would be cancelled. Without the mark, no
+/// cancellation acts inside the export: its body runs with cancellation disabled.
+macro_rules! export {
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr, cancellation_point)]
+        pub unsafe fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C-unwind" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry_cancellable($on_panic, || $body)
+        }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr, cancellation_point)]
+        pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub extern "C-unwind" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry_cancellable($on_panic, || $body)
+        }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr)]
+        pub unsafe fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry($on_panic, || $body)
+        }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr)]
+        pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry($on_panic, || $body)
+        }
+    };
+}
 
 pub mod control;
 pub mod defines;
@@ -35,21 +102,22 @@ pub fn set_errno(value: c_int) {
     unsafe { *libc::__errno_location() = value }
 }
 
-/// Runs an export's body; if it panics, the export returns `on_panic` (with errno EFAULT)
-/// instead of unwinding into C. The body runs with the thread's cancellation disabled: no
-/// cancellation point inside it acts (glibc's forced unwind must never reach catch_unwind); a
-/// pthread_cancel meanwhile takes effect at the caller's next cancellation point.
-pub fn entry<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+/// The boundary: runs an export's body; if it panics, the export returns `on_panic` (with errno
+/// EFAULT) instead of unwinding into C. The body runs with the thread's cancellation disabled:
+/// no cancellation point inside it acts (glibc's forced unwind must never reach catch_unwind);
+/// a pthread_cancel meanwhile takes effect at the caller's next cancellation point. Only
+/// [`export!`] calls it.
+fn entry<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
     boundary(false, on_panic, body)
 }
 
-/// `entry` for an export whose original is a cancellation point (it makes blocking or
-/// cancellable system calls), which must be `extern "C-unwind"`: a cancellation pending on
-/// entry is acted on at once, before the body, and the body's blocking waits are cancellation
-/// points (linux_audit::cancel): cancelled in one, the body returns through all its frames,
-/// releasing what it holds, and the thread ends here, outside catch_unwind, as the original's
-/// would at that point: its cleanup handlers run and pthread_join sees PTHREAD_CANCELED.
-pub fn entry_cancellable<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+/// [`entry`] for an export marked `cancellation_point` (`extern "C-unwind"`): a cancellation
+/// pending on entry is acted on at once, before the body, and the body's blocking waits are
+/// cancellation points (linux_audit::cancel): cancelled in one, the body returns through all its
+/// frames, releasing what it holds, and the thread ends here, outside catch_unwind, as the
+/// original's would at that point: its cleanup handlers run and pthread_join sees
+/// PTHREAD_CANCELED.
+fn entry_cancellable<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
     // SAFETY: acting on a cancellation unwinds from here into the caller through this frame
     // and the export's ("C-unwind"); neither holds anything yet (the body has not run).
     unsafe { cancel::test() };

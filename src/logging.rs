@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::{c_bytes, entry, entry_cancellable, set_errno};
+use super::{c_bytes, set_errno};
 use crate::message::AuditMsg;
 use linux_audit::logging::{self, Logged, Origin, Roles, encode};
 
@@ -21,14 +21,14 @@ unsafe fn origin<'a>(host: *const c_char, addr: *const c_char, tty: *const c_cha
     unsafe { Origin { host: c_bytes(host), addr: c_bytes(addr), tty: c_bytes(tty) } }
 }
 
-/// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
-/// them counts, and ends the scan), else 0.
-///
-/// # Safety
-/// `str` is NULL, or readable up to `size` bytes or its first NUL.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_value_needs_encoding(str: *const c_char, size: c_uint) -> c_int {
-    entry(0, || {
+export! {
+    /// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
+    /// them counts, and ends the scan), else 0.
+    ///
+    /// # Safety
+    /// `str` is NULL, or readable up to `size` bytes or its first NUL.
+    #[on_panic(0)]
+    pub unsafe fn audit_value_needs_encoding(str: *const c_char, size: c_uint) -> c_int {
         if str.is_null() {
             return 0;
         }
@@ -36,18 +36,18 @@ pub unsafe extern "C" fn audit_value_needs_encoding(str: *const c_char, size: c_
         let len = unsafe { libc::strnlen(str, size as usize) };
         let bytes = unsafe { std::slice::from_raw_parts(str.cast::<u8>(), len) };
         c_int::from(len < size as usize || encode::needs_encoding(bytes))
-    })
+    }
 }
 
-/// Writes the `size` bytes of `buf` as 2 * `size` uppercase hex digits and a NUL into `final`,
-/// and returns `final` (NULL if `final` is NULL; an empty string if `buf` is NULL).
-///
-/// # Safety
-/// `final` is NULL or has 2 * `size` + 1 writable bytes; `buf` is NULL or has `size` readable
-/// bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_encode_value(r#final: *mut c_char, buf: *const c_char, size: c_uint) -> *mut c_char {
-    entry(r#final, || {
+export! {
+    /// Writes the `size` bytes of `buf` as 2 * `size` uppercase hex digits and a NUL into `final`,
+    /// and returns `final` (NULL if `final` is NULL; an empty string if `buf` is NULL).
+    ///
+    /// # Safety
+    /// `final` is NULL or has 2 * `size` + 1 writable bytes; `buf` is NULL or has `size` readable
+    /// bytes.
+    #[on_panic(r#final)]
+    pub unsafe fn audit_encode_value(r#final: *mut c_char, buf: *const c_char, size: c_uint) -> *mut c_char {
         if r#final.is_null() {
             return r#final;
         }
@@ -65,21 +65,21 @@ pub unsafe extern "C" fn audit_encode_value(r#final: *mut c_char, buf: *const c_
         // SAFETY: per the contract, final holds len + 1 bytes.
         unsafe { *r#final.add(len) = 0 };
         r#final
-    })
+    }
 }
 
-/// `name=HEX` or `name="value"` (`name="?"` for a NULL value) in memory from malloc, which the
-/// caller frees; NULL if out of memory. `vlen` 0 means the value's string length.
-///
-/// # Safety
-/// `name` is NULL or a string; `value` is NULL or a string with at least `vlen` readable bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_encode_nv_string(
-    name: *const c_char,
-    value: *const c_char,
-    vlen: c_uint,
-) -> *mut c_char {
-    entry(std::ptr::null_mut(), || {
+export! {
+    /// `name=HEX` or `name="value"` (`name="?"` for a NULL value) in memory from malloc, which the
+    /// caller frees; NULL if out of memory. `vlen` 0 means the value's string length.
+    ///
+    /// # Safety
+    /// `name` is NULL or a string; `value` is NULL or a string with at least `vlen` readable bytes.
+    #[on_panic(std::ptr::null_mut())]
+    pub unsafe fn audit_encode_nv_string(
+        name: *const c_char,
+        value: *const c_char,
+        vlen: c_uint,
+    ) -> *mut c_char {
         // SAFETY: per the contract.
         let (name, text) = unsafe { (c_bytes(name).unwrap_or(b"(null)"), c_bytes(value)) };
         let value = text.map(|text| {
@@ -109,115 +109,115 @@ pub unsafe extern "C" fn audit_encode_nv_string(
             return std::ptr::null_mut();
         }
         string.cast()
-    })
+    }
 }
 
-/// # Safety
-/// `message`, `hostname`, `addr` and `tty` are NULL or strings.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_log_user_message(
-    audit_fd: c_int,
-    r#type: c_int,
-    message: *const c_char,
-    hostname: *const c_char,
-    addr: *const c_char,
-    tty: *const c_char,
-    result: c_int,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// # Safety
+    /// `message`, `hostname`, `addr` and `tty` are NULL or strings.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_log_user_message(
+        audit_fd: c_int,
+        r#type: c_int,
+        message: *const c_char,
+        hostname: *const c_char,
+        addr: *const c_char,
+        tty: *const c_char,
+        result: c_int,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
         returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, &AuditMsg))
-    })
+    }
 }
 
-/// # Safety
-/// Every pointer is NULL or a string.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)] // the C function's parameters
-pub unsafe extern "C-unwind" fn audit_log_user_comm_message(
-    audit_fd: c_int,
-    r#type: c_int,
-    message: *const c_char,
-    comm: *const c_char,
-    hostname: *const c_char,
-    addr: *const c_char,
-    tty: *const c_char,
-    result: c_int,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// # Safety
+    /// Every pointer is NULL or a string.
+    #[allow(clippy::too_many_arguments)] // the C function's parameters
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_log_user_comm_message(
+        audit_fd: c_int,
+        r#type: c_int,
+        message: *const c_char,
+        comm: *const c_char,
+        hostname: *const c_char,
+        addr: *const c_char,
+        tty: *const c_char,
+        result: c_int,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (c_bytes(message), c_bytes(comm), origin(hostname, addr, tty)) };
         returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, &AuditMsg))
-    })
+    }
 }
 
-/// # Safety
-/// Every pointer is NULL or a string.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)] // the C function's parameters
-pub unsafe extern "C-unwind" fn audit_log_acct_message(
-    audit_fd: c_int,
-    r#type: c_int,
-    pgname: *const c_char,
-    op: *const c_char,
-    name: *const c_char,
-    id: c_uint,
-    host: *const c_char,
-    addr: *const c_char,
-    tty: *const c_char,
-    result: c_int,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// # Safety
+    /// Every pointer is NULL or a string.
+    #[allow(clippy::too_many_arguments)] // the C function's parameters
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_log_acct_message(
+        audit_fd: c_int,
+        r#type: c_int,
+        pgname: *const c_char,
+        op: *const c_char,
+        name: *const c_char,
+        id: c_uint,
+        host: *const c_char,
+        addr: *const c_char,
+        tty: *const c_char,
+        result: c_int,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), c_bytes(op), c_bytes(name), origin(host, addr, tty)) };
         returned(logging::acct_message(audit_fd, r#type, pgname, op, name, id, origin, result != 0, &AuditMsg))
-    })
+    }
 }
 
-/// # Safety
-/// `message`, `hostname`, `addr` and `tty` are NULL or strings.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_log_user_avc_message(
-    audit_fd: c_int,
-    r#type: c_int,
-    message: *const c_char,
-    hostname: *const c_char,
-    addr: *const c_char,
-    tty: *const c_char,
-    uid: libc::uid_t,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// # Safety
+    /// `message`, `hostname`, `addr` and `tty` are NULL or strings.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_log_user_avc_message(
+        audit_fd: c_int,
+        r#type: c_int,
+        message: *const c_char,
+        hostname: *const c_char,
+        addr: *const c_char,
+        tty: *const c_char,
+        uid: libc::uid_t,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
         returned(logging::user_avc_message(audit_fd, r#type, message, origin, uid, &AuditMsg))
-    })
+    }
 }
 
-/// # Safety
-/// Every pointer is NULL or a string.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)] // the C function's parameters
-pub unsafe extern "C-unwind" fn audit_log_semanage_message(
-    audit_fd: c_int,
-    r#type: c_int,
-    pgname: *const c_char,
-    op: *const c_char,
-    name: *const c_char,
-    id: c_uint,
-    new_seuser: *const c_char,
-    new_role: *const c_char,
-    new_range: *const c_char,
-    old_seuser: *const c_char,
-    old_role: *const c_char,
-    old_range: *const c_char,
-    host: *const c_char,
-    addr: *const c_char,
-    tty: *const c_char,
-    result: c_int,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// # Safety
+    /// Every pointer is NULL or a string.
+    #[allow(clippy::too_many_arguments)] // the C function's parameters
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_log_semanage_message(
+        audit_fd: c_int,
+        r#type: c_int,
+        pgname: *const c_char,
+        op: *const c_char,
+        name: *const c_char,
+        id: c_uint,
+        new_seuser: *const c_char,
+        new_role: *const c_char,
+        new_range: *const c_char,
+        old_seuser: *const c_char,
+        old_role: *const c_char,
+        old_range: *const c_char,
+        host: *const c_char,
+        addr: *const c_char,
+        tty: *const c_char,
+        result: c_int,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (pgname, op, name, new, old, origin) = unsafe {
             (
@@ -242,22 +242,22 @@ pub unsafe extern "C-unwind" fn audit_log_semanage_message(
             result != 0,
             &AuditMsg,
         ))
-    })
+    }
 }
 
-/// # Safety
-/// `command` and `tty` are NULL or strings.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_log_user_command(
-    audit_fd: c_int,
-    r#type: c_int,
-    command: *const c_char,
-    tty: *const c_char,
-    result: c_int,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// # Safety
+    /// `command` and `tty` are NULL or strings.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_log_user_command(
+        audit_fd: c_int,
+        r#type: c_int,
+        command: *const c_char,
+        tty: *const c_char,
+        result: c_int,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (command, tty) = unsafe { (c_bytes(command), c_bytes(tty)) };
         returned(logging::user_command(audit_fd, r#type, command, tty, result != 0, &AuditMsg))
-    })
+    }
 }

@@ -3,7 +3,7 @@
 use std::ffi::{CStr, c_char, c_int, c_uint};
 use std::ptr;
 
-use super::{c_bytes, entry, set_errno};
+use super::{c_bytes, set_errno};
 use linux_audit::tables::{self, ARCH_UNKNOWN, Outcome};
 
 fn c_name(name: Option<&'static CStr>) -> *const c_char {
@@ -23,169 +23,217 @@ fn with_errno(outcome: Outcome) -> c_int {
 /// `name` is NULL or a NUL-terminated string.
 unsafe fn number(name: *const c_char, lookup: impl FnOnce(&[u8]) -> Option<i32>) -> c_int {
     // SAFETY: per the contract.
-    entry(-1, || unsafe { c_bytes(name) }.and_then(lookup).unwrap_or(-1))
+    unsafe { c_bytes(name) }.and_then(lookup).unwrap_or(-1)
 }
 
-/// # Safety
-/// `sc` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_syscall(sc: *const c_char, machine: c_int) -> c_int {
-    unsafe { number(sc, |n| tables::name_to_syscall(n, machine)) }
+export! {
+    /// # Safety
+    /// `sc` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_syscall(sc: *const c_char, machine: c_int) -> c_int {
+        unsafe { number(sc, |n| tables::name_to_syscall(n, machine)) }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_syscall_to_name(sc: c_int, machine: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::syscall_to_name(sc, machine)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_syscall_to_name(sc: c_int, machine: c_int) -> *const c_char {
+        c_name(tables::syscall_to_name(sc, machine))
+    }
 }
 
-/// # Safety
-/// `field` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_field(field: *const c_char) -> c_int {
-    unsafe { number(field, tables::name_to_field) }
+export! {
+    /// # Safety
+    /// `field` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_field(field: *const c_char) -> c_int {
+        unsafe { number(field, tables::name_to_field) }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_field_to_name(field: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::field_to_name(field)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_field_to_name(field: c_int) -> *const c_char {
+        c_name(tables::field_to_name(field))
+    }
 }
 
-/// # Safety
-/// `flag` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_flag(flag: *const c_char) -> c_int {
-    unsafe { number(flag, tables::name_to_flag) }
+export! {
+    /// # Safety
+    /// `flag` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_flag(flag: *const c_char) -> c_int {
+        unsafe { number(flag, tables::name_to_flag) }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_flag_to_name(flag: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::flag_to_name(flag)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_flag_to_name(flag: c_int) -> *const c_char {
+        c_name(tables::flag_to_name(flag))
+    }
 }
 
-/// # Safety
-/// `action` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_action(action: *const c_char) -> c_int {
-    unsafe { number(action, tables::name_to_action) }
+export! {
+    /// # Safety
+    /// `action` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_action(action: *const c_char) -> c_int {
+        unsafe { number(action, tables::name_to_action) }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_action_to_name(action: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::action_to_name(action)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_action_to_name(action: c_int) -> *const c_char {
+        c_name(tables::action_to_name(action))
+    }
 }
 
-/// The original crashes on NULL; ours returns -1.
-///
-/// # Safety
-/// `msg_type` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_msg_type(msg_type: *const c_char) -> c_int {
-    // SAFETY: per the contract.
-    entry(-1, || unsafe { c_bytes(msg_type) }.map_or(-1, |n| with_errno(tables::msg_type_outcome(n))))
+export! {
+    /// The original crashes on NULL; ours returns -1.
+    ///
+    /// # Safety
+    /// `msg_type` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_msg_type(msg_type: *const c_char) -> c_int {
+        // SAFETY: per the contract.
+        unsafe { c_bytes(msg_type) }.map_or(-1, |n| with_errno(tables::msg_type_outcome(n)))
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_msg_type_to_name(msg_type: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::msg_type_to_name(msg_type)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_msg_type_to_name(msg_type: c_int) -> *const c_char {
+        c_name(tables::msg_type_to_name(msg_type))
+    }
 }
 
-/// # Safety
-/// `machine` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_machine(machine: *const c_char) -> c_int {
-    unsafe { number(machine, tables::name_to_machine) }
+export! {
+    /// # Safety
+    /// `machine` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_machine(machine: *const c_char) -> c_int {
+        unsafe { number(machine, tables::name_to_machine) }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_machine_to_name(machine: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::machine_to_name(machine)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_machine_to_name(machine: c_int) -> *const c_char {
+        c_name(tables::machine_to_name(machine))
+    }
 }
 
-/// 0 for an unknown machine.
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_machine_to_elf(machine: c_int) -> c_uint {
-    entry(0, || tables::machine_to_elf(machine).unwrap_or(0))
+export! {
+    /// 0 for an unknown machine.
+    #[on_panic(0)]
+    pub fn audit_machine_to_elf(machine: c_int) -> c_uint {
+        tables::machine_to_elf(machine).unwrap_or(0)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_elf_to_machine(elf: c_uint) -> c_int {
-    entry(-1, || tables::elf_to_machine(elf).unwrap_or(-1))
+export! {
+    #[on_panic(-1)]
+    pub fn audit_elf_to_machine(elf: c_uint) -> c_int {
+        tables::elf_to_machine(elf).unwrap_or(-1)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_operator_to_symbol(op: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::operator_to_symbol(op)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_operator_to_symbol(op: c_int) -> *const c_char {
+        c_name(tables::operator_to_symbol(op))
+    }
 }
 
-/// 0 for an unknown name (and, where the original crashes, for NULL).
-///
-/// # Safety
-/// `error` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_errno(error: *const c_char) -> c_int {
-    // SAFETY: per the contract.
-    entry(0, || unsafe { c_bytes(error) }.and_then(tables::name_to_errno).unwrap_or(0))
+export! {
+    /// 0 for an unknown name (and, where the original crashes, for NULL).
+    ///
+    /// # Safety
+    /// `error` is NULL or a NUL-terminated string.
+    #[on_panic(0)]
+    pub unsafe fn audit_name_to_errno(error: *const c_char) -> c_int {
+        // SAFETY: per the contract.
+        unsafe { c_bytes(error) }.and_then(tables::name_to_errno).unwrap_or(0)
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_errno_to_name(error: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::errno_to_name(error)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_errno_to_name(error: c_int) -> *const c_char {
+        c_name(tables::errno_to_name(error))
+    }
 }
 
-/// # Safety
-/// `name` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_ftype(name: *const c_char) -> c_int {
-    unsafe { number(name, tables::name_to_ftype) }
+export! {
+    /// # Safety
+    /// `name` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_ftype(name: *const c_char) -> c_int {
+        unsafe { number(name, tables::name_to_ftype) }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_ftype_to_name(ftype: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::ftype_to_name(ftype)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_ftype_to_name(ftype: c_int) -> *const c_char {
+        c_name(tables::ftype_to_name(ftype))
+    }
 }
 
-/// # Safety
-/// `name` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_fstype(name: *const c_char) -> c_int {
-    unsafe { number(name, tables::name_to_fstype) }
+export! {
+    /// # Safety
+    /// `name` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_fstype(name: *const c_char) -> c_int {
+        unsafe { number(name, tables::name_to_fstype) }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_fstype_to_name(fstype: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::fstype_to_name(fstype)))
+export! {
+    #[on_panic(ptr::null())]
+    pub fn audit_fstype_to_name(fstype: c_int) -> *const c_char {
+        c_name(tables::fstype_to_name(fstype))
+    }
 }
 
-/// Upstream 4.2.
-///
-/// # Safety
-/// `uringop` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_name_to_uringop(uringop: *const c_char) -> c_int {
-    unsafe { number(uringop, tables::name_to_uringop) }
+export! {
+    /// Upstream 4.2.
+    ///
+    /// # Safety
+    /// `uringop` is NULL or a NUL-terminated string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_name_to_uringop(uringop: *const c_char) -> c_int {
+        unsafe { number(uringop, tables::name_to_uringop) }
+    }
 }
 
-/// Upstream 4.2.
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_uringop_to_name(uringop: c_int) -> *const c_char {
-    entry(ptr::null(), || c_name(tables::uringop_to_name(uringop)))
+export! {
+    /// Upstream 4.2.
+    #[on_panic(ptr::null())]
+    pub fn audit_uringop_to_name(uringop: c_int) -> *const c_char {
+        c_name(tables::uringop_to_name(uringop))
+    }
 }
 
-/// MACH_* of this machine, or -1.
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_detect_machine() -> c_int {
-    entry(-1, || tables::detect_machine().unwrap_or(-1))
+export! {
+    /// MACH_* of this machine, or -1.
+    #[on_panic(-1)]
+    pub fn audit_detect_machine() -> c_int {
+        tables::detect_machine().unwrap_or(-1)
+    }
 }
 
-/// The machine, -4 (unknown; also for NULL, where the original crashes) or -6 (no such
-/// flavour of the machine).
-///
-/// # Safety
-/// `arch` is NULL or a NUL-terminated string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_determine_machine(arch: *const c_char) -> c_int {
-    // SAFETY: per the contract.
-    entry(ARCH_UNKNOWN, || {
+export! {
+    /// The machine, -4 (unknown; also for NULL, where the original crashes) or -6 (no such
+    /// flavour of the machine).
+    ///
+    /// # Safety
+    /// `arch` is NULL or a NUL-terminated string.
+    #[on_panic(ARCH_UNKNOWN)]
+    pub unsafe fn audit_determine_machine(arch: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { c_bytes(arch) }.map_or(ARCH_UNKNOWN, |a| with_errno(tables::determine_machine_outcome(a)))
-    })
+    }
 }

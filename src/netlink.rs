@@ -4,29 +4,33 @@ use std::ffi::{c_int, c_uint, c_void};
 use std::mem::MaybeUninit;
 
 use super::types::{audit_reply, audit_reply_payload, reply_t};
-use super::{entry, entry_cancellable, fail, seq_or_errno, set_errno, zero_or_errno};
+use super::{fail, seq_or_errno, set_errno, zero_or_errno};
 use crate::message::{self, AuditMsg, LOG_ERR};
 use linux_audit::netlink::{self, Payload, RECEIVE_SIZE, ReplyError};
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_open() -> c_int {
-    entry(-1, || match netlink::open() {
-        Ok(fd) => fd,
-        Err(e) => {
-            if matches!(e, libc::EINVAL | libc::EPROTONOSUPPORT | libc::EAFNOSUPPORT) {
-                message::log(LOG_ERR, format_args!("Error - audit support not in kernel"));
-            } else {
-                message::log(LOG_ERR, format_args!("Error opening audit netlink socket ({})", message::strerror(e)));
+export! {
+    #[on_panic(-1)]
+    pub fn audit_open() -> c_int {
+        match netlink::open() {
+            Ok(fd) => fd,
+            Err(e) => {
+                if matches!(e, libc::EINVAL | libc::EPROTONOSUPPORT | libc::EAFNOSUPPORT) {
+                    message::log(LOG_ERR, format_args!("Error - audit support not in kernel"));
+                } else {
+                    message::log(LOG_ERR, format_args!("Error opening audit netlink socket ({})", message::strerror(e)));
+                }
+                set_errno(e);
+                -1
             }
-            set_errno(e);
-            -1
         }
-    })
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_close(fd: c_int) {
-    entry_cancellable((), || netlink::close(fd))
+export! {
+    #[on_panic((), cancellation_point)]
+    pub fn audit_close(fd: c_int) {
+        netlink::close(fd)
+    }
 }
 
 /// The bytes a C caller passes as (data, size): None for NULL (zeros are sent).
@@ -42,30 +46,30 @@ unsafe fn payload<'a>(data: *const c_void, size: c_uint) -> Option<&'a [u8]> {
     Some(unsafe { std::slice::from_raw_parts(data.cast(), size as usize) })
 }
 
-/// Sends a request and waits for its ACK. Returns the sequence number, or -errno.
-///
-/// # Safety
-/// `data` is NULL or points to `size` readable bytes.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// Sends a request and waits for its ACK. Returns the sequence number, or -errno.
+    ///
+    /// # Safety
+    /// `data` is NULL or points to `size` readable bytes.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
         seq_or_errno(netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg))
-    })
+    }
 }
 
-/// As audit_send, but returns 0 on success and stores the sequence number in `*seq`.
-///
-/// # Safety
-/// `data` is NULL or points to `size` readable bytes; `seq` is NULL or writable.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn __audit_send(
-    fd: c_int,
-    msg_type: c_int,
-    data: *const c_void,
-    size: c_uint,
-    seq: *mut c_int,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// As audit_send, but returns 0 on success and stores the sequence number in `*seq`.
+    ///
+    /// # Safety
+    /// `data` is NULL or points to `size` readable bytes; `seq` is NULL or writable.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn __audit_send(
+        fd: c_int,
+        msg_type: c_int,
+        data: *const c_void,
+        size: c_uint,
+        seq: *mut c_int,
+    ) -> c_int {
         let result = netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg);
         let used = match result {
             Ok(sent) => Some(sent.seq),
@@ -76,21 +80,16 @@ pub unsafe extern "C-unwind" fn __audit_send(
             unsafe { *seq = s as c_int };
         }
         zero_or_errno(result)
-    })
+    }
 }
 
-/// Receives one datagram into `rep`: its length, or -errno.
-///
-/// # Safety
-/// `rep` is NULL or points to a writable struct audit_reply.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_get_reply(
-    fd: c_int,
-    rep: *mut audit_reply,
-    block: reply_t,
-    peek: c_int,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// Receives one datagram into `rep`: its length, or -errno.
+    ///
+    /// # Safety
+    /// `rep` is NULL or points to a writable struct audit_reply.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block: reply_t, peek: c_int) -> c_int {
         if fd < 0 {
             return -libc::EBADF;
         }
@@ -129,5 +128,5 @@ pub unsafe extern "C-unwind" fn audit_get_reply(
                 len as c_int
             }
         }
-    })
+    }
 }

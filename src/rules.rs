@@ -11,7 +11,7 @@ use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicI32, AtomicU32};
 
-use super::{c_bytes, entry, entry_cancellable, errno, fail, seq_or_errno, set_errno};
+use super::{c_bytes, errno, fail, seq_or_errno, set_errno};
 use crate::message::{self, AuditMsg, LOG_ERR};
 use linux_audit::control;
 use linux_audit::diag::Diagnostics;
@@ -79,47 +79,55 @@ fn with_globals<R>(f: impl FnOnce(&mut Globals) -> R) -> R {
     result
 }
 
-#[unsafe(no_mangle)]
-pub extern "C" fn audit_rule_create_data() -> *mut audit_rule_data {
-    // SAFETY: a zeroed allocation of the fixed part, from libc so the caller may free() it.
-    entry(ptr::null_mut(), || unsafe { libc::calloc(1, RULE_SIZE).cast() })
+export! {
+    #[on_panic(ptr::null_mut())]
+    pub fn audit_rule_create_data() -> *mut audit_rule_data {
+        // SAFETY: a zeroed allocation of the fixed part, from libc so the caller may free() it.
+        unsafe { libc::calloc(1, RULE_SIZE).cast() }
+    }
 }
 
-/// Zeroes the fixed part of a rule (NULL is ignored; the original crashes).
-///
-/// # Safety
-/// `rule` is NULL or points to at least the fixed part of a rule.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_init_data(rule: *mut audit_rule_data) {
-    // SAFETY: per the contract.
-    entry((), || unsafe {
-        if !rule.is_null() {
-            ptr::write_bytes(rule.cast::<u8>(), 0, RULE_SIZE);
+export! {
+    /// Zeroes the fixed part of a rule (NULL is ignored; the original crashes).
+    ///
+    /// # Safety
+    /// `rule` is NULL or points to at least the fixed part of a rule.
+    #[on_panic(())]
+    pub unsafe fn audit_rule_init_data(rule: *mut audit_rule_data) {
+        // SAFETY: per the contract.
+        unsafe {
+            if !rule.is_null() {
+                ptr::write_bytes(rule.cast::<u8>(), 0, RULE_SIZE);
+            }
         }
-    })
+    }
 }
 
-/// # Safety
-/// `rule` is NULL or a rule from malloc (audit_rule_create_data or the add functions).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_free_data(rule: *mut audit_rule_data) {
-    // SAFETY: per the contract.
-    entry((), || unsafe { libc::free(rule.cast()) })
+export! {
+    /// # Safety
+    /// `rule` is NULL or a rule from malloc (audit_rule_create_data or the add functions).
+    #[on_panic(())]
+    pub unsafe fn audit_rule_free_data(rule: *mut audit_rule_data) {
+        // SAFETY: per the contract.
+        unsafe { libc::free(rule.cast()) }
+    }
 }
 
-/// # Safety
-/// `rule` is NULL (-1) or points to at least the fixed part of a rule.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_syscall_data(rule: *mut audit_rule_data, scall: c_int) -> c_int {
-    // SAFETY: per the contract.
-    entry(-1, || unsafe { rule.as_mut() }.map_or(-1, |r| rules::add_syscall(r, scall)))
+export! {
+    /// # Safety
+    /// `rule` is NULL (-1) or points to at least the fixed part of a rule.
+    #[on_panic(-1)]
+    pub unsafe fn audit_rule_syscall_data(rule: *mut audit_rule_data, scall: c_int) -> c_int {
+        // SAFETY: per the contract.
+        unsafe { rule.as_mut() }.map_or(-1, |r| rules::add_syscall(r, scall))
+    }
 }
 
-/// # Safety
-/// `rule` is NULL or points to at least the fixed part of a rule; `scall` is NULL or a string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_syscallbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
-    entry(-1, || {
+export! {
+    /// # Safety
+    /// `rule` is NULL or points to at least the fixed part of a rule; `scall` is NULL or a string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_rule_syscallbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
         // SAFETY: per the contract; NULLs give -1 where the original crashes.
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
@@ -129,14 +137,14 @@ pub unsafe extern "C" fn audit_rule_syscallbyname_data(rule: *mut audit_rule_dat
             set_errno(e);
         }
         outcome.value
-    })
+    }
 }
 
-/// # Safety
-/// As audit_rule_syscallbyname_data.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_io_uringbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
-    entry(-1, || {
+export! {
+    /// # Safety
+    /// As audit_rule_syscallbyname_data.
+    #[on_panic(-1)]
+    pub unsafe fn audit_rule_io_uringbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
         // SAFETY: per the contract.
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
@@ -146,7 +154,7 @@ pub unsafe extern "C" fn audit_rule_io_uringbyname_data(rule: *mut audit_rule_da
             set_errno(e);
         }
         outcome.value
-    })
+    }
 }
 
 /// Overwrites the operator in the caller's pair with NULs, as the original does (callers see
@@ -260,20 +268,20 @@ unsafe fn append_text(rulep: *mut *mut audit_rule_data, text: &[u8]) -> c_int {
     }
 }
 
-/// Adds "field op value" (auditctl's -F) for filter list `flags`: 0 or a negative -EAU_*
-/// number (-3 if growing the rule failed; it is then freed and `*rulep` is NULL). The
-/// operator in `pair` is overwritten with NULs, as the original does.
-///
-/// # Safety
-/// `rulep` points to a malloc'd rule (NULL pointers give -EFAULT; the original crashes);
-/// `pair` is NULL or a string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_fieldpair_data(
-    rulep: *mut *mut audit_rule_data,
-    pair: *const c_char,
-    flags: c_int,
-) -> c_int {
-    entry(-libc::EFAULT, || {
+export! {
+    /// Adds "field op value" (auditctl's -F) for filter list `flags`: 0 or a negative -EAU_*
+    /// number (-3 if growing the rule failed; it is then freed and `*rulep` is NULL). The
+    /// operator in `pair` is overwritten with NULs, as the original does.
+    ///
+    /// # Safety
+    /// `rulep` points to a malloc'd rule (NULL pointers give -EFAULT; the original crashes);
+    /// `pair` is NULL or a string.
+    #[on_panic(-libc::EFAULT)]
+    pub unsafe fn audit_rule_fieldpair_data(
+        rulep: *mut *mut audit_rule_data,
+        pair: *const c_char,
+        flags: c_int,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (text, rule) = match unsafe { pair_and_rule(rulep, pair) } {
             Ok(both) => both,
@@ -292,21 +300,21 @@ pub unsafe extern "C" fn audit_rule_fieldpair_data(
         // SAFETY: the outcome's split lies within the caller's string.
         unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         rc
-    })
+    }
 }
 
-/// Adds a comparison of two fields (auditctl's -C): 0 or a negative -EAU_* number. The
-/// operator in `pair` is overwritten with NULs, as the original does.
-///
-/// # Safety
-/// As audit_rule_fieldpair_data.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_rule_interfield_comp_data(
-    rulep: *mut *mut audit_rule_data,
-    pair: *const c_char,
-    flags: c_int,
-) -> c_int {
-    entry(-libc::EFAULT, || {
+export! {
+    /// Adds a comparison of two fields (auditctl's -C): 0 or a negative -EAU_* number. The
+    /// operator in `pair` is overwritten with NULs, as the original does.
+    ///
+    /// # Safety
+    /// As audit_rule_fieldpair_data.
+    #[on_panic(-libc::EFAULT)]
+    pub unsafe fn audit_rule_interfield_comp_data(
+        rulep: *mut *mut audit_rule_data,
+        pair: *const c_char,
+        flags: c_int,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (text, rule) = match unsafe { pair_and_rule(rulep, pair) } {
             Ok(both) => both,
@@ -316,38 +324,42 @@ pub unsafe extern "C" fn audit_rule_interfield_comp_data(
         // SAFETY: the outcome's split lies within the caller's string.
         unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         outcome.result.map_or_else(|e| e, |()| 0)
-    })
+    }
 }
 
-/// # Safety
-/// `rule` is NULL (-1) or points to at least the fixed part of a rule.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_update_watch_perms(rule: *mut audit_rule_data, perms: c_int) -> c_int {
-    // SAFETY: per the contract.
-    entry(-1, || unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms, &AuditMsg)))
+export! {
+    /// # Safety
+    /// `rule` is NULL (-1) or points to at least the fixed part of a rule.
+    #[on_panic(-1)]
+    pub unsafe fn audit_update_watch_perms(rule: *mut audit_rule_data, perms: c_int) -> c_int {
+        // SAFETY: per the contract.
+        unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms, &AuditMsg))
+    }
 }
 
-/// # Safety
-/// As audit_add_watch_dir.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_add_watch(rulep: *mut *mut audit_rule_data, path: *const c_char) -> c_int {
-    // SAFETY: per the contract.
-    unsafe { audit_add_watch_dir(linux_audit::wire::AUDIT_WATCH as c_int, rulep, path) }
+export! {
+    /// # Safety
+    /// As audit_add_watch_dir.
+    #[on_panic(-1)]
+    pub unsafe fn audit_add_watch(rulep: *mut *mut audit_rule_data, path: *const c_char) -> c_int {
+        // SAFETY: per the contract.
+        unsafe { audit_add_watch_dir(linux_audit::wire::AUDIT_WATCH as c_int, rulep, path) }
+    }
 }
 
-/// Makes `*rulep` (NULL or an empty malloc'd rule) a watch of `type` AUDIT_WATCH or AUDIT_DIR
-/// on `path`: 0, or -1 (a rule that is not empty, a bad type, no memory: the rule is then freed
-/// and `*rulep` NULL; NULL pointers, where the original crashes).
-///
-/// # Safety
-/// `rulep` is NULL or points to NULL or to a malloc'd rule; `path` is NULL or a string.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn audit_add_watch_dir(
-    kind: c_int,
-    rulep: *mut *mut audit_rule_data,
-    path: *const c_char,
-) -> c_int {
-    entry(-1, || {
+export! {
+    /// Makes `*rulep` (NULL or an empty malloc'd rule) a watch of `type` AUDIT_WATCH or AUDIT_DIR
+    /// on `path`: 0, or -1 (a rule that is not empty, a bad type, no memory: the rule is then freed
+    /// and `*rulep` NULL; NULL pointers, where the original crashes).
+    ///
+    /// # Safety
+    /// `rulep` is NULL or points to NULL or to a malloc'd rule; `path` is NULL or a string.
+    #[on_panic(-1)]
+    pub unsafe fn audit_add_watch_dir(
+        kind: c_int,
+        rulep: *mut *mut audit_rule_data,
+        path: *const c_char,
+    ) -> c_int {
         // SAFETY: per the contract.
         let (Some(path), false) = (unsafe { c_bytes(path) }, rulep.is_null()) else {
             return -1;
@@ -372,7 +384,7 @@ pub unsafe extern "C" fn audit_add_watch_dir(
             with_globals(|g| rules::fill_watch(&mut *grown, buf, kind, &path, g));
         }
         0
-    })
+    }
 }
 
 type RuleSender = fn(c_int, Option<&[u8]>, usize, &dyn Diagnostics) -> Result<Sent, Failed>;
@@ -394,56 +406,58 @@ unsafe fn send_rule(fd: c_int, rule: *mut audit_rule_data, flags: c_int, action:
     seq_or_errno(send(fd, bytes, size, &AuditMsg))
 }
 
-/// AUDIT_ADD_RULE: the sequence number, or -errno (errno set).
-///
-/// # Safety
-/// `rule` is NULL or a rule followed by its `buflen` bytes of strings.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_add_rule_data(
-    fd: c_int,
-    rule: *mut audit_rule_data,
-    flags: c_int,
-    action: c_int,
-) -> c_int {
-    // SAFETY: per the contract.
-    entry_cancellable(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_add) })
+export! {
+    /// AUDIT_ADD_RULE: the sequence number, or -errno (errno set).
+    ///
+    /// # Safety
+    /// `rule` is NULL or a rule followed by its `buflen` bytes of strings.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_add_rule_data(
+        fd: c_int,
+        rule: *mut audit_rule_data,
+        flags: c_int,
+        action: c_int,
+    ) -> c_int {
+        // SAFETY: per the contract.
+        unsafe { send_rule(fd, rule, flags, action, rules::send_add) }
+    }
 }
 
-/// AUDIT_DEL_RULE: the sequence number, or -errno (errno set).
-///
-/// # Safety
-/// As audit_add_rule_data.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_delete_rule_data(
-    fd: c_int,
-    rule: *mut audit_rule_data,
-    flags: c_int,
-    action: c_int,
-) -> c_int {
-    // SAFETY: per the contract.
-    entry_cancellable(-libc::EFAULT, || unsafe { send_rule(fd, rule, flags, action, rules::send_delete) })
+export! {
+    /// AUDIT_DEL_RULE: the sequence number, or -errno (errno set).
+    ///
+    /// # Safety
+    /// As audit_add_rule_data.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_delete_rule_data(
+        fd: c_int,
+        rule: *mut audit_rule_data,
+        flags: c_int,
+        action: c_int,
+    ) -> c_int {
+        // SAFETY: per the contract.
+        unsafe { send_rule(fd, rule, flags, action, rules::send_delete) }
+    }
 }
 
-#[unsafe(no_mangle)]
-pub extern "C-unwind" fn audit_trim_subtrees(fd: c_int) -> c_int {
-    entry_cancellable(-libc::EFAULT, || seq_or_errno(rules::trim_subtrees(fd, &AuditMsg)))
+export! {
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub fn audit_trim_subtrees(fd: c_int) -> c_int {
+        seq_or_errno(rules::trim_subtrees(fd, &AuditMsg))
+    }
 }
 
-/// # Safety
-/// `mount_point` and `subtree` are NULL (-EFAULT; the original crashes) or strings.
-#[unsafe(no_mangle)]
-pub unsafe extern "C-unwind" fn audit_make_equivalent(
-    fd: c_int,
-    mount_point: *const c_char,
-    subtree: *const c_char,
-) -> c_int {
-    entry_cancellable(-libc::EFAULT, || {
+export! {
+    /// # Safety
+    /// `mount_point` and `subtree` are NULL (-EFAULT; the original crashes) or strings.
+    #[on_panic(-libc::EFAULT, cancellation_point)]
+    pub unsafe fn audit_make_equivalent(fd: c_int, mount_point: *const c_char, subtree: *const c_char) -> c_int {
         // SAFETY: per the contract.
         match unsafe { (c_bytes(mount_point), c_bytes(subtree)) } {
             (Some(m), Some(s)) => seq_or_errno(rules::make_equivalent(fd, m, s, &AuditMsg)),
             _ => fail(libc::EFAULT),
         }
-    })
+    }
 }
 
 #[cfg(test)]

@@ -13,11 +13,65 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 const REGENERATE: &str = "REGENERATE_HEADER=1 cargo test --test header";
 
+/// A C face source as cbindgen must read it: each `export! { ... }` (src/lib.rs) written out as
+/// the function the macro makes. cbindgen does not expand macros; the signature, documentation
+/// and `#[unsafe(no_mangle)]` are what the header is made of, and the macro keeps the first two
+/// as they are written.
+fn exports_expanded(source: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in source.lines() {
+        let line = match line {
+            "export! {" => {
+                inside = true;
+                continue;
+            }
+            "}" if inside => {
+                inside = false;
+                continue;
+            }
+            _ if !inside => line.to_string(),
+            _ => {
+                let line = line.strip_prefix("    ").unwrap_or(line);
+                if line.starts_with("#[on_panic(") {
+                    "#[unsafe(no_mangle)]".to_string()
+                } else if let Some(rest) = line.strip_prefix("pub unsafe fn ") {
+                    format!("pub unsafe extern \"C\" fn {rest}")
+                } else if let Some(rest) = line.strip_prefix("pub fn ") {
+                    format!("pub extern \"C\" fn {rest}")
+                } else {
+                    line.to_string()
+                }
+            }
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The C face's sources, with its exports expanded, where cbindgen reads them.
+fn expanded_sources() -> PathBuf {
+    let dir = common::work_dir().join("header").join(format!("src-{}", std::process::id()));
+    fs::create_dir_all(&dir).unwrap();
+    for entry in fs::read_dir(common::repo().join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let source = fs::read_to_string(&path).unwrap();
+            fs::write(dir.join(path.file_name().unwrap()), exports_expanded(&source)).unwrap();
+        }
+    }
+    dir
+}
+
 fn generate() -> String {
     let repo = common::repo();
     let config = cbindgen::Config::from_file(repo.join("cbindgen.toml")).expect("cbindgen.toml");
-    let bindings =
-        cbindgen::Builder::new().with_config(config).with_src(repo.join("src/lib.rs")).generate().expect("cbindgen");
+    let bindings = cbindgen::Builder::new()
+        .with_config(config)
+        .with_src(expanded_sources().join("lib.rs"))
+        .generate()
+        .expect("cbindgen");
     let mut out = Vec::new();
     bindings.write(&mut out);
     String::from_utf8(out).unwrap()
@@ -251,4 +305,44 @@ fn header_macros_agree_with_the_core_constants() {
     let differ: Vec<_> = both.iter().filter(|n| header[**n].is_none() || header[**n] != core[**n]).collect();
     assert!(differ.is_empty(), "src/defines.rs and linux-audit/src/wire.rs disagree on {differ:?}");
     println!("{} names defined in both agree", both.len());
+}
+
+/// The boundary cannot be skipped: every function of the C face with `#[unsafe(no_mangle)]`
+/// is made by `export!` (src/lib.rs), which runs it through the one boundary. Data objects
+/// (`pub static`) are the only other exports.
+#[test]
+fn every_exported_function_is_made_by_the_export_macro() {
+    let mut exports = 0;
+    for entry in fs::read_dir(common::repo().join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let source = fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = source.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            assert!(!t.contains("no_mangle]") || t.starts_with("#[unsafe(no_mangle)]"), "{}: {line}", path.display());
+            assert!(
+                !t.starts_with("#[export_name") && !t.starts_with("#[unsafe(export_name"),
+                "{}: {line}",
+                path.display()
+            );
+            if t == "#[unsafe(no_mangle)]" {
+                let item = lines[i + 1..].iter().map(|l| l.trim_start()).find(|l| !l.starts_with("#[")).unwrap();
+                // The macro's own template is the one function written with it.
+                let in_macro = item.starts_with("pub $(unsafe)?") || item.contains("fn $name");
+                assert!(
+                    item.starts_with("pub static") || in_macro,
+                    "{}: an export outside export!: {item}",
+                    path.display()
+                );
+            }
+            exports += usize::from(t.starts_with("#[on_panic(") && !t.starts_with("#[on_panic($"));
+        }
+    }
+    // Every function of the ABI list but audit_msg (written in C), and audit_msg.c's helper.
+    let listed = fs::read_to_string(common::repo().join("abi/libaudit.symbols")).unwrap();
+    let functions = listed.lines().filter(|l| !l.starts_with('#') && l.split_whitespace().nth(1) == Some("func"));
+    assert_eq!(exports, functions.count() - 1 + 1, "functions made by export!");
 }
