@@ -176,13 +176,17 @@ export! {
         let Some(rep) = (unsafe { rep.as_ref() }) else {
             return buf;
         };
+        // SAFETY: every member of the payload union is a pointer: this reads the one stored there.
         let info = unsafe { rep.payload.signal_info };
         if info.is_null() || buf.is_null() || len <= 0 {
             return buf;
         }
+        // SAFETY: a non-NULL signal_info points to the reply's audit_sig_info (the contract).
         let (auid, pid) = unsafe { ((*info).uid, (*info).pid) };
         // The context follows uid and pid when the reply is longer than header + 8 bytes.
+        // SAFETY: the context is the NUL-terminated string the kernel put after uid and pid.
         let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
+        // SAFETY: per the contract, op and res are NULL or strings.
         let (op, res) = unsafe { (c_bytes(op).unwrap_or(b"(null)"), c_bytes(res).unwrap_or(b"(null)")) };
         let text = control::format_signal_info(op, auid, pid, ctx, res);
         let n = text.len().min(len as usize - 1);

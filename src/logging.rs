@@ -34,6 +34,7 @@ export! {
         }
         // SAFETY: strnlen reads no further than the contract allows.
         let len = unsafe { libc::strnlen(str, size as usize) };
+        // SAFETY: strnlen found `len` readable bytes.
         let bytes = unsafe { std::slice::from_raw_parts(str.cast::<u8>(), len) };
         c_int::from(len < size as usize || encode::needs_encoding(bytes))
     }

@@ -31,6 +31,7 @@ export! {
     /// `sc` is NULL or a NUL-terminated string.
     #[on_panic(-1)]
     pub unsafe fn audit_name_to_syscall(sc: *const c_char, machine: c_int) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(sc, |n| tables::name_to_syscall(n, machine)) }
     }
 }
@@ -47,6 +48,7 @@ export! {
     /// `field` is NULL or a NUL-terminated string.
     #[on_panic(-1)]
     pub unsafe fn audit_name_to_field(field: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(field, tables::name_to_field) }
     }
 }
@@ -63,6 +65,7 @@ export! {
     /// `flag` is NULL or a NUL-terminated string.
     #[on_panic(-1)]
     pub unsafe fn audit_name_to_flag(flag: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(flag, tables::name_to_flag) }
     }
 }
@@ -79,6 +82,7 @@ export! {
     /// `action` is NULL or a NUL-terminated string.
     #[on_panic(-1)]
     pub unsafe fn audit_name_to_action(action: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(action, tables::name_to_action) }
     }
 }
@@ -114,6 +118,7 @@ export! {
     /// `machine` is NULL or a NUL-terminated string.
     #[on_panic(-1)]
     pub unsafe fn audit_name_to_machine(machine: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(machine, tables::name_to_machine) }
     }
 }
@@ -171,6 +176,7 @@ export! {
     /// `name` is NULL or a NUL-terminated string.
     #[on_panic(-1)]
     pub unsafe fn audit_name_to_ftype(name: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(name, tables::name_to_ftype) }
     }
 }
@@ -187,6 +193,7 @@ export! {
     /// `name` is NULL or a NUL-terminated string.
     #[on_panic(-1)]
     pub unsafe fn audit_name_to_fstype(name: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(name, tables::name_to_fstype) }
     }
 }
@@ -205,6 +212,7 @@ export! {
     /// `uringop` is NULL or a NUL-terminated string.
     #[on_panic(-1)]
     pub unsafe fn audit_name_to_uringop(uringop: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(uringop, tables::name_to_uringop) }
     }
 }
