@@ -10,14 +10,14 @@ use linux_audit::errormsg::{self, EAU_FIELDNOSUPPORT};
 use linux_audit::wire::AUDIT_FEATURE_LOGINUID_IMMUTABLE;
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_request_status(fd: c_int) -> c_int {
         seq_or_errno(control::request_status(fd, &AuditMsg))
     }
 }
 
 export! {
-    #[on_panic(-1)]
+    #[on_panic(-1, cancellation_point)]
     pub fn audit_is_enabled(fd: c_int) -> c_int {
         let (value, errno) = control::is_enabled(fd, &AuditMsg);
         if let Some(errno) = errno {
@@ -32,35 +32,35 @@ fn set(fd: c_int, setting: Setting, value: u32) -> c_int {
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_set_enabled(fd: c_int, enabled: u32) -> c_int {
         set(fd, Setting::Enabled, enabled)
     }
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_set_failure(fd: c_int, failure: u32) -> c_int {
         set(fd, Setting::Failure, failure)
     }
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_set_rate_limit(fd: c_int, limit: u32) -> c_int {
         set(fd, Setting::RateLimit, limit)
     }
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_set_backlog_limit(fd: c_int, limit: u32) -> c_int {
         set(fd, Setting::BacklogLimit, limit)
     }
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_set_backlog_wait_time(fd: c_int, bwt: u32) -> c_int {
         set(fd, Setting::BacklogWaitTime, bwt)
     }
@@ -69,7 +69,7 @@ export! {
 export! {
     /// Registers `pid` as the audit daemon: 1 on success (after waiting briefly for an error reply
     /// unless WAIT_NO), or -errno.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_set_pid(fd: c_int, pid: u32, wmode: rep_wait_t) -> c_int {
         let rc = seq_or_errno(control::set(fd, Setting::Pid, pid, &AuditMsg));
         if rc < 0 {
@@ -87,7 +87,7 @@ export! {
 export! {
     /// 0, or the lost count the kernel reset (errno set to its negation, as the original does), or
     /// -errno; -EAU_FIELDNOSUPPORT where the kernel cannot reset it.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_reset_lost(fd: c_int) -> c_int {
         match control::reset_lost(fd, &AuditMsg) {
             Ok(result) => zero_or_errno(result),
@@ -102,21 +102,21 @@ export! {
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_reset_backlog_wait_time_actual(fd: c_int) -> c_int {
         zero_or_errno(control::set(fd, Setting::ResetBacklogWaitTimeActual, 0, &AuditMsg))
     }
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_request_features(fd: c_int) -> c_int {
         seq_or_errno(control::request_features(fd, &AuditMsg))
     }
 }
 
 export! {
-    #[on_panic(0)]
+    #[on_panic(0, cancellation_point)]
     pub fn audit_get_features() -> u32 {
         let (bitmap, probe_errno) = control::features(&AuditMsg);
         if let Some(e) = probe_errno {
@@ -127,7 +127,7 @@ export! {
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_set_feature(fd: c_int, feature: c_uint, value: c_uint, lock: c_uint) -> c_int {
         seq_or_errno(control::set_feature(fd, feature, value != 0, lock != 0, &AuditMsg))
     }
@@ -135,21 +135,23 @@ export! {
 
 export! {
     /// Irreversible until reboot on a real kernel.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_set_loginuid_immutable(fd: c_int) -> c_int {
-        audit_set_feature(fd, AUDIT_FEATURE_LOGINUID_IMMUTABLE, 1, 1)
+        // The core, not the export: an export inside another's boundary could end the thread
+        // inside catch_unwind.
+        seq_or_errno(control::set_feature(fd, AUDIT_FEATURE_LOGINUID_IMMUTABLE, true, true, &AuditMsg))
     }
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_request_rules_list_data(fd: c_int) -> c_int {
         seq_or_errno(control::request_rules_list(fd, &AuditMsg))
     }
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_request_signal_info(fd: c_int) -> c_int {
         seq_or_errno(control::request_signal_info(fd, &AuditMsg))
     }
@@ -216,7 +218,7 @@ export! {
 
 export! {
     /// The loginuid, or (uid_t)-1 with errno from the failure (0 when the file was malformed).
-    #[on_panic(u32::MAX)]
+    #[on_panic(u32::MAX, cancellation_point)]
     pub fn audit_getloginuid() -> libc::uid_t {
         set_errno(0);
         control::loginuid().unwrap_or_else(|e| {
@@ -228,7 +230,7 @@ export! {
 
 export! {
     /// 0 on success, 1 on failure (errno from the failing call).
-    #[on_panic(1)]
+    #[on_panic(1, cancellation_point)]
     pub fn audit_setloginuid(uid: libc::uid_t) -> c_int {
         set_errno(0);
         match control::set_loginuid(uid, &AuditMsg) {
@@ -243,7 +245,7 @@ export! {
 
 export! {
     /// The session id, or (uint32_t)-2 with errno from the failure.
-    #[on_panic(u32::MAX - 1)]
+    #[on_panic(u32::MAX - 1, cancellation_point)]
     pub fn audit_get_session() -> u32 {
         set_errno(0);
         control::session().unwrap_or_else(|e| {
@@ -258,7 +260,7 @@ export! {
     ///
     /// # Safety
     /// `opt` is NULL or a string.
-    #[on_panic(())]
+    #[on_panic((), cancellation_point)]
     pub unsafe fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
         // SAFETY: per the contract.
         if let Some(pieces) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
@@ -273,7 +275,7 @@ export! {
     ///
     /// # Safety
     /// `failmode` is NULL or writable.
-    #[on_panic(1)]
+    #[on_panic(1, cancellation_point)]
     pub unsafe fn get_auditfail_action(failmode: *mut auditfail_t) -> c_int {
         let (ok, action) = control::failure_action(control::CONFIG_FILE, &AuditMsg);
         // SAFETY: per the contract; the original crashes on NULL.

@@ -16,10 +16,38 @@
 /// fails on a `no_mangle` function written any other way, and writes the header from the
 /// functions this macro makes.
 ///
-/// The ABI is "C", so a foreign unwind (glibc's forced unwind when pthread_cancel hits a thread
-/// inside a call) aborts at the export, as before this macro. Letting it pass means "C-unwind"
-/// here (the tests' function pointer types follow) and a decision in [`entry`].
+/// `#[on_panic(VALUE, cancellation_point)]` marks an export whose original is a cancellation
+/// point (it talks to the kernel, reads a file or prints): it becomes `extern "C-unwind"`, and
+/// its body runs through [`entry_cancellable`], which lets a thread cancellation (glibc's forced
+/// unwind) through it the way the original would be cancelled. Without the mark, no
+/// cancellation acts inside the export: its body runs with cancellation disabled.
 macro_rules! export {
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr, cancellation_point)]
+        pub unsafe fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C-unwind" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry_cancellable($on_panic, || $body)
+        }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr, cancellation_point)]
+        pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub extern "C-unwind" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry_cancellable($on_panic, || $body)
+        }
+    };
     (
         $(#[doc = $doc:literal])*
         $(#[allow($($lint:tt)*)])*
@@ -60,6 +88,7 @@ pub mod types;
 use std::ffi::{CStr, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use linux_audit::cancel;
 use linux_audit::netlink::{Failed, Sent};
 
 /// The calling thread's errno.
@@ -74,12 +103,42 @@ pub(crate) fn set_errno(value: c_int) {
 }
 
 /// The boundary: runs an export's body; if it panics, the export returns `on_panic` (with errno
-/// EFAULT) instead of unwinding into C. Only [`export!`] calls it.
+/// EFAULT) instead of unwinding into C. The body runs with the thread's cancellation disabled:
+/// no cancellation point inside it acts (glibc's forced unwind must never reach catch_unwind);
+/// a pthread_cancel meanwhile takes effect at the caller's next cancellation point. Only
+/// [`export!`] calls it.
 fn entry<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+    boundary(false, on_panic, body)
+}
+
+/// [`entry`] for an export marked `cancellation_point` (`extern "C-unwind"`): a cancellation
+/// pending on entry is acted on at once, before the body, and the body's blocking waits are
+/// cancellation points (linux_audit::cancel): cancelled in one, the body returns through all its
+/// frames, releasing what it holds, and the thread ends here, outside catch_unwind, as the
+/// original's would at that point: its cleanup handlers run and pthread_join sees
+/// PTHREAD_CANCELED.
+fn entry_cancellable<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    // SAFETY: acting on a cancellation unwinds from here into the caller through this frame
+    // and the export's ("C-unwind"); neither holds anything yet (the body has not run).
+    unsafe { cancel::test() };
+    let result = boundary(true, on_panic, body);
+    if cancel::cancelled() {
+        // SAFETY: the body's frames have all returned; what is left to unwind is this frame and
+        // the export's ("C-unwind"), which hold nothing with a destructor, then the caller's C
+        // frames, as a cancellation at the original's cancellation point would.
+        unsafe { cancel::end_thread() }
+    }
+    result
+}
+
+fn boundary<R>(points: bool, on_panic: R, body: impl FnOnce() -> R) -> R {
+    let section = cancel::Section::enter(points);
+    let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
         set_errno(libc::EFAULT);
         on_panic
-    })
+    });
+    drop(section);
+    result
 }
 
 /// A C string argument as bytes; None for NULL.

@@ -115,7 +115,7 @@ export! {
 export! {
     /// # Safety
     /// `message`, `hostname`, `addr` and `tty` are NULL or strings.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_log_user_message(
         audit_fd: c_int,
         r#type: c_int,
@@ -135,7 +135,7 @@ export! {
     /// # Safety
     /// Every pointer is NULL or a string.
     #[allow(clippy::too_many_arguments)] // the C function's parameters
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_log_user_comm_message(
         audit_fd: c_int,
         r#type: c_int,
@@ -156,7 +156,7 @@ export! {
     /// # Safety
     /// Every pointer is NULL or a string.
     #[allow(clippy::too_many_arguments)] // the C function's parameters
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_log_acct_message(
         audit_fd: c_int,
         r#type: c_int,
@@ -179,7 +179,7 @@ export! {
 export! {
     /// # Safety
     /// `message`, `hostname`, `addr` and `tty` are NULL or strings.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_log_user_avc_message(
         audit_fd: c_int,
         r#type: c_int,
@@ -199,7 +199,7 @@ export! {
     /// # Safety
     /// Every pointer is NULL or a string.
     #[allow(clippy::too_many_arguments)] // the C function's parameters
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_log_semanage_message(
         audit_fd: c_int,
         r#type: c_int,
@@ -248,7 +248,7 @@ export! {
 export! {
     /// # Safety
     /// `command` and `tty` are NULL or strings.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_log_user_command(
         audit_fd: c_int,
         r#type: c_int,

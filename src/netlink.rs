@@ -27,7 +27,7 @@ export! {
 }
 
 export! {
-    #[on_panic(())]
+    #[on_panic((), cancellation_point)]
     pub fn audit_close(fd: c_int) {
         netlink::close(fd)
     }
@@ -51,7 +51,7 @@ export! {
     ///
     /// # Safety
     /// `data` is NULL or points to `size` readable bytes.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
         seq_or_errno(netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg))
     }
@@ -62,7 +62,7 @@ export! {
     ///
     /// # Safety
     /// `data` is NULL or points to `size` readable bytes; `seq` is NULL or writable.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn __audit_send(
         fd: c_int,
         msg_type: c_int,
@@ -88,7 +88,7 @@ export! {
     ///
     /// # Safety
     /// `rep` is NULL or points to a writable struct audit_reply.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_get_reply(fd: c_int, rep: *mut audit_reply, block: reply_t, peek: c_int) -> c_int {
         if fd < 0 {
             return -libc::EBADF;

@@ -411,7 +411,7 @@ export! {
     ///
     /// # Safety
     /// `rule` is NULL or a rule followed by its `buflen` bytes of strings.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_add_rule_data(
         fd: c_int,
         rule: *mut audit_rule_data,
@@ -428,7 +428,7 @@ export! {
     ///
     /// # Safety
     /// As audit_add_rule_data.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_delete_rule_data(
         fd: c_int,
         rule: *mut audit_rule_data,
@@ -441,7 +441,7 @@ export! {
 }
 
 export! {
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_trim_subtrees(fd: c_int) -> c_int {
         seq_or_errno(rules::trim_subtrees(fd, &AuditMsg))
     }
@@ -450,7 +450,7 @@ export! {
 export! {
     /// # Safety
     /// `mount_point` and `subtree` are NULL (-EFAULT; the original crashes) or strings.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_make_equivalent(fd: c_int, mount_point: *const c_char, subtree: *const c_char) -> c_int {
         // SAFETY: per the contract.
         match unsafe { (c_bytes(mount_point), c_bytes(subtree)) } {

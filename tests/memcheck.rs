@@ -33,6 +33,7 @@ const PROGRAMS: &[&str] = &[
     "c-tests/logging_tty.c",
     "c-tests/netlink_fds.c",
     "c-tests/netlink_peer.c",
+    "c-tests/reliability_cancel.c",
 ];
 const THREADS: &str = "tests/c/threads.c";
 /// Programs that use up their file descriptors on purpose (audit_open with none left): at exit

@@ -16,6 +16,7 @@
 //! over them, and they will then become private. Items marked hidden are public only for the
 //! integration tests.
 
+pub mod cancel;
 pub mod control;
 pub mod diag;
 pub mod errormsg;

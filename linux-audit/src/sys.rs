@@ -4,6 +4,7 @@
 use std::mem::{MaybeUninit, size_of};
 use std::os::fd::RawFd;
 
+use crate::cancel;
 use crate::wire::NETLINK_AUDIT;
 
 /// PATH_MAX of glibc: the buffers of readlink, getcwd, and the longest path a rule takes.
@@ -22,8 +23,12 @@ pub(crate) fn set_errno(value: Errno) {
     unsafe { *libc::__errno_location() = value }
 }
 
-/// Runs one libc call that reports failure as -1, keeping errno untouched.
+/// Runs one libc call that reports failure as -1, keeping errno untouched. Once the thread was
+/// cancelled inside a wait of this call (see cancel), no call is made: ECANCELED.
 fn call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
+    if cancel::cancelled() {
+        return Err(libc::ECANCELED);
+    }
     // Looked up once for the save, the read and the restore.
     // SAFETY: __errno_location returns this thread's errno slot, valid for the thread's life.
     let slot = unsafe { libc::__errno_location() };
@@ -94,15 +99,17 @@ pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result
     let mut addr = kernel_address();
     loop {
         let mut addr_len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
-        let rc = call(|| unsafe {
-            libc::recvfrom(
-                fd,
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                flags,
-                (&mut addr as *mut libc::sockaddr_nl).cast(),
-                &mut addr_len,
-            )
+        let (data, len, from) = (buf.as_mut_ptr().cast(), buf.len(), (&mut addr as *mut libc::sockaddr_nl).cast());
+        let rc = call(|| {
+            // A receive that may block is a cancellation point, as the original's is.
+            if flags & libc::MSG_DONTWAIT == 0 {
+                // SAFETY: `data` has `len` writable bytes; `from` and `addr_len` hold a sockaddr_nl.
+                if let Some(rc) = unsafe { cancel::recvfrom(fd, data, len, flags, from, &mut addr_len) } {
+                    return rc;
+                }
+            }
+            // SAFETY: as above.
+            unsafe { libc::recvfrom(fd, data, len, flags, from, &mut addr_len) }
         });
         match rc {
             Err(libc::EINTR) => continue,
@@ -120,10 +127,23 @@ pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result
     }
 }
 
-/// Waits up to `timeout_ms` for `fd` to become readable (EINTR restarts the wait).
+/// Waits up to `timeout_ms` for `fd` to become readable (EINTR restarts the wait); a
+/// cancellation point (see cancel).
 pub(crate) fn wait_readable(fd: RawFd, timeout_ms: i32) {
-    let mut pfd = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
-    while let Err(libc::EINTR) = call(|| unsafe { libc::poll(&mut pfd, 1, timeout_ms) as isize }) {}
+    poll(&mut [libc::pollfd { fd, events: libc::POLLIN, revents: 0 }], timeout_ms);
+}
+
+/// Waits `timeout_ms`; a cancellation point (see cancel).
+pub(crate) fn pause(timeout_ms: i32) {
+    poll(&mut [], timeout_ms);
+}
+
+fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) {
+    let (all, n) = (fds.as_mut_ptr(), fds.len() as libc::nfds_t);
+    // SAFETY: `all` points to `n` pollfds.
+    let wait =
+        move || cancel::poll(all, n, timeout_ms).unwrap_or_else(|| unsafe { libc::poll(all, n, timeout_ms) } as isize);
+    while let Err(libc::EINTR) = call(wait) {}
 }
 
 /// strerror's text for an errno, as the original prints it.

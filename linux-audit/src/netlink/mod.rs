@@ -26,7 +26,7 @@ const ACK_POLL_MS: i32 = 500;
 /// While other threads wait on the same fd, one of them may read our ACK: look again soon.
 const SHARED_FD_POLL_MS: i32 = 5;
 /// A datagram left for a thread inside audit_get_reply is taken within microseconds.
-const LEFT_FOR_READER: Duration = Duration::from_millis(1);
+const LEFT_FOR_READER_MS: i32 = 1;
 
 /// The size of libaudit's `struct audit_message`, the receive buffer of audit_get_reply: a
 /// header and MAX_AUDIT_MESSAGE_LENGTH bytes, padded to the header's 4-byte alignment.
@@ -359,7 +359,7 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
         }
         match idle {
             // The socket stays readable until the reader takes the datagram: poll would spin.
-            Idle::LeftForReader => std::thread::sleep(left.min(LEFT_FOR_READER)),
+            Idle::LeftForReader => sys::pause(LEFT_FOR_READER_MS),
             _ => {
                 let slice = if shared || idle == Idle::ReaderHere { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
                 sys::wait_readable(fd, slice.min(left.as_millis() as i32 + 1));
