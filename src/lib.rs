@@ -92,12 +92,12 @@ use linux_audit::cancel;
 use linux_audit::netlink::{Failed, Sent};
 
 /// The calling thread's errno.
-pub fn errno() -> c_int {
+pub(crate) fn errno() -> c_int {
     // SAFETY: __errno_location always returns this thread's errno slot.
     unsafe { *libc::__errno_location() }
 }
 
-pub fn set_errno(value: c_int) {
+pub(crate) fn set_errno(value: c_int) {
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = value }
 }
@@ -145,14 +145,14 @@ fn boundary<R>(points: bool, on_panic: R, body: impl FnOnce() -> R) -> R {
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string that outlives the returned slice.
-pub unsafe fn c_bytes<'a>(p: *const c_char) -> Option<&'a [u8]> {
+pub(crate) unsafe fn c_bytes<'a>(p: *const c_char) -> Option<&'a [u8]> {
     // SAFETY: per the contract above.
     (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
 }
 
 /// audit_send's convention: the sequence number (> 0); a value the ACK carried instead (with
 /// errno set to its negation, as the original does); or -errno with errno set.
-pub fn seq_or_errno(result: Result<Sent, Failed>) -> c_int {
+pub(crate) fn seq_or_errno(result: Result<Sent, Failed>) -> c_int {
     match result {
         Ok(Sent { seq, ack: 0 }) => seq as c_int,
         Ok(Sent { ack, .. }) => ack_value(ack),
@@ -161,7 +161,7 @@ pub fn seq_or_errno(result: Result<Sent, Failed>) -> c_int {
 }
 
 /// __audit_send's convention: 0 on success, the ACK's positive value, or -errno.
-pub fn zero_or_errno(result: Result<Sent, Failed>) -> c_int {
+pub(crate) fn zero_or_errno(result: Result<Sent, Failed>) -> c_int {
     match result {
         Ok(Sent { ack: 0, .. }) => 0,
         Ok(Sent { ack, .. }) => ack_value(ack),
@@ -175,7 +175,7 @@ fn ack_value(ack: i32) -> c_int {
 }
 
 /// Sets errno and returns its negation.
-pub fn fail(errno: i32) -> c_int {
+pub(crate) fn fail(errno: i32) -> c_int {
     set_errno(errno);
     -errno
 }

@@ -21,12 +21,12 @@ static SETTING: AtomicU64 = AtomicU64::new(MSG_QUIET as u64);
 
 /// Keeps the raw values a C caller passed: like the original, any mode but quiet or syslog
 /// writes to stderr, and any non-zero debug lets LOG_DEBUG through.
-pub fn set_mode(mode: u32, debug: u32) {
+pub(crate) fn set_mode(mode: u32, debug: u32) {
     SETTING.store(u64::from(mode) | u64::from(debug != 0) << 32, Ordering::Relaxed);
 }
 
 /// Where a message of `priority` goes now: Some(MSG_STDERR or MSG_SYSLOG), or None.
-pub fn route(priority: c_int) -> Option<u8> {
+pub(crate) fn route(priority: c_int) -> Option<u8> {
     let setting = SETTING.load(Ordering::Relaxed);
     let debug = setting >> 32 != 0;
     match setting as u32 {
@@ -38,7 +38,7 @@ pub fn route(priority: c_int) -> Option<u8> {
 }
 
 /// Emits one diagnostic as audit_msg would.
-pub fn log(priority: c_int, args: fmt::Arguments<'_>) {
+pub(crate) fn log(priority: c_int, args: fmt::Arguments<'_>) {
     let Some(mode) = route(priority) else { return };
     let text = CString::new(fmt::format(args).replace('\0', "")).unwrap_or_default();
     if mode == MSG_SYSLOG {
@@ -54,13 +54,13 @@ unsafe extern "C" {
 }
 
 /// Writes through C's own stderr stream, so our lines interleave correctly with the host's.
-pub fn write_stderr_line(text: &CStr) {
+pub(crate) fn write_stderr_line(text: &CStr) {
     write_stderr_pieces(&[text.to_bytes()]);
 }
 
 /// Writes `pieces` one after another, then a newline, to C's stderr stream: each straight from
 /// where it is (a text of any size costs no copy).
-pub fn write_stderr_pieces(pieces: &[&[u8]]) {
+pub(crate) fn write_stderr_pieces(pieces: &[&[u8]]) {
     // SAFETY: glibc's stderr stream is valid for the life of the process; fwrite reads exactly
     // the piece's bytes.
     unsafe {
@@ -73,7 +73,7 @@ pub fn write_stderr_pieces(pieces: &[&[u8]]) {
 }
 
 /// The core's diagnostics, printed as audit_msg prints: where set_aumessage_mode says.
-pub struct AuditMsg;
+pub(crate) struct AuditMsg;
 
 impl Diagnostics for AuditMsg {
     fn report(&self, level: Level, message: fmt::Arguments<'_>) {

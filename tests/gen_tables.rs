@@ -238,7 +238,7 @@ impl Names {
 
     fn emit(&self, out: &mut String) {
         writeln!(out, "/// Every name, NUL-terminated; the tables hold spans of it.").unwrap();
-        write!(out, "pub static NAMES: [u8; {}] = *b\"", self.text.len()).unwrap();
+        write!(out, "pub(crate) static NAMES: [u8; {}] = *b\"", self.text.len()).unwrap();
         let mut line = 0;
         for name in self.text.split_inclusive(|&b| b == 0) {
             if line > 100 {
@@ -288,7 +288,7 @@ fn emit_spans(out: &mut String, indent: &str, spans: &[usize]) {
 
 fn emit_table(out: &mut String, names: &Names, ident: &str, what: &str, t: &Probed, index: Index) {
     writeln!(out, "/// {what}: {} names, {} numbers.", t.by_name.len(), t.by_number.len()).unwrap();
-    writeln!(out, "pub static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    names: &[", t.fold).unwrap();
+    writeln!(out, "pub(crate) static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    names: &[", t.fold).unwrap();
     for chunk in t.by_name.iter().collect::<Vec<_>>().chunks(8) {
         let line: Vec<String> = chunk.iter().map(|(s, n)| format!("({}, {n})", names.span(s))).collect();
         writeln!(out, "        {},", line.join(", ")).unwrap();
@@ -429,7 +429,7 @@ fn generate() -> String {
     for (ident, machines, t) in &syscall_tables {
         emit_table(&mut out, &names, ident, &format!("Syscalls of machines {machines:?}"), t, Index::Shared);
     }
-    out.push_str("/// The syscall table of a machine (MACH_*).\npub fn syscall_table(machine: i32) -> Option<&'static Table> {\n    match machine {\n");
+    out.push_str("/// The syscall table of a machine (MACH_*).\npub(crate) fn syscall_table(machine: i32) -> Option<&'static Table> {\n    match machine {\n");
     for (ident, machines, _) in &syscall_tables {
         let arms: Vec<String> = machines.iter().map(i32::to_string).collect();
         writeln!(out, "        {} => Some(&{ident}),", arms.join(" | ")).unwrap();
@@ -444,7 +444,7 @@ fn generate() -> String {
     assert!(*by_machine.keys().next().unwrap() >= 0);
     writeln!(out, "/// Each machine's (MACH_*) syscall names by number, from 0 (its table's index); empty for none.")
         .unwrap();
-    writeln!(out, "pub static SYSCALL_BY_NUMBER: [&[Span]; {}] = [", last + 1).unwrap();
+    writeln!(out, "pub(crate) static SYSCALL_BY_NUMBER: [&[Span]; {}] = [", last + 1).unwrap();
     for machine in 0..=last {
         match by_machine.get(&machine) {
             Some(ident) => writeln!(out, "    {ident}_BY_NUMBER,").unwrap(),
@@ -459,7 +459,9 @@ fn generate() -> String {
     // SAFETY: prototypes from libaudit.h.
     let (m2e, e2m): (unsafe extern "C" fn(c_int) -> c_uint, unsafe extern "C" fn(c_uint) -> c_int) =
         unsafe { (lib.get("audit_machine_to_elf"), lib.get("audit_elf_to_machine")) };
-    out.push_str("/// Machines (MACH_*) and their AUDIT_ARCH_* values.\npub static MACHINE_ELF: &[(i32, u32)] = &[\n");
+    out.push_str(
+        "/// Machines (MACH_*) and their AUDIT_ARCH_* values.\npub(crate) static MACHINE_ELF: &[(i32, u32)] = &[\n",
+    );
     let mut elves = BTreeSet::new();
     for machine in -1000..1000 {
         // SAFETY: a number only.

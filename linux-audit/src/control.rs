@@ -20,7 +20,7 @@ pub(crate) fn priority(errno: i32) -> Level {
 }
 
 /// Sends a request, logging "Error <what> (<strerror>)" when it fails.
-pub fn send_logged(
+pub(crate) fn send_logged(
     fd: RawFd,
     msg_type: u16,
     payload: Option<&[u8]>,
@@ -159,6 +159,7 @@ fn await_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<audit_status, Optio
 }
 
 /// Reads a struct audit_status from a payload; fields the kernel did not send stay 0.
+#[doc(hidden)] // public for the integration tests (tests/fuzz.rs), not API
 pub fn parse_status(payload: &[u8]) -> audit_status {
     let mut bytes = [0u8; std::mem::size_of::<audit_status>()];
     let n = payload.len().min(bytes.len());
@@ -368,8 +369,8 @@ pub fn format_signal_info(op: &[u8], auid: u32, pid: i32, ctx: Option<&[u8]>, re
 pub const CONFIG_FILE: &str = "/etc/libaudit.conf";
 
 /// auditfail_t of libaudit.h.
-pub const FAIL_IGNORE: u32 = 0;
-pub const FAIL_LOG: u32 = 1;
+pub(crate) const FAIL_IGNORE: u32 = 0;
+pub(crate) const FAIL_LOG: u32 = 1;
 pub const FAIL_TERMINATE: u32 = 2;
 
 /// Reads the failure_action tunable. Returns (loaded without error, the action): the action is

@@ -8,6 +8,13 @@
 //!
 //! What the library has to say about events it recovers from (a spoofed datagram, a config
 //! file it skips) goes to the [`diag::Diagnostics`] the caller passes in; it prints nothing.
+//!
+//! State of the API (0.1): [`wire`] (the kernel's structures and constants) and [`diag`] are
+//! meant to stay. The other modules are the building blocks of the C library and still speak
+//! its conventions (return codes, errno values, raw descriptors); the idiomatic API (an owned
+//! socket, an error enum, typed status and settings, record builders, `Rule`) is to be built
+//! over them, and they will then become private. Items marked hidden are public only for the
+//! integration tests.
 
 pub mod cancel;
 pub mod control;

@@ -6,14 +6,14 @@
 
 /// A number as C read it: the value and whether it overflowed (errno ERANGE).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parsed<T> {
+pub(crate) struct Parsed<T> {
     pub value: T,
     pub overflow: bool,
 }
 
 /// The base a number is read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Base {
+pub(crate) enum Base {
     /// Base 0: "0x" means hex, a leading 0 octal, else decimal.
     Detect,
     Decimal,
@@ -57,7 +57,7 @@ fn magnitude(s: &[u8], base: Base) -> (u64, bool, bool) {
 }
 
 /// strtoul(s, NULL, base) on a 64-bit target.
-pub fn strtoul(s: &[u8], base: Base) -> Parsed<u64> {
+pub(crate) fn strtoul(s: &[u8], base: Base) -> Parsed<u64> {
     match magnitude(s, base) {
         (_, true, _) => Parsed { value: u64::MAX, overflow: true },
         (m, false, negative) => Parsed { value: if negative { m.wrapping_neg() } else { m }, overflow: false },
@@ -65,7 +65,7 @@ pub fn strtoul(s: &[u8], base: Base) -> Parsed<u64> {
 }
 
 /// strtol(s, NULL, base) on a 64-bit target.
-pub fn strtol(s: &[u8], base: Base) -> Parsed<i64> {
+pub(crate) fn strtol(s: &[u8], base: Base) -> Parsed<i64> {
     let (m, overflow, negative) = magnitude(s, base);
     let limit = if negative { i64::MIN.unsigned_abs() } else { i64::MAX as u64 };
     if overflow || m > limit {
@@ -75,12 +75,12 @@ pub fn strtol(s: &[u8], base: Base) -> Parsed<i64> {
 }
 
 /// isdigit() of a rule value's first byte (C locale).
-pub fn starts_with_digit(s: &[u8]) -> bool {
+pub(crate) fn starts_with_digit(s: &[u8]) -> bool {
     s.first().is_some_and(u8::is_ascii_digit)
 }
 
 /// A value "-N": a minus sign directly followed by a digit.
-pub fn is_negative_number(s: &[u8]) -> bool {
+pub(crate) fn is_negative_number(s: &[u8]) -> bool {
     s.len() >= 2 && s[0] == b'-' && s[1].is_ascii_digit()
 }
 

@@ -8,17 +8,17 @@ use crate::cancel;
 use crate::wire::NETLINK_AUDIT;
 
 /// PATH_MAX of glibc: the buffers of readlink, getcwd, and the longest path a rule takes.
-pub const PATH_MAX: usize = 4096;
+pub(crate) const PATH_MAX: usize = 4096;
 
 /// A positive errno value.
-pub type Errno = i32;
+pub(crate) type Errno = i32;
 
-pub fn errno() -> Errno {
+pub(crate) fn errno() -> Errno {
     // SAFETY: __errno_location always returns this thread's errno slot.
     unsafe { *libc::__errno_location() }
 }
 
-pub fn set_errno(value: Errno) {
+pub(crate) fn set_errno(value: Errno) {
     // SAFETY: as above.
     unsafe { *libc::__errno_location() = value }
 }
@@ -47,14 +47,14 @@ fn call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
     }
 }
 
-pub fn open_audit_socket() -> Result<RawFd, Errno> {
+pub(crate) fn open_audit_socket() -> Result<RawFd, Errno> {
     // SOCK_CLOEXEC in the same call: no window in which a forked child inherits the socket.
     // SAFETY: socket takes no pointers.
     call(|| unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, NETLINK_AUDIT) as isize })
         .map(|fd| fd as RawFd)
 }
 
-pub fn close(fd: RawFd) {
+pub(crate) fn close(fd: RawFd) {
     // SAFETY: close takes no pointers; the fd is the caller's to close.
     let _ = call(|| unsafe { libc::close(fd) as isize });
 }
@@ -67,7 +67,7 @@ fn kernel_address() -> libc::sockaddr_nl {
 }
 
 /// sendto the kernel (port 0), retried on EINTR.
-pub fn send_to_kernel(fd: RawFd, datagram: &[u8]) -> Result<usize, Errno> {
+pub(crate) fn send_to_kernel(fd: RawFd, datagram: &[u8]) -> Result<usize, Errno> {
     let addr = kernel_address();
     loop {
         // SAFETY: `datagram` is readable for its length, `addr` is a sockaddr_nl of the size given.
@@ -89,7 +89,7 @@ pub fn send_to_kernel(fd: RawFd, datagram: &[u8]) -> Result<usize, Errno> {
 }
 
 /// One received datagram and who sent it.
-pub struct Received<'a> {
+pub(crate) struct Received<'a> {
     pub data: &'a [u8],
     /// The sender's address had the size of a sockaddr_nl.
     pub address_ok: bool,
@@ -98,7 +98,7 @@ pub struct Received<'a> {
 }
 
 /// recvfrom into `buf` (which may be uninitialised), retried on EINTR.
-pub fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Received<'_>, Errno> {
+pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Received<'_>, Errno> {
     let mut addr = kernel_address();
     loop {
         let mut addr_len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
@@ -132,12 +132,12 @@ pub fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Receiv
 
 /// Waits up to `timeout_ms` for `fd` to become readable (EINTR restarts the wait); a
 /// cancellation point (see cancel).
-pub fn wait_readable(fd: RawFd, timeout_ms: i32) {
+pub(crate) fn wait_readable(fd: RawFd, timeout_ms: i32) {
     poll(&mut [libc::pollfd { fd, events: libc::POLLIN, revents: 0 }], timeout_ms);
 }
 
 /// Waits `timeout_ms`; a cancellation point (see cancel).
-pub fn pause(timeout_ms: i32) {
+pub(crate) fn pause(timeout_ms: i32) {
     poll(&mut [], timeout_ms);
 }
 

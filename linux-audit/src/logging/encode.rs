@@ -11,7 +11,7 @@ pub fn needs_encoding(value: &[u8]) -> bool {
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Two uppercase hex digits per byte.
-pub fn encode(value: &[u8]) -> Vec<u8> {
+pub(crate) fn encode(value: &[u8]) -> Vec<u8> {
     value.iter().flat_map(|&b| hex(b)).collect()
 }
 
@@ -28,17 +28,17 @@ pub fn encode_into(value: &[u8], out: &mut [u8]) -> usize {
 }
 
 /// A value as it goes into a record: hex when it needs encoding, else in double quotes.
-pub fn quote_or_encode(value: &[u8]) -> Vec<u8> {
+pub(crate) fn quote_or_encode(value: &[u8]) -> Vec<u8> {
     if needs_encoding(value) { encode(value) } else { quoted(value) }
 }
 
-pub fn quoted(value: &[u8]) -> Vec<u8> {
+pub(crate) fn quoted(value: &[u8]) -> Vec<u8> {
     [b"\"", value, b"\""].concat()
 }
 
 /// What snprintf(buf, `size`, "\"%s\"", value) keeps: `bounded(quoted(value), size)`, without
 /// copying more of `value` than fits.
-pub fn quoted_bounded(value: &[u8], size: usize) -> Vec<u8> {
+pub(crate) fn quoted_bounded(value: &[u8], size: usize) -> Vec<u8> {
     bounded(quoted(&value[..value.len().min(size)]), size)
 }
 
@@ -77,7 +77,7 @@ pub fn nv_string<'m>(
 }
 
 /// What snprintf(buf, size, ...) keeps of `text`: at most size - 1 bytes.
-pub fn bounded(mut text: Vec<u8>, size: usize) -> Vec<u8> {
+pub(crate) fn bounded(mut text: Vec<u8>, size: usize) -> Vec<u8> {
     text.truncate(size.saturating_sub(1));
     text
 }

@@ -15,7 +15,7 @@ use crate::sys::PATH_MAX;
 use crate::wire::MAX_AUDIT_MESSAGE_LENGTH;
 
 /// The original formats exe=, comm= and the like into buffers of 2 * PATH_MAX bytes.
-pub const FIELD_BUFFER: usize = 2 * PATH_MAX;
+pub(crate) const FIELD_BUFFER: usize = 2 * PATH_MAX;
 /// ttyname_r's buffer: longer terminal names are not found.
 const TTY_PATH: usize = 32;
 /// gethostname's buffer; the name keeps at most 63 bytes.
@@ -25,7 +25,7 @@ const ADDR_LEN: usize = 46;
 
 /// The executable, as exe= shows it: hex, or in quotes; `"?"` when unknown. Read once per
 /// process.
-pub fn exe(diag: &dyn Diagnostics) -> &'static [u8] {
+pub(crate) fn exe(diag: &dyn Diagnostics) -> &'static [u8] {
     static EXE: OnceLock<Vec<u8>> = OnceLock::new();
     EXE.get_or_init(|| match fs::read_link("/proc/self/exe") {
         Ok(path) => {
@@ -42,7 +42,7 @@ pub fn exe(diag: &dyn Diagnostics) -> &'static [u8] {
 
 /// audit_log_acct_message keeps its own exe= value, which a program name given to it replaces
 /// for good: a later call without one repeats the last name given (as the original does).
-pub fn acct_exe(program: Option<&[u8]>, diag: &dyn Diagnostics) -> Vec<u8> {
+pub(crate) fn acct_exe(program: Option<&[u8]>, diag: &dyn Diagnostics) -> Vec<u8> {
     static ACCT_EXE: Mutex<Option<Vec<u8>>> = Mutex::new(None);
     let mut cached = ACCT_EXE.lock().unwrap_or_else(|p| p.into_inner());
     match program {
@@ -60,7 +60,7 @@ pub fn acct_exe(program: Option<&[u8]>, diag: &dyn Diagnostics) -> Vec<u8> {
 
 /// The controlling terminal as terminal= shows it ("pts/3", "tty1"): the first of fds 0, 1, 2
 /// that is a terminal, without "/dev/". None if there is none or its name looks forged.
-pub fn terminal(diag: &dyn Diagnostics) -> Option<Vec<u8>> {
+pub(crate) fn terminal(diag: &dyn Diagnostics) -> Option<Vec<u8>> {
     let name = (0..3).find_map(|fd| {
         let mut buf = [0u8; TTY_PATH];
         // SAFETY: ttyname_r writes at most buf.len() bytes, NUL included, on success.
@@ -83,7 +83,7 @@ pub fn terminal(diag: &dyn Diagnostics) -> Option<Vec<u8>> {
 }
 
 /// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...").
-pub fn local_host(terminal: &[u8]) -> Option<&'static [u8]> {
+pub(crate) fn local_host(terminal: &[u8]) -> Option<&'static [u8]> {
     let local = [&b"pts"[..], b"tty", b"/dev/tty"].iter().any(|p| terminal.starts_with(p));
     local.then(host_name)
 }
@@ -107,7 +107,7 @@ fn host_name() -> &'static [u8] {
 
 /// addr=: the caller's address (at most 45 bytes), or else the first address `host` resolves
 /// to, or "?".
-pub fn address<'a>(addr: Option<&'a [u8]>, host: Option<&[u8]>, diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
+pub(crate) fn address<'a>(addr: Option<&'a [u8]>, host: Option<&[u8]>, diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
     match addr {
         Some(a) if !a.is_empty() => Cow::Borrowed(&a[..a.len().min(ADDR_LEN - 1)]),
         _ => host.filter(|h| !h.is_empty()).and_then(|h| resolve(h, diag)).map_or(Cow::Borrowed(b"?"), Cow::Owned),
@@ -162,7 +162,7 @@ fn resolve(host: &[u8], diag: &dyn Diagnostics) -> Option<Vec<u8>> {
 
 /// comm=: the given command name, or this process's own; hex or quoted. Unlike the original,
 /// a long name needing encoding is encoded whole instead of overrunning a buffer.
-pub fn command_name(comm: Option<&[u8]>) -> Vec<u8> {
+pub(crate) fn command_name(comm: Option<&[u8]>) -> Vec<u8> {
     let own;
     let comm = match comm {
         Some(c) => c,
@@ -192,7 +192,7 @@ fn own_comm() -> Option<Vec<u8>> {
 }
 
 /// cwd=: the working directory (getcwd into PATH_MAX bytes, else "?"), hex or quoted.
-pub fn working_directory() -> Vec<u8> {
+pub(crate) fn working_directory() -> Vec<u8> {
     let mut buf = [0u8; PATH_MAX];
     // SAFETY: getcwd writes at most buf.len() bytes, NUL included.
     let ok = !unsafe { libc::getcwd(buf.as_mut_ptr().cast(), buf.len()) }.is_null();

@@ -6,7 +6,7 @@
 //! else set it.
 
 pub mod encode;
-pub mod facts;
+pub(crate) mod facts;
 mod record;
 
 use std::borrow::Cow;
@@ -31,7 +31,7 @@ const NOT_SENT: Logged = Logged { rc: 0, errno: None };
 
 /// How a failure for lack of privilege is reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Denied {
+pub(crate) enum Denied {
     /// EPERM is an error.
     Report,
     /// EPERM without CAP_AUDIT_WRITE returns 0: an ordinary user's program acts as if auditing

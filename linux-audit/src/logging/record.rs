@@ -12,13 +12,13 @@ use crate::wire::MAX_AUDIT_MESSAGE_LENGTH;
 /// The longest text snprintf keeps.
 const TEXT_MAX: usize = MAX_AUDIT_MESSAGE_LENGTH - 1;
 
-pub struct Record {
+pub(crate) struct Record {
     /// The text and its NUL, once `fields` has written them.
     request: Request,
 }
 
 impl Record {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Record { request: Request::new() }
     }
 
@@ -26,7 +26,7 @@ impl Record {
     /// its key as written (" key=", with the space that separates it from what comes before,
     /// even after an empty message; "key=" when it comes first) and its value. Keys written
     /// whole are one copy each. What does not fit is dropped, as snprintf drops it.
-    pub fn fields(&mut self, message: Option<&[u8]>, fields: &[(&str, &[u8])]) {
+    pub(crate) fn fields(&mut self, message: Option<&[u8]>, fields: &[(&str, &[u8])]) {
         self.request.write(|r| {
             if let Some(message) = message {
                 r.push(message);
@@ -41,13 +41,13 @@ impl Record {
     }
 
     /// The text, without its NUL.
-    pub fn text(&self) -> &[u8] {
+    pub(crate) fn text(&self) -> &[u8] {
         let sent = self.request.payload();
         &sent[..sent.len().saturating_sub(1)]
     }
 
     /// Sends the text and its NUL as a request of `msg_type`; again as another type if need be.
-    pub fn send(&mut self, fd: RawFd, msg_type: u16, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    pub(crate) fn send(&mut self, fd: RawFd, msg_type: u16, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
         self.request.send(fd, msg_type, diag)
     }
 }

@@ -381,7 +381,7 @@ impl Reader {
     }
 
     /// What is kept, as `enter` takes it.
-    pub fn unstash(&self, out: &mut [MaybeUninit<u8>], peek: bool) -> Kept {
+    pub(crate) fn unstash(&self, out: &mut [MaybeUninit<u8>], peek: bool) -> Kept {
         if !self.registered || !anything_stored() {
             return Kept::Nothing;
         }
@@ -442,7 +442,7 @@ impl Turn {
     }
 
     /// A thread is inside audit_get_reply on the fd: datagrams that are not ACKs are its own.
-    pub fn reader_here(&self) -> bool {
+    pub(crate) fn reader_here(&self) -> bool {
         matches!(self.mode, Mode::Locked { reader_here: true, .. })
     }
 
@@ -467,7 +467,7 @@ impl Turn {
     }
 
     /// `deliver_ack` within the turn.
-    pub fn deliver_ack(&mut self, seq: u32, error: i32) -> bool {
+    pub(crate) fn deliver_ack(&mut self, seq: u32, error: i32) -> bool {
         if matches!(self.mode, Mode::Consuming { .. }) && !anything_stored() {
             return false;
         }

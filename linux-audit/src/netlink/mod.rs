@@ -6,6 +6,7 @@
 //! audit_get_reply, or, while a thread is inside audit_get_reply on the fd, left in the socket
 //! for it (see fdstate).
 
+#[doc(hidden)] // public for tests/fuzz.rs, which fuzzes its bookkeeping directly; not API
 pub mod fdstate;
 
 use fdstate::Kept;
@@ -16,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use crate::diag::{Diagnostics, Level};
 use crate::sys;
-pub use crate::sys::Errno;
+pub(crate) use crate::sys::Errno;
 use crate::wire::*;
 
 /// The original polls 500 ms at most 81 times for an ACK before giving up with EAGAIN.
@@ -76,7 +77,7 @@ pub const MAX_PAYLOAD: usize = (MAX_AUDIT_MESSAGE_LENGTH & !3) - NLMSG_HDRLEN;
 
 /// A request datagram built in place: its payload is written once, after room for the header,
 /// which each `send` fills in, so that the same payload can be sent again as another type.
-pub struct Request {
+pub(crate) struct Request {
     buf: [MaybeUninit<u8>; RECEIVE_SIZE],
     /// Payload bytes written, from NLMSG_HDRLEN on.
     len: usize,
@@ -92,21 +93,21 @@ impl Request {
     /// The payload the buffer holds: MAX_AUDIT_MESSAGE_LENGTH, more than `send` accepts.
     const CAPACITY: usize = RECEIVE_SIZE - NLMSG_HDRLEN;
 
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         // SAFETY: an array of MaybeUninit needs no initialisation (an array-repeat of
         // MaybeUninit::uninit() compiles to a 9 KB memset).
         Request { buf: unsafe { MaybeUninit::uninit().assume_init() }, len: 0 }
     }
 
     /// Writes the payload, replacing any written before.
-    pub fn write(&mut self, f: impl FnOnce(&mut PayloadWriter)) {
+    pub(crate) fn write(&mut self, f: impl FnOnce(&mut PayloadWriter)) {
         let area = self.buf.last_chunk_mut().expect("the buffer holds a header and a payload");
         let mut payload = PayloadWriter { area, len: 0 };
         f(&mut payload);
         self.len = payload.len;
     }
 
-    pub fn payload(&self) -> &[u8] {
+    pub(crate) fn payload(&self) -> &[u8] {
         // SAFETY: `write` initialised the `len` bytes after the header.
         unsafe { std::slice::from_raw_parts(self.buf.as_ptr().add(NLMSG_HDRLEN).cast(), self.len) }
     }
@@ -132,7 +133,7 @@ impl Request {
 
     /// Sends the payload as a request of `msg_type` and waits for its ACK. The error is a
     /// positive errno; an ACK carrying a negative error is returned as that errno.
-    pub fn send(&mut self, fd: RawFd, msg_type: u16, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    pub(crate) fn send(&mut self, fd: RawFd, msg_type: u16, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
         if let Some(refused) = refusal(fd, self.len) {
             return Err(refused);
         }
@@ -162,7 +163,7 @@ impl Request {
 
 /// The payload of a request being written: a cursor over the datagram after its header, so
 /// that a writer puts each byte in place once.
-pub struct PayloadWriter<'r> {
+pub(crate) struct PayloadWriter<'r> {
     area: &'r mut [MaybeUninit<u8>; Request::CAPACITY],
     /// The first `len` bytes of `area` are written.
     len: usize,
@@ -170,14 +171,14 @@ pub struct PayloadWriter<'r> {
 
 impl PayloadWriter<'_> {
     /// Appends what fits of `bytes`.
-    pub fn push(&mut self, bytes: &[u8]) {
+    pub(crate) fn push(&mut self, bytes: &[u8]) {
         let n = bytes.len().min(Request::CAPACITY - self.len);
         self.area[self.len..self.len + n].copy_from_slice(as_uninit(&bytes[..n]));
         self.len += n;
     }
 
     /// Appends `byte` if it fits.
-    pub fn push_byte(&mut self, byte: u8) {
+    pub(crate) fn push_byte(&mut self, byte: u8) {
         if let Some(slot) = self.area.get_mut(self.len) {
             slot.write(byte);
             self.len += 1;
@@ -185,7 +186,7 @@ impl PayloadWriter<'_> {
     }
 
     /// Keeps the first `len` bytes.
-    pub fn truncate(&mut self, len: usize) {
+    pub(crate) fn truncate(&mut self, len: usize) {
         self.len = self.len.min(len);
     }
 
@@ -238,7 +239,7 @@ pub fn parse_header(datagram: &[u8]) -> Option<nlmsghdr> {
 }
 
 /// NLMSG_OK: the header fits the datagram and claims no more than was received.
-pub fn nlmsg_ok(header: &nlmsghdr, received: usize) -> bool {
+pub(crate) fn nlmsg_ok(header: &nlmsghdr, received: usize) -> bool {
     received >= NLMSG_HDRLEN && header.nlmsg_len as usize >= NLMSG_HDRLEN && header.nlmsg_len as usize <= received
 }
 
@@ -271,6 +272,7 @@ pub fn request(
 
 /// What the ACK wait makes of one received datagram.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[doc(hidden)] // public for the integration tests (tests/fuzz.rs), not API
 pub enum Seen {
     /// Not from the kernel: dropped.
     Spoofed,
@@ -281,6 +283,7 @@ pub enum Seen {
 }
 
 /// Sorts one datagram read while waiting for an ACK. Pure, so that it can be fuzzed.
+#[doc(hidden)] // public for the integration tests (tests/fuzz.rs), not API
 pub fn sort_received(data: &[u8], address_ok: bool, sender_port: u32) -> Seen {
     if !address_ok || sender_port != 0 {
         return Seen::Spoofed;
@@ -425,7 +428,7 @@ pub enum ReplyError {
 
 impl ReplyError {
     /// The errno audit_get_reply leaves for this failure, if it sets one.
-    pub fn errno(self) -> Option<Errno> {
+    pub(crate) fn errno(self) -> Option<Errno> {
         match self {
             ReplyError::Receive(e) | ReplyError::Malformed(e, _) => Some(e),
             ReplyError::BadAddress | ReplyError::Spoofed => None,
@@ -509,6 +512,7 @@ pub fn get_reply(
 
 /// What audit_get_reply makes of the bytes of one datagram from the kernel (at most RECEIVE_SIZE:
 /// a full buffer means it was truncated). Pure, so that it can be fuzzed without a socket.
+#[doc(hidden)] // public for the integration tests (tests/fuzz.rs), not API
 pub fn check_reply(data: &[u8]) -> Result<Reply, ReplyError> {
     let len = data.len();
     // A datagram shorter than a header: the header fields it did not carry read as 0 (the

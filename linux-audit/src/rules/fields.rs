@@ -584,7 +584,7 @@ mod accounts {
         }
     }
 
-    pub fn user(name: &[u8], errno: &mut Option<i32>) -> Option<u32> {
+    pub(crate) fn user(name: &[u8], errno: &mut Option<i32>) -> Option<u32> {
         lookup(name, errno, |n, pw: &mut libc::passwd, buf, found| {
             // SAFETY: every pointer is valid for the call; buf's length is passed.
             unsafe { libc::getpwnam_r(n.as_ptr(), pw, buf.as_mut_ptr(), buf.len(), found) }
@@ -592,7 +592,7 @@ mod accounts {
         .map(|pw| pw.pw_uid)
     }
 
-    pub fn group(name: &[u8], errno: &mut Option<i32>) -> Option<u32> {
+    pub(crate) fn group(name: &[u8], errno: &mut Option<i32>) -> Option<u32> {
         lookup(name, errno, |n, gr: &mut libc::group, buf, found| {
             // SAFETY: as above.
             unsafe { libc::getgrnam_r(n.as_ptr(), gr, buf.as_mut_ptr(), buf.len(), found) }

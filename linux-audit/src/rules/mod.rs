@@ -162,7 +162,7 @@ pub fn append_text(rule: &mut audit_rule_data, tail: &mut [u8], text: &[u8]) {
 }
 
 /// What audit_add_watch_dir may be asked to watch.
-pub fn is_watch_type(kind: i32) -> bool {
+pub(crate) fn is_watch_type(kind: i32) -> bool {
     kind == AUDIT_WATCH as i32 || kind == AUDIT_DIR as i32
 }
 

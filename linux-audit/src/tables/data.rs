@@ -5,7 +5,7 @@
 use super::{ByNumber, Fold, Span, Table};
 
 /// Every name, NUL-terminated; the tables hold spans of it.
-pub static NAMES: [u8; 8677] = *b"sched_rr_get_interval_time64\0RESP_ORIGIN_UNBLOCK_TIMED\0ANOM_RBAC_INTEGRITY_FAIL\0CRYPTO_PARAM_CHANGE_USER\0\
+pub(crate) static NAMES: [u8; 8677] = *b"sched_rr_get_interval_time64\0RESP_ORIGIN_UNBLOCK_TIMED\0ANOM_RBAC_INTEGRITY_FAIL\0CRYPTO_PARAM_CHANGE_USER\0\
     RESP_ORIGIN_BLOCK_TIMED\0landlock_create_ruleset\0sched_rr_get_interval64\0set_mempolicy_home_node\0RESP_ACCT_UNLOCK_TIMED\0\
     USER_MAC_CONFIG_CHANGE\0clock_nanosleep_time64\0landlock_restrict_self\0mq_timedreceive_time64\0rt_sigtimedwait_time64\0\
     sched_get_priority_max\0sched_get_priority_min\0INTEGRITY_POLICY_RULE\0USER_UNLABELED_EXPORT\0sched_rr_get_interval\0\
@@ -96,7 +96,7 @@ pub static NAMES: [u8; 8677] = *b"sched_rr_get_interval_time64\0RESP_ORIGIN_UNBL
     !=\0&=\0<=\0>=\0a0\0a1\0a2\0a3\0&\0<\0>\0";
 
 /// Syscalls of machines [0]: 441 names, 440 numbers.
-pub static SYSCALL_I386: Table = Table {
+pub(crate) static SYSCALL_I386: Table = Table {
     fold: Fold::Lower,
     names: &[
         (465662, 140), (660150, 142), (465670, 149), (465686, 364), (400881, 33), (270603, 51), (465694, 286), (530482, 124),
@@ -246,7 +246,7 @@ const SYSCALL_I386_BY_NUMBER: &[Span] = &[
 ];
 
 /// Syscalls of machines [1]: 362 names, 362 numbers.
-pub static SYSCALL_X86_64: Table = Table {
+pub(crate) static SYSCALL_X86_64: Table = Table {
     fold: Fold::Lower,
     names: &[
         (465670, 156), (400874, 43), (465686, 288), (400881, 21), (270603, 163), (465694, 248), (530482, 159), (725197, 183),
@@ -386,7 +386,7 @@ const SYSCALL_X86_64_BY_NUMBER: &[Span] = &[
 ];
 
 /// Syscalls of machines [3, 4, 10]: 426 names, 426 numbers.
-pub static SYSCALL_PPC64: Table = Table {
+pub(crate) static SYSCALL_PPC64: Table = Table {
     fold: Fold::Lower,
     names: &[
         (465662, 140), (660150, 142), (465670, 149), (400874, 330), (465686, 344), (400881, 33), (270603, 51), (465694, 269),
@@ -534,7 +534,7 @@ const SYSCALL_PPC64_BY_NUMBER: &[Span] = &[
 ];
 
 /// Syscalls of machines [5]: 348 names, 348 numbers.
-pub static SYSCALL_S390X: Table = Table {
+pub(crate) static SYSCALL_S390X: Table = Table {
     fold: Fold::Lower,
     names: &[
         (465670, 149), (465686, 364), (400881, 33), (270603, 51), (465694, 278), (530482, 124), (725197, 137), (335873, 27),
@@ -672,7 +672,7 @@ const SYSCALL_S390X_BY_NUMBER: &[Span] = &[
 ];
 
 /// Syscalls of machines [6]: 382 names, 382 numbers.
-pub static SYSCALL_S390: Table = Table {
+pub(crate) static SYSCALL_S390: Table = Table {
     fold: Fold::Lower,
     names: &[
         (465662, 140), (660150, 142), (465670, 149), (465686, 364), (400881, 33), (270603, 51), (465694, 278), (530482, 124),
@@ -814,7 +814,7 @@ const SYSCALL_S390_BY_NUMBER: &[Span] = &[
 ];
 
 /// Syscalls of machines [8]: 412 names, 412 numbers.
-pub static SYSCALL_ARMEB: Table = Table {
+pub(crate) static SYSCALL_ARMEB: Table = Table {
     fold: Fold::Lower,
     names: &[
         (400874, 285), (465686, 366), (400881, 33), (270603, 51), (465694, 309), (530482, 124), (335873, 27), (465702, 134),
@@ -960,7 +960,7 @@ const SYSCALL_ARMEB_BY_NUMBER: &[Span] = &[
 ];
 
 /// Syscalls of machines [9]: 306 names, 306 numbers.
-pub static SYSCALL_AARCH64: Table = Table {
+pub(crate) static SYSCALL_AARCH64: Table = Table {
     fold: Fold::Lower,
     names: &[
         (400874, 202), (465686, 242), (270603, 89), (465694, 217), (530482, 171), (270422, 200), (205223, 280), (205227, 214),
@@ -1067,7 +1067,7 @@ const SYSCALL_AARCH64_BY_NUMBER: &[Span] = &[
 ];
 
 /// The syscall table of a machine (MACH_*).
-pub fn syscall_table(machine: i32) -> Option<&'static Table> {
+pub(crate) fn syscall_table(machine: i32) -> Option<&'static Table> {
     match machine {
         0 => Some(&SYSCALL_I386),
         1 => Some(&SYSCALL_X86_64),
@@ -1081,7 +1081,7 @@ pub fn syscall_table(machine: i32) -> Option<&'static Table> {
 }
 
 /// Each machine's (MACH_*) syscall names by number, from 0 (its table's index); empty for none.
-pub static SYSCALL_BY_NUMBER: [&[Span]; 11] = [
+pub(crate) static SYSCALL_BY_NUMBER: [&[Span]; 11] = [
     SYSCALL_I386_BY_NUMBER,
     SYSCALL_X86_64_BY_NUMBER,
     &[],
@@ -1096,7 +1096,7 @@ pub static SYSCALL_BY_NUMBER: [&[Span]; 11] = [
 ];
 
 /// Rule fields (AUDIT_*): 46 names, 45 numbers.
-pub static FIELD: Table = Table {
+pub(crate) static FIELD: Table = Table {
     fold: Fold::Lower,
     names: &[
         (139731, 200), (139734, 201), (139737, 202), (139740, 203), (270608, 11), (270613, 9), (530500, 100), (530509, 101),
@@ -1137,7 +1137,7 @@ pub static FIELD: Table = Table {
 };
 
 /// Rule lists (AUDIT_FILTER_*): 5 names, 5 numbers.
-pub static FLAG: Table = Table {
+pub(crate) static FLAG: Table = Table {
     fold: Fold::Lower,
     names: &[
         (465734, 5), (270628, 4), (660205, 6), (270733, 1), (268078, 0),
@@ -1154,7 +1154,7 @@ pub static FLAG: Table = Table {
 };
 
 /// Rule actions: 3 names, 3 numbers.
-pub static ACTION: Table = Table {
+pub(crate) static ACTION: Table = Table {
     fold: Fold::Lower,
     names: &[
         (400888, 2), (335993, 0), (530716, 1),
@@ -1171,7 +1171,7 @@ pub static ACTION: Table = Table {
 };
 
 /// Machines (MACH_*): 18 names, 9 numbers.
-pub static MACHINE: Table = Table {
+pub(crate) static MACHINE: Table = Table {
     fold: Fold::Lower,
     names: &[
         (465678, 9), (204803, 8), (335879, 8), (595333, 8), (530491, 8), (400895, 8), (400902, 8), (400909, 9),
@@ -1191,7 +1191,7 @@ pub static MACHINE: Table = Table {
 };
 
 /// File types (S_IF*): 7 names, 7 numbers.
-pub static FTYPE: Table = Table {
+pub(crate) static FTYPE: Table = Table {
     fold: Fold::Lower,
     names: &[
         (335885, 24576), (595343, 8192), (203810, 16384), (270633, 4096), (268666, 32768), (267918, 40960), (401224, 49152),
@@ -1211,7 +1211,7 @@ pub static FTYPE: Table = Table {
 };
 
 /// File system magic numbers: 2 names, 2 numbers.
-pub static FSTYPE: Table = Table {
+pub(crate) static FSTYPE: Table = Table {
     fold: Fold::Lower,
     names: &[
         (465718, 1684170528), (466038, 1953653091),
@@ -1226,7 +1226,7 @@ pub static FSTYPE: Table = Table {
 };
 
 /// Record types (AUDIT_*): 195 names, 195 numbers.
-pub static MSG_TYPE: Table = Table {
+pub(crate) static MSG_TYPE: Table = Table {
     fold: Fold::Upper,
     names: &[
         (592374, 1135), (724909, 1136), (595043, 1116), (530257, 1114), (659985, 1701), (919869, 2111), (854753, 2114), (919884, 2107),
@@ -1385,7 +1385,7 @@ pub static MSG_TYPE: Table = Table {
 };
 
 /// Errno names: 133 names, 131 numbers.
-pub static ERRNO: Table = Table {
+pub(crate) static ERRNO: Table = Table {
     fold: Fold::Upper,
     names: &[
         (335765, 7), (400573, 13), (660040, 98), (854907, 99), (270583, 68), (789951, 97), (400580, 11), (530311, 114),
@@ -1438,7 +1438,7 @@ pub static ERRNO: Table = Table {
 };
 
 /// Rule operators (symbols only): 8 names, 8 numbers.
-pub static OPERATOR: Table = Table {
+pub(crate) static OPERATOR: Table = Table {
     fold: Fold::Exact,
     names: &[
         (139719, 805306368), (74207, 134217728), (139722, 1207959552), (74209, 268435456), (139725, 1342177280), (74184, 1073741824), (74211, 536870912), (139728, 1610612736),
@@ -1459,7 +1459,7 @@ pub static OPERATOR: Table = Table {
 };
 
 /// io_uring operations (upstream's, 4.2 on): 29 names, 29 numbers.
-pub static URINGOP: Table = Table {
+pub(crate) static URINGOP: Table = Table {
     fold: Fold::Lower,
     names: &[
         (400874, 13), (270422, 56), (335903, 19), (465710, 16), (595383, 17), (595403, 43), (1049972, 54), (595413, 41),
@@ -1485,7 +1485,7 @@ pub static URINGOP: Table = Table {
 };
 
 /// Machines (MACH_*) and their AUDIT_ARCH_* values.
-pub static MACHINE_ELF: &[(i32, u32)] = &[
+pub(crate) static MACHINE_ELF: &[(i32, u32)] = &[
     (0, 0x40000003),
     (1, 0xc000003e),
     (3, 0x80000015),

@@ -8,7 +8,7 @@
 //! Name-to-number hashes the input, its ASCII letters folded to the case the table stores (the
 //! original's lookups are case-insensitive in exactly that way), into an open-addressed table;
 //! number-to-name is direct indexing where a table's numbers are dense, a binary search where
-//! they are sparse; either gives the name's [`Span`] itself, so a lookup from C is a range check,
+//! they are sparse; either gives the name's `Span` itself, so a lookup from C is a range check,
 //! one load, a test and an add.
 //!
 //! Return types: `None` is the original's "not found" (-1, 0 or NULL depending on the function).
@@ -22,19 +22,19 @@ use std::ffi::CStr;
 
 use crate::num::{Base, Parsed, strtol, strtoul};
 
-pub const MACH_X86: i32 = 0;
+pub(crate) const MACH_X86: i32 = 0;
 pub const MACH_86_64: i32 = 1;
-pub const MACH_PPC64: i32 = 3;
-pub const MACH_PPC: i32 = 4;
-pub const MACH_S390X: i32 = 5;
-pub const MACH_S390: i32 = 6;
-pub const MACH_ARM: i32 = 8;
-pub const MACH_AARCH64: i32 = 9;
-pub const MACH_PPC64LE: i32 = 10;
+pub(crate) const MACH_PPC64: i32 = 3;
+pub(crate) const MACH_PPC: i32 = 4;
+pub(crate) const MACH_S390X: i32 = 5;
+pub(crate) const MACH_S390: i32 = 6;
+pub(crate) const MACH_ARM: i32 = 8;
+pub(crate) const MACH_AARCH64: i32 = 9;
+pub(crate) const MACH_PPC64LE: i32 = 10;
 
 /// audit_determine_machine's error values.
 pub const ARCH_UNKNOWN: i32 = -4;
-pub const ARCH_WRONG_BITS: i32 = -6;
+pub(crate) const ARCH_WRONG_BITS: i32 = -6;
 
 /// Longest name a table may hold, plus one; longer input is not searched.
 const NAME_MAX: usize = 64;
@@ -90,7 +90,7 @@ enum ByNumber {
 /// A name, and its number.
 type Name = (Span, i32);
 
-pub struct Table {
+pub(crate) struct Table {
     fold: Fold,
     /// Sorted bytewise (strcmp order).
     names: &'static [Name],
@@ -129,11 +129,13 @@ fn hash_words(words: &[u64]) -> u32 {
 
 /// The hash of a name as stored (in its table's case): what tests/gen_tables.rs places the
 /// names by.
+#[doc(hidden)] // public for tests/gen_tables.rs, which lays out the tables the same way; not API
 pub fn name_hash(name: &[u8]) -> u32 {
     hash_words(&name.chunks(8).map(load_word).collect::<Vec<_>>())
 }
 
 /// The first slot to look in for a name of `hash` among `slots` (a power of two) slots.
+#[doc(hidden)] // public for tests/gen_tables.rs, which lays out the tables the same way; not API
 pub fn slot(hash: u32, slots: usize) -> usize {
     ((u64::from(hash) * slots as u64) >> 32) as usize
 }
@@ -304,7 +306,7 @@ pub struct Outcome {
     pub errno: Option<i32>,
 }
 
-/// A record type: its name (any case), "UNKNOWN[n]" (at most 7 characters of n are read), or a
+/// A record type: its name (any case), `"UNKNOWN[n]"` (at most 7 characters of n are read), or a
 /// decimal number; None if none of these.
 pub fn name_to_msg_type(name: &[u8]) -> Option<i32> {
     let outcome = msg_type_outcome(name);
