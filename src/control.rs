@@ -164,7 +164,7 @@ export! {
     /// # Safety
     /// `buf` is NULL or has `len` writable bytes; `rep` is NULL or a reply whose signal_info points
     /// into its own message; `op` and `res` are NULL or strings.
-    #[on_panic(buf)]
+    #[on_panic(buf, pure)]
     pub unsafe fn audit_format_signal_info(
         buf: *mut c_char,
         len: c_int,
@@ -291,7 +291,7 @@ export! {
 }
 
 export! {
-    #[on_panic(())]
+    #[on_panic((), pure)]
     pub fn set_aumessage_mode(mode: message_t, debug: debug_message_t) {
         message::set_mode(mode, debug)
     }
@@ -300,7 +300,7 @@ export! {
 export! {
     /// For audit_msg.c: 0 drop, 1 stderr, 2 syslog. Hidden from the dynamic symbol table by the
     /// C side's visibility declaration.
-    #[on_panic(0)]
+    #[on_panic(0, pure)]
     pub fn libaudit_rs_message_route(priority: c_int) -> c_int {
         match message::route(priority) {
             None => 0,
