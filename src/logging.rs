@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_int, c_uint};
 
 use super::{c_bytes, set_errno};
 use crate::message::AuditMsg;
-use linux_audit::logging::{self, Logged, Origin, Roles, encode};
+use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, encode};
 
 /// Sets errno as the original leaves it and returns the result.
 fn returned(logged: Logged) -> c_int {
@@ -20,6 +20,9 @@ unsafe fn origin<'a>(host: *const c_char, addr: *const c_char, tty: *const c_cha
     // SAFETY: per the contract.
     unsafe { Origin { host: c_bytes(host), addr: c_bytes(addr), tty: c_bytes(tty) } }
 }
+
+/// audit_log_acct_message's program name sticks for the life of the process, as the original's.
+static PROGRAM_NAME: ProgramName = ProgramName::new();
 
 export! {
     /// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
@@ -172,7 +175,7 @@ export! {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), c_bytes(op), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, r#type, pgname, op, name, id, origin, result != 0, &AuditMsg))
+        returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
     }
 }
 

@@ -19,6 +19,8 @@ use crate::wire::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER};
 use encode::{needs_encoding, quote_or_encode};
 use record::Record;
 
+pub use facts::ProgramName;
+
 /// The result of a logging call: the return value and the errno the caller sees (None: errno
 /// untouched, as when nothing was attempted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,11 +176,13 @@ pub fn user_comm_message(
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
+/// exe= is `program`, or the name `names` kept from an earlier record.
 #[allow(clippy::too_many_arguments)] // the C function's parameters
 pub fn acct_message(
     fd: RawFd,
     msg_type: i32,
     program: Option<&[u8]>,
+    names: &ProgramName,
     op: Option<&[u8]>,
     name: Option<&[u8]>,
     id: u32,
@@ -189,7 +193,7 @@ pub fn acct_message(
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| Cow::Owned(facts::acct_exe(program, diag)), false, diag);
+    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, diag)), false, diag);
     place.local_host();
     let account = match name {
         Some(name) if id == u32::MAX => (" acct=", account(name)),
