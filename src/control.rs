@@ -4,7 +4,7 @@ use std::ffi::{c_char, c_int, c_uint};
 use std::sync::OnceLock;
 
 use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
-use super::{c_bytes, seq_or_errno, set_errno, zero_or_errno};
+use super::{c_bytes, printed, seq_or_errno, set_errno, zero_or_errno};
 use crate::message::{self, AuditMsg};
 use linux_audit::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
 use linux_audit::errormsg::{self, EAU_FIELDNOSUPPORT};
@@ -200,7 +200,7 @@ export! {
         let (auid, pid) = unsafe { ((*info).uid, (*info).pid) };
         // The context follows uid and pid when the reply is longer than header + 8 bytes.
         let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
-        let (op, res) = unsafe { (c_bytes(op).unwrap_or(b"(null)"), c_bytes(res).unwrap_or(b"(null)")) };
+        let (op, res) = unsafe { (printed(c_bytes(op)), printed(c_bytes(res))) };
         let text = control::format_signal_info(op, auid, pid, ctx, res);
         let n = text.len().min(len as usize - 1);
         // SAFETY: n + 1 <= len bytes of buf are written.
@@ -280,7 +280,7 @@ export! {
     #[on_panic((), cancellation_point)]
     pub unsafe fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
         // SAFETY: per the contract.
-        if let Some(pieces) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
+        if let Some(pieces) = errormsg::line(errnumber, printed(unsafe { c_bytes(opt) })) {
             message::write_stderr_pieces(&pieces);
         }
     }

@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::{c_bytes, set_errno};
+use super::{c_bytes, printed, set_errno};
 use crate::message::AuditMsg;
 use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, encode};
 
@@ -84,7 +84,7 @@ export! {
         vlen: c_uint,
     ) -> *mut c_char {
         // SAFETY: per the contract.
-        let (name, text) = unsafe { (c_bytes(name).unwrap_or(b"(null)"), c_bytes(value)) };
+        let (name, text) = unsafe { (printed(c_bytes(name)), c_bytes(value)) };
         let value = text.map(|text| {
             let len = if vlen == 0 { text.len() } else { vlen as usize };
             // SAFETY: per the contract, value has `len` readable bytes.
@@ -129,7 +129,7 @@ export! {
         result: c_int,
     ) -> c_int {
         // SAFETY: per the contract.
-        let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
+        let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
         returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, &AuditMsg))
     }
 }
@@ -150,7 +150,7 @@ export! {
         result: c_int,
     ) -> c_int {
         // SAFETY: per the contract.
-        let (message, comm, origin) = unsafe { (c_bytes(message), c_bytes(comm), origin(hostname, addr, tty)) };
+        let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
         returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, &AuditMsg))
     }
 }
@@ -174,7 +174,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
-            unsafe { (c_bytes(pgname), c_bytes(op), c_bytes(name), origin(host, addr, tty)) };
+            unsafe { (c_bytes(pgname), printed(c_bytes(op)), c_bytes(name), origin(host, addr, tty)) };
         returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
     }
 }
@@ -193,7 +193,7 @@ export! {
         uid: libc::uid_t,
     ) -> c_int {
         // SAFETY: per the contract.
-        let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
+        let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
         returned(logging::user_avc_message(audit_fd, r#type, message, origin, uid, &AuditMsg))
     }
 }
@@ -225,7 +225,7 @@ export! {
         let (pgname, op, name, new, old, origin) = unsafe {
             (
                 c_bytes(pgname),
-                c_bytes(op),
+                printed(c_bytes(op)),
                 c_bytes(name),
                 Roles { seuser: c_bytes(new_seuser), role: c_bytes(new_role), range: c_bytes(new_range) },
                 Roles { seuser: c_bytes(old_seuser), role: c_bytes(old_role), range: c_bytes(old_range) },
