@@ -181,7 +181,7 @@ export! {
     /// # Safety
     /// `buf` is NULL or has `len` writable bytes; `rep` is NULL or a reply whose signal_info points
     /// into its own message; `op` and `res` are NULL or strings.
-    #[on_panic(buf)]
+    #[on_panic(buf, pure)]
     pub unsafe fn audit_format_signal_info(
         buf: *mut c_char,
         len: c_int,
@@ -193,13 +193,17 @@ export! {
         let Some(rep) = (unsafe { rep.as_ref() }) else {
             return buf;
         };
+        // SAFETY: every member of the payload union is a pointer: this reads the one stored there.
         let info = unsafe { rep.payload.signal_info };
         if info.is_null() || buf.is_null() || len <= 0 {
             return buf;
         }
+        // SAFETY: a non-NULL signal_info points to the reply's audit_sig_info (the contract).
         let (auid, pid) = unsafe { ((*info).uid, (*info).pid) };
         // The context follows uid and pid when the reply is longer than header + 8 bytes.
+        // SAFETY: the context is the NUL-terminated string the kernel put after uid and pid.
         let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
+        // SAFETY: per the contract, op and res are NULL or strings.
         let (op, res) = unsafe { (printed(c_bytes(op)), printed(c_bytes(res))) };
         let text = control::format_signal_info(op, auid, pid, ctx, res);
         let n = text.len().min(len as usize - 1);
@@ -304,7 +308,7 @@ export! {
 }
 
 export! {
-    #[on_panic(())]
+    #[on_panic((), pure)]
     pub fn set_aumessage_mode(mode: message_t, debug: debug_message_t) {
         message::set_mode(mode, debug)
     }
@@ -313,7 +317,7 @@ export! {
 export! {
     /// For audit_msg.c: 0 drop, 1 stderr, 2 syslog. Hidden from the dynamic symbol table by the
     /// C side's visibility declaration.
-    #[on_panic(0)]
+    #[on_panic(0, pure)]
     pub fn libaudit_rs_message_route(priority: c_int) -> c_int {
         match message::route(priority) {
             None => 0,

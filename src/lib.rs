@@ -21,6 +21,11 @@
 /// its body runs through [`entry_cancellable`], which lets a thread cancellation (glibc's forced
 /// unwind) through it the way the original would be cancelled. Without the mark, no
 /// cancellation acts inside the export: its body runs with cancellation disabled.
+///
+/// `#[on_panic(VALUE, pure)]` marks an export that makes no system call and calls nothing that
+/// could be a cancellation point (table lookups, encoders): its body runs through
+/// [`entry_pure`], which only catches panics, saving the cancellation state's two updates
+/// (about 10 ns, half the time of a lookup).
 macro_rules! export {
     (
         $(#[doc = $doc:literal])*
@@ -46,6 +51,32 @@ macro_rules! export {
         #[unsafe(no_mangle)]
         pub extern "C-unwind" fn $name($($arg: $ty),*) $(-> $ret)? {
             $crate::entry_cancellable($on_panic, || $body)
+        }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr, pure)]
+        pub unsafe fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub unsafe extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry_pure($on_panic, || $body)
+        }
+    };
+    (
+        $(#[doc = $doc:literal])*
+        $(#[allow($($lint:tt)*)])*
+        #[on_panic($on_panic:expr, pure)]
+        pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
+    ) => {
+        $(#[doc = $doc])*
+        $(#[allow($($lint)*)])*
+        #[unsafe(no_mangle)]
+        pub extern "C" fn $name($($arg: $ty),*) $(-> $ret)? {
+            $crate::entry_pure($on_panic, || $body)
         }
     };
     (
@@ -131,12 +162,18 @@ fn entry_cancellable<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
     result
 }
 
-fn boundary<R>(points: bool, on_panic: R, body: impl FnOnce() -> R) -> R {
-    let section = cancel::Section::enter(points);
-    let result = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+/// [`entry`] for an export marked `pure`: nothing in it can be a cancellation point, so the
+/// thread's cancellation state is left alone.
+fn entry_pure<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
         set_errno(libc::EFAULT);
         on_panic
-    });
+    })
+}
+
+fn boundary<R>(points: bool, on_panic: R, body: impl FnOnce() -> R) -> R {
+    let section = cancel::Section::enter(points);
+    let result = entry_pure(on_panic, body);
     drop(section);
     result
 }

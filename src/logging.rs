@@ -30,13 +30,14 @@ export! {
     ///
     /// # Safety
     /// `str` is NULL, or readable up to `size` bytes or its first NUL.
-    #[on_panic(0)]
+    #[on_panic(0, pure)]
     pub unsafe fn audit_value_needs_encoding(str: *const c_char, size: c_uint) -> c_int {
         if str.is_null() {
             return 0;
         }
         // SAFETY: strnlen reads no further than the contract allows.
         let len = unsafe { libc::strnlen(str, size as usize) };
+        // SAFETY: strnlen found `len` readable bytes.
         let bytes = unsafe { std::slice::from_raw_parts(str.cast::<u8>(), len) };
         c_int::from(len < size as usize || encode::needs_encoding(bytes))
     }
@@ -49,7 +50,7 @@ export! {
     /// # Safety
     /// `final` is NULL or has 2 * `size` + 1 writable bytes; `buf` is NULL or has `size` readable
     /// bytes.
-    #[on_panic(r#final)]
+    #[on_panic(r#final, pure)]
     pub unsafe fn audit_encode_value(r#final: *mut c_char, buf: *const c_char, size: c_uint) -> *mut c_char {
         if r#final.is_null() {
             return r#final;
@@ -77,7 +78,7 @@ export! {
     ///
     /// # Safety
     /// `name` is NULL or a string; `value` is NULL or a string with at least `vlen` readable bytes.
-    #[on_panic(std::ptr::null_mut())]
+    #[on_panic(std::ptr::null_mut(), pure)]
     pub unsafe fn audit_encode_nv_string(
         name: *const c_char,
         value: *const c_char,

@@ -29,14 +29,15 @@ unsafe fn number(name: *const c_char, lookup: impl FnOnce(&[u8]) -> Option<i32>)
 export! {
     /// # Safety
     /// `sc` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_syscall(sc: *const c_char, machine: c_int) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(sc, |n| tables::name_to_syscall(n, machine)) }
     }
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_syscall_to_name(sc: c_int, machine: c_int) -> *const c_char {
         c_name(tables::syscall_to_name(sc, machine))
     }
@@ -45,14 +46,15 @@ export! {
 export! {
     /// # Safety
     /// `field` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_field(field: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(field, tables::name_to_field) }
     }
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_field_to_name(field: c_int) -> *const c_char {
         c_name(tables::field_to_name(field))
     }
@@ -61,14 +63,15 @@ export! {
 export! {
     /// # Safety
     /// `flag` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_flag(flag: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(flag, tables::name_to_flag) }
     }
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_flag_to_name(flag: c_int) -> *const c_char {
         c_name(tables::flag_to_name(flag))
     }
@@ -77,14 +80,15 @@ export! {
 export! {
     /// # Safety
     /// `action` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_action(action: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(action, tables::name_to_action) }
     }
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_action_to_name(action: c_int) -> *const c_char {
         c_name(tables::action_to_name(action))
     }
@@ -95,7 +99,7 @@ export! {
     ///
     /// # Safety
     /// `msg_type` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_msg_type(msg_type: *const c_char) -> c_int {
         // SAFETY: per the contract.
         unsafe { c_bytes(msg_type) }.map_or(-1, |n| with_errno(tables::msg_type_outcome(n)))
@@ -103,7 +107,7 @@ export! {
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_msg_type_to_name(msg_type: c_int) -> *const c_char {
         c_name(tables::msg_type_to_name(msg_type))
     }
@@ -112,14 +116,15 @@ export! {
 export! {
     /// # Safety
     /// `machine` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_machine(machine: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(machine, tables::name_to_machine) }
     }
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_machine_to_name(machine: c_int) -> *const c_char {
         c_name(tables::machine_to_name(machine))
     }
@@ -127,21 +132,21 @@ export! {
 
 export! {
     /// 0 for an unknown machine.
-    #[on_panic(0)]
+    #[on_panic(0, pure)]
     pub fn audit_machine_to_elf(machine: c_int) -> c_uint {
         tables::machine_to_elf(machine).unwrap_or(0)
     }
 }
 
 export! {
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub fn audit_elf_to_machine(elf: c_uint) -> c_int {
         tables::elf_to_machine(elf).unwrap_or(-1)
     }
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_operator_to_symbol(op: c_int) -> *const c_char {
         c_name(tables::operator_to_symbol(op))
     }
@@ -152,7 +157,7 @@ export! {
     ///
     /// # Safety
     /// `error` is NULL or a NUL-terminated string.
-    #[on_panic(0)]
+    #[on_panic(0, pure)]
     pub unsafe fn audit_name_to_errno(error: *const c_char) -> c_int {
         // SAFETY: per the contract.
         unsafe { c_bytes(error) }.and_then(tables::name_to_errno).unwrap_or(0)
@@ -160,7 +165,7 @@ export! {
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_errno_to_name(error: c_int) -> *const c_char {
         c_name(tables::errno_to_name(error))
     }
@@ -169,14 +174,15 @@ export! {
 export! {
     /// # Safety
     /// `name` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_ftype(name: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(name, tables::name_to_ftype) }
     }
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_ftype_to_name(ftype: c_int) -> *const c_char {
         c_name(tables::ftype_to_name(ftype))
     }
@@ -185,14 +191,15 @@ export! {
 export! {
     /// # Safety
     /// `name` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_fstype(name: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(name, tables::name_to_fstype) }
     }
 }
 
 export! {
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_fstype_to_name(fstype: c_int) -> *const c_char {
         c_name(tables::fstype_to_name(fstype))
     }
@@ -203,15 +210,16 @@ export! {
     ///
     /// # Safety
     /// `uringop` is NULL or a NUL-terminated string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_uringop(uringop: *const c_char) -> c_int {
+        // SAFETY: per the contract.
         unsafe { number(uringop, tables::name_to_uringop) }
     }
 }
 
 export! {
     /// Upstream 4.2.
-    #[on_panic(ptr::null())]
+    #[on_panic(ptr::null(), pure)]
     pub fn audit_uringop_to_name(uringop: c_int) -> *const c_char {
         c_name(tables::uringop_to_name(uringop))
     }
@@ -219,7 +227,7 @@ export! {
 
 export! {
     /// MACH_* of this machine, or -1.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub fn audit_detect_machine() -> c_int {
         tables::detect_machine().unwrap_or(-1)
     }
@@ -231,7 +239,7 @@ export! {
     ///
     /// # Safety
     /// `arch` is NULL or a NUL-terminated string.
-    #[on_panic(ARCH_UNKNOWN)]
+    #[on_panic(ARCH_UNKNOWN, pure)]
     pub unsafe fn audit_determine_machine(arch: *const c_char) -> c_int {
         // SAFETY: per the contract.
         unsafe { c_bytes(arch) }.map_or(ARCH_UNKNOWN, |a| with_errno(tables::determine_machine_outcome(a)))

@@ -53,6 +53,7 @@ export! {
     /// `data` is NULL or points to `size` readable bytes.
     #[on_panic(-libc::EFAULT, cancellation_point)]
     pub unsafe fn audit_send(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int {
+        // SAFETY: per the contract, data is NULL or has `size` readable bytes.
         seq_or_errno(netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg))
     }
 }
@@ -70,6 +71,7 @@ export! {
         size: c_uint,
         seq: *mut c_int,
     ) -> c_int {
+        // SAFETY: per the contract, data is NULL or has `size` readable bytes.
         let result = netlink::request(fd, msg_type as u16, unsafe { payload(data, size) }, size as usize, &AuditMsg);
         let used = match result {
             Ok(sent) => Some(sent.seq),
@@ -100,6 +102,7 @@ export! {
         }
         // SAFETY: rep points to a writable audit_reply, whose msg is RECEIVE_SIZE bytes.
         let rep = unsafe { &mut *rep };
+        // SAFETY: msg is RECEIVE_SIZE bytes (struct audit_message), which are valid as MaybeUninit<u8>, borrowed from rep alone.
         let buf = unsafe { &mut *(&raw mut rep.msg).cast::<[MaybeUninit<u8>; RECEIVE_SIZE]>() };
         let (header, len) = match netlink::get_reply(fd, buf, flags, &AuditMsg) {
             Ok(r) => (r.header, Ok(r.len)),

@@ -215,6 +215,7 @@ unsafe fn pair_and_rule<'a>(
 ) -> Result<(&'a [u8], &'a mut audit_rule_data), c_int> {
     // SAFETY: per the contract.
     let text = unsafe { c_bytes(pair) }.ok_or(-linux_audit::errormsg::EAU_FILTERMISSING)?;
+    // SAFETY: per the contract.
     let rule = unsafe { rule_at(rulep) }.ok_or_else(|| fail(libc::EFAULT))?;
     Ok((text, rule))
 }
@@ -363,7 +364,17 @@ export! {
         let (Some(path), false) = (unsafe { c_bytes(path) }, rulep.is_null()) else {
             return -1;
         };
-        let path = path.to_vec();
+        // A copy (the path might lie in the rule that is reallocated): failing to get one is
+        // failing to grow the rule.
+        let mut copy = Vec::new();
+        if copy.try_reserve_exact(path.len()).is_err() {
+            set_errno(libc::ENOMEM);
+            return -1;
+        }
+        copy.extend_from_slice(path);
+        let path = copy;
+        // SAFETY: per the contract, *rulep is NULL or a malloc'd rule; the realloc'd rule has
+        // RULE_SIZE + path.len() bytes, all written before the slice is made.
         unsafe {
             let rule = *rulep;
             if !rules::watch_allowed(rule.as_ref(), kind, &AuditMsg) {

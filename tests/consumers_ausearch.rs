@@ -82,6 +82,7 @@ fn collect(fd: &OwnedFd, quiet: Duration) -> String {
         if unsafe { libc::poll(&mut pfd, 1, quiet.as_millis() as i32) } <= 0 {
             return log;
         }
+        // SAFETY: as above.
         let n = unsafe { libc::recv(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
         assert!(n >= 0, "readlog: {}", std::io::Error::last_os_error());
         if n < 16 {

@@ -480,6 +480,7 @@ fn name_lookups_differential() {
                 *libc::__errno_location() = libc::EDOM;
                 (ours(name.as_ptr()), *libc::__errno_location())
             };
+            // SAFETY: as above.
             let want = unsafe {
                 *libc::__errno_location() = libc::EDOM;
                 (theirs(name.as_ptr()), *libc::__errno_location())

@@ -334,13 +334,16 @@ fn generate() -> String {
         unsafe extern "C" fn(*const c_char, c_int) -> c_int,
         unsafe extern "C" fn(c_int, c_int) -> *const c_char,
     ) = unsafe { (lib.get("audit_name_to_syscall"), lib.get("audit_syscall_to_name")) };
+    // SAFETY: each name is a function of the S2i prototype in libaudit.h.
     let s2i = |f: &str| -> S2i { unsafe { lib.get(f) } };
+    // SAFETY: each name is a function of the I2s prototype in libaudit.h.
     let i2s = |f: &str| -> I2s { unsafe { lib.get(f) } };
     let found = |v: c_int| (v != -1).then_some(v);
     let small = || -1000..70000;
 
     let simple = |s: &str, i: &str| {
         let (s, i) = (s2i(s), i2s(i));
+        // SAFETY: the lookups take a NUL-terminated string or a number.
         probe(&candidates, |c| found(unsafe { s(c.as_ptr()) }), |n| string(unsafe { i(n) }), small())
     };
     let mut out = String::from(
@@ -356,7 +359,9 @@ fn generate() -> String {
     for machine in -8..32 {
         let t = probe(
             &candidates,
+            // SAFETY: a NUL-terminated string and a machine number.
             |c| found(unsafe { sc_s2i(c.as_ptr(), machine) }),
+            // SAFETY: numbers only.
             |n| string(unsafe { sc_i2s(n, machine) }),
             (-1000..5000).chain((0..256).map(|k| k << 24)),
         );
@@ -367,6 +372,7 @@ fn generate() -> String {
         match syscall_tables.iter_mut().find(|(_, _, other)| *other == t) {
             Some((_, machines, _)) => machines.push(machine),
             None => {
+                // SAFETY: a number only.
                 let name = String::from_utf8(string(unsafe { machine_name(machine) }).unwrap()).unwrap();
                 syscall_tables.push((format!("SYSCALL_{}", name.to_ascii_uppercase()), vec![machine], t));
             }
@@ -384,10 +390,12 @@ fn generate() -> String {
 
     // Message types: the lookup also parses numbers, so a name counts only if it names its number.
     let (s, i) = (s2i("audit_name_to_msg_type"), i2s("audit_msg_type_to_name"));
+    // SAFETY: a number only.
     let name_of = |n| string(unsafe { i(n) });
     let msg = probe(
         &candidates,
         |c| {
+            // SAFETY: a NUL-terminated string.
             found(unsafe { s(c.as_ptr()) })
                 .filter(|&n| name_of(n).is_some_and(|s| s.eq_ignore_ascii_case(c.to_bytes())))
         },
@@ -400,13 +408,16 @@ fn generate() -> String {
     let (s, i) = (s2i("audit_name_to_errno"), i2s("audit_errno_to_name"));
     let errno = probe(
         &candidates,
+        // SAFETY: a NUL-terminated string.
         |c| Some(unsafe { s(c.as_ptr()) }).filter(|&n| n > 0 && !c.to_bytes().starts_with(b"-")),
+        // SAFETY: a number only.
         |n| string(unsafe { i(n) }),
         small(),
     );
     others.push(("ERRNO", "Errno names", errno));
 
     let op = i2s("audit_operator_to_symbol");
+    // SAFETY: a number only.
     let ops = probe_numbers(|n| string(unsafe { op(n) }), small().chain((0..256).map(|k| k << 24)));
     others.push(("OPERATOR", "Rule operators (symbols only)", ops));
 
@@ -453,8 +464,10 @@ fn generate() -> String {
     );
     let mut elves = BTreeSet::new();
     for machine in -1000..1000 {
+        // SAFETY: a number only.
         let elf = unsafe { m2e(machine) };
         if elf != 0 {
+            // SAFETY: a number only.
             assert_eq!(unsafe { e2m(elf) }, machine);
             assert!(elves.insert(elf));
             writeln!(out, "    ({machine}, {elf:#010x}),").unwrap();

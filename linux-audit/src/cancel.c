@@ -31,7 +31,7 @@ long linux_audit_cancellable_call(const struct blocking_call *call, int *cancell
 {
 	__pthread_unwind_buf_t unwind;
 	long rc;
-	int saved;
+	int saved, type;
 
 	*cancelled = 0;
 	if (__sigsetjmp_cancel(unwind.__cancel_jmp_buf, 0)) {
@@ -43,6 +43,9 @@ long linux_audit_cancellable_call(const struct blocking_call *call, int *cancell
 		return -1;
 	}
 	__pthread_register_cancel(&unwind);
+	/* Deferred, whatever the caller's type: an asynchronous cancellation could act between two
+	 * instructions of this function, outside the call. */
+	pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, &type);
 	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 	if (call->kind == 0)
 		rc = poll(call->fds, call->nfds, call->timeout);
@@ -50,6 +53,7 @@ long linux_audit_cancellable_call(const struct blocking_call *call, int *cancell
 		rc = recvfrom(call->fd, call->buf, call->len, call->flags, call->addr, call->addr_len);
 	saved = errno;
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	pthread_setcanceltype(type, NULL);
 	__pthread_unregister_cancel(&unwind);
 	errno = saved;
 	return rc;

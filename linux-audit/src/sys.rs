@@ -49,11 +49,13 @@ fn call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
 
 pub(crate) fn open_audit_socket() -> Result<RawFd, Errno> {
     // SOCK_CLOEXEC in the same call: no window in which a forked child inherits the socket.
+    // SAFETY: socket takes no pointers.
     call(|| unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, NETLINK_AUDIT) as isize })
         .map(|fd| fd as RawFd)
 }
 
 pub(crate) fn close(fd: RawFd) {
+    // SAFETY: close takes no pointers; the fd is the caller's to close.
     let _ = call(|| unsafe { libc::close(fd) as isize });
 }
 
@@ -68,6 +70,7 @@ fn kernel_address() -> libc::sockaddr_nl {
 pub(crate) fn send_to_kernel(fd: RawFd, datagram: &[u8]) -> Result<usize, Errno> {
     let addr = kernel_address();
     loop {
+        // SAFETY: `datagram` is readable for its length, `addr` is a sockaddr_nl of the size given.
         let rc = call(|| unsafe {
             libc::sendto(
                 fd,

@@ -337,8 +337,9 @@ pub fn msg_type_outcome(name: &[u8]) -> Outcome {
 
 /// The machine uname() reports, as MACH_*.
 pub fn detect_machine() -> Option<i32> {
-    // SAFETY: uname fills the zeroed struct it is given.
+    // SAFETY: utsname is plain data; all zero is a valid value.
     let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
+    // SAFETY: uname fills the struct it is given.
     if unsafe { libc::uname(&mut uts) } != 0 {
         return None;
     }
