@@ -1,13 +1,28 @@
 //! Status, settings, features, signal info, capabilities, loginuid and session, messages.
 
 use std::ffi::{c_char, c_int, c_uint};
+use std::sync::OnceLock;
 
 use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
-use super::{c_bytes, seq_or_errno, set_errno, zero_or_errno};
+use super::{c_bytes, printed, seq_or_errno, set_errno, zero_or_errno};
 use crate::message::{self, AuditMsg};
 use linux_audit::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
 use linux_audit::errormsg::{self, EAU_FIELDNOSUPPORT};
-use linux_audit::wire::AUDIT_FEATURE_LOGINUID_IMMUTABLE;
+use linux_audit::wire::{AUDIT_FEATURE_BITMAP_LOST_RESET, AUDIT_FEATURE_LOGINUID_IMMUTABLE};
+
+/// The kernel's feature bitmap, probed once per process as the original does (0 if it cannot be
+/// had), and the errno the probe left if this call made it and it failed. Concurrent first
+/// calls are safe.
+pub(crate) fn features() -> (u32, Option<c_int>) {
+    static FEATURES: OnceLock<u32> = OnceLock::new();
+    let mut errno = None;
+    let bitmap = *FEATURES.get_or_init(|| {
+        let (bitmap, probe_errno) = control::probe_features(&AuditMsg);
+        errno = probe_errno;
+        bitmap
+    });
+    (bitmap, errno)
+}
 
 export! {
     #[on_panic(-libc::EFAULT, cancellation_point)]
@@ -89,9 +104,11 @@ export! {
     /// -errno; -EAU_FIELDNOSUPPORT where the kernel cannot reset it.
     #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_reset_lost(fd: c_int) -> c_int {
-        match control::reset_lost(fd, &AuditMsg) {
-            Ok(result) => zero_or_errno(result),
-            Err(probe_errno) => {
+        match features() {
+            (bitmap, _) if bitmap & AUDIT_FEATURE_BITMAP_LOST_RESET != 0 => {
+                zero_or_errno(control::set(fd, Setting::ResetLost, 0, &AuditMsg))
+            }
+            (_, probe_errno) => {
                 if let Some(e) = probe_errno {
                     set_errno(e);
                 }
@@ -118,7 +135,7 @@ export! {
 export! {
     #[on_panic(0, cancellation_point)]
     pub fn audit_get_features() -> u32 {
-        let (bitmap, probe_errno) = control::features(&AuditMsg);
+        let (bitmap, probe_errno) = features();
         if let Some(e) = probe_errno {
             set_errno(e);
         }
@@ -187,7 +204,7 @@ export! {
         // SAFETY: the context is the NUL-terminated string the kernel put after uid and pid.
         let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
         // SAFETY: per the contract, op and res are NULL or strings.
-        let (op, res) = unsafe { (c_bytes(op).unwrap_or(b"(null)"), c_bytes(res).unwrap_or(b"(null)")) };
+        let (op, res) = unsafe { (printed(c_bytes(op)), printed(c_bytes(res))) };
         let text = control::format_signal_info(op, auid, pid, ctx, res);
         let n = text.len().min(len as usize - 1);
         // SAFETY: n + 1 <= len bytes of buf are written.
@@ -267,7 +284,7 @@ export! {
     #[on_panic((), cancellation_point)]
     pub unsafe fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
         // SAFETY: per the contract.
-        if let Some(pieces) = errormsg::line(errnumber, unsafe { c_bytes(opt) }) {
+        if let Some(pieces) = errormsg::line(errnumber, printed(unsafe { c_bytes(opt) })) {
             message::write_stderr_pieces(&pieces);
         }
     }

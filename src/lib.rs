@@ -187,6 +187,11 @@ pub(crate) unsafe fn c_bytes<'a>(p: *const c_char) -> Option<&'a [u8]> {
     (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
 }
 
+/// What C's printf prints for a string argument: NULL as glibc prints it, "(null)".
+pub(crate) fn printed(s: Option<&[u8]>) -> &[u8] {
+    s.unwrap_or(b"(null)")
+}
+
 /// audit_send's convention: the sequence number (> 0); a value the ACK carried instead (with
 /// errno set to its negation, as the original does); or -errno with errno set.
 pub(crate) fn seq_or_errno(result: Result<Sent, Failed>) -> c_int {

@@ -2,9 +2,9 @@
 
 use std::ffi::{c_char, c_int, c_uint};
 
-use super::{c_bytes, set_errno};
+use super::{c_bytes, printed, set_errno};
 use crate::message::AuditMsg;
-use linux_audit::logging::{self, Logged, Origin, Roles, encode};
+use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, encode};
 
 /// Sets errno as the original leaves it and returns the result.
 fn returned(logged: Logged) -> c_int {
@@ -20,6 +20,9 @@ unsafe fn origin<'a>(host: *const c_char, addr: *const c_char, tty: *const c_cha
     // SAFETY: per the contract.
     unsafe { Origin { host: c_bytes(host), addr: c_bytes(addr), tty: c_bytes(tty) } }
 }
+
+/// audit_log_acct_message's program name sticks for the life of the process, as the original's.
+static PROGRAM_NAME: ProgramName = ProgramName::new();
 
 export! {
     /// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
@@ -82,7 +85,7 @@ export! {
         vlen: c_uint,
     ) -> *mut c_char {
         // SAFETY: per the contract.
-        let (name, text) = unsafe { (c_bytes(name).unwrap_or(b"(null)"), c_bytes(value)) };
+        let (name, text) = unsafe { (printed(c_bytes(name)), c_bytes(value)) };
         let value = text.map(|text| {
             let len = if vlen == 0 { text.len() } else { vlen as usize };
             // SAFETY: per the contract, value has `len` readable bytes.
@@ -127,7 +130,7 @@ export! {
         result: c_int,
     ) -> c_int {
         // SAFETY: per the contract.
-        let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
+        let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
         returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, &AuditMsg))
     }
 }
@@ -148,7 +151,7 @@ export! {
         result: c_int,
     ) -> c_int {
         // SAFETY: per the contract.
-        let (message, comm, origin) = unsafe { (c_bytes(message), c_bytes(comm), origin(hostname, addr, tty)) };
+        let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
         returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, &AuditMsg))
     }
 }
@@ -172,8 +175,8 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
-            unsafe { (c_bytes(pgname), c_bytes(op), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, r#type, pgname, op, name, id, origin, result != 0, &AuditMsg))
+            unsafe { (c_bytes(pgname), printed(c_bytes(op)), c_bytes(name), origin(host, addr, tty)) };
+        returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
     }
 }
 
@@ -191,7 +194,7 @@ export! {
         uid: libc::uid_t,
     ) -> c_int {
         // SAFETY: per the contract.
-        let (message, origin) = unsafe { (c_bytes(message), origin(hostname, addr, tty)) };
+        let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
         returned(logging::user_avc_message(audit_fd, r#type, message, origin, uid, &AuditMsg))
     }
 }
@@ -223,7 +226,7 @@ export! {
         let (pgname, op, name, new, old, origin) = unsafe {
             (
                 c_bytes(pgname),
-                c_bytes(op),
+                printed(c_bytes(op)),
                 c_bytes(name),
                 Roles { seuser: c_bytes(new_seuser), role: c_bytes(new_role), range: c_bytes(new_range) },
                 Roles { seuser: c_bytes(old_seuser), role: c_bytes(old_role), range: c_bytes(old_range) },

@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicI32, AtomicU32};
 
 use super::{c_bytes, errno, fail, seq_or_errno, set_errno};
 use crate::message::{self, AuditMsg, LOG_ERR};
-use linux_audit::control;
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
 use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
@@ -289,7 +288,7 @@ export! {
             Err(rc) => return rc,
         };
         // Some fields depend on the kernel's features: the process's one probe, made when first needed.
-        let features = || control::features(&AuditMsg).0;
+        let features = || crate::control::features().0;
         let outcome = with_globals(|g| rules::fieldpair(rule, text, flags, g, &features, &AuditMsg));
         let rc = match outcome.result {
             Ok(Added::Done) => 0,

@@ -6,7 +6,6 @@ use std::io::Read;
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-use std::sync::OnceLock;
 
 use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, Sent};
@@ -189,46 +188,19 @@ pub fn is_enabled(fd: RawFd, diag: &dyn Diagnostics) -> (i32, Option<sys::Errno>
     (value, Some(errno))
 }
 
-/// The kernel's feature bitmap, asked once per process (0 if it cannot be had), and the errno
-/// the probe left if this call made it and it failed. Unlike the original, the probe's socket is
-/// closed afterwards and concurrent first calls are safe.
-pub fn features(diag: &dyn Diagnostics) -> (u32, Option<sys::Errno>) {
-    static FEATURES: OnceLock<u32> = OnceLock::new();
-    let mut errno = None;
-    let bitmap = *FEATURES.get_or_init(|| {
-        let fd = match netlink::open() {
-            Ok(fd) => fd,
-            Err(e) => {
-                errno = Some(e);
-                return 0;
-            }
-        };
-        let bitmap = match request_status(fd, diag) {
-            Ok(_) => await_status(fd, diag).map_or_else(
-                |e| {
-                    errno = e;
-                    0
-                },
-                |s| s.feature_bitmap,
-            ),
-            Err(f) => {
-                errno = Some(f.errno);
-                0
-            }
-        };
-        netlink::close(fd);
-        bitmap
-    });
-    (bitmap, errno)
-}
-
-/// audit_reset_lost. Err where the kernel cannot reset the counter (-EAU_FIELDNOSUPPORT), with
-/// the errno a failed feature probe left.
-pub fn reset_lost(fd: RawFd, diag: &dyn Diagnostics) -> Result<Result<Sent, Failed>, Option<sys::Errno>> {
-    match features(diag) {
-        (bitmap, _) if bitmap & AUDIT_FEATURE_BITMAP_LOST_RESET != 0 => Ok(set(fd, Setting::ResetLost, 0, diag)),
-        (_, errno) => Err(errno),
-    }
+/// The kernel's feature bitmap, asked on a socket of its own, closed afterwards (unlike the
+/// original's): the bitmap (0 if it cannot be had) and the errno of the step that failed.
+pub fn probe_features(diag: &dyn Diagnostics) -> (u32, Option<sys::Errno>) {
+    let fd = match netlink::open() {
+        Ok(fd) => fd,
+        Err(e) => return (0, Some(e)),
+    };
+    let probed = match request_status(fd, diag) {
+        Ok(_) => await_status(fd, diag).map_or_else(|e| (0, e), |s| (s.feature_bitmap, None)),
+        Err(f) => (0, Some(f.errno)),
+    };
+    netlink::close(fd);
+    probed
 }
 
 /// audit_set_pid's optional wait: up to 100 ms for a reply (sent only on error), then one

@@ -96,10 +96,9 @@ const MESSAGES: &[(i32, Place, &str)] = &[
 
 /// The line audit_number_to_errmsg prints to stderr (without its newline), if any, in pieces
 /// to be written one after another (the caller's text is not copied). `option` is the caller's
-/// text as bytes (None for a NULL pointer, printed as glibc prints it).
-pub fn line(errnumber: i32, option: Option<&[u8]>) -> Option<[&[u8]; 3]> {
+/// text as bytes.
+pub fn line(errnumber: i32, option: &[u8]) -> Option<[&[u8]; 3]> {
     let &(_, place, text) = MESSAGES.iter().find(|m| m.0 == errnumber)?;
-    let option = option.unwrap_or(b"(null)");
     match place {
         Place::Alone => Some([text.as_bytes(), b"", b""]),
         Place::Before => Some([option, b" ", text.as_bytes()]),
@@ -111,7 +110,7 @@ pub fn line(errnumber: i32, option: Option<&[u8]>) -> Option<[&[u8]; 3]> {
 #[cfg(test)]
 mod tests {
     fn line(errnumber: i32, option: Option<&[u8]>) -> Option<Vec<u8>> {
-        super::line(errnumber, option).map(|pieces| pieces.concat())
+        super::line(errnumber, option.expect("text")).map(|pieces| pieces.concat())
     }
 
     #[test]

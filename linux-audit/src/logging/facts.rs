@@ -40,20 +40,30 @@ pub(crate) fn exe(diag: &dyn Diagnostics) -> &'static [u8] {
     })
 }
 
-/// audit_log_acct_message keeps its own exe= value, which a program name given to it replaces
-/// for good: a later call without one repeats the last name given (as the original does).
-pub(crate) fn acct_exe(program: Option<&[u8]>, diag: &dyn Diagnostics) -> Vec<u8> {
-    static ACCT_EXE: Mutex<Option<Vec<u8>>> = Mutex::new(None);
-    let mut cached = ACCT_EXE.lock().unwrap_or_else(|p| p.into_inner());
-    match program {
-        None => cached.get_or_insert_with(|| exe(diag).to_vec()).clone(),
-        Some(name) => {
-            let value = if name.first() == Some(&b'"') {
-                bounded(name[..name.len().min(FIELD_BUFFER)].to_vec(), FIELD_BUFFER)
-            } else {
-                quoted_bounded(name, FIELD_BUFFER)
-            };
-            cached.insert(value).clone()
+/// The exe= value of account records: the program's name when one is given, and it sticks: a
+/// later record without one repeats the last name given, or else the executable (as the
+/// original's audit_log_acct_message does). Whoever keeps a `ProgramName` decides how long a
+/// name sticks: the C library keeps one for the process.
+#[derive(Debug, Default)]
+pub struct ProgramName(Mutex<Option<Vec<u8>>>);
+
+impl ProgramName {
+    pub const fn new() -> Self {
+        ProgramName(Mutex::new(None))
+    }
+
+    pub(crate) fn exe(&self, program: Option<&[u8]>, diag: &dyn Diagnostics) -> Vec<u8> {
+        let mut cached = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match program {
+            None => cached.get_or_insert_with(|| exe(diag).to_vec()).clone(),
+            Some(name) => {
+                let value = if name.first() == Some(&b'"') {
+                    bounded(name[..name.len().min(FIELD_BUFFER)].to_vec(), FIELD_BUFFER)
+                } else {
+                    quoted_bounded(name, FIELD_BUFFER)
+                };
+                cached.insert(value).clone()
+            }
         }
     }
 }
@@ -213,6 +223,8 @@ mod tests {
 
     #[test]
     fn acct_program_name_sticks() {
+        let names = ProgramName::new();
+        let acct_exe = |program, diag| names.exe(program, diag);
         assert_eq!(acct_exe(Some(b"useradd"), &Silent), b"\"useradd\"");
         assert_eq!(acct_exe(None, &Silent), b"\"useradd\"");
         assert_eq!(acct_exe(Some(b"\"pre quoted\""), &Silent), b"\"pre quoted\"");

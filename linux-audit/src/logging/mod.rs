@@ -19,6 +19,8 @@ use crate::wire::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER};
 use encode::{needs_encoding, quote_or_encode};
 use record::Record;
 
+pub use facts::ProgramName;
+
 /// The result of a logging call: the return value and the errno the caller sees (None: errno
 /// untouched, as when nothing was attempted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,11 +106,6 @@ fn res(success: bool) -> &'static [u8] {
     if success { b"success" } else { b"failed" }
 }
 
-/// A NULL string argument prints as glibc's printf prints it.
-fn text(s: Option<&[u8]>) -> &[u8] {
-    s.unwrap_or(b"(null)")
-}
-
 /// An account name as acct= shows it: its first 32 bytes (UT_NAMESIZE), hex or quoted.
 fn account(name: &[u8]) -> Vec<u8> {
     quote_or_encode(&name[..name.len().min(32)])
@@ -118,7 +115,7 @@ fn account(name: &[u8]) -> Vec<u8> {
 pub fn user_message(
     fd: RawFd,
     msg_type: i32,
-    message: Option<&[u8]>,
+    message: &[u8],
     origin: Origin,
     success: bool,
     diag: &dyn Diagnostics,
@@ -130,7 +127,7 @@ pub fn user_message(
     place.local_host();
     let mut record = Record::new();
     record.fields(
-        Some(text(message)),
+        Some(message),
         &[
             (" exe=", &place.exe),
             (" hostname=", place.host()),
@@ -146,7 +143,7 @@ pub fn user_message(
 pub fn user_comm_message(
     fd: RawFd,
     msg_type: i32,
-    message: Option<&[u8]>,
+    message: &[u8],
     comm: Option<&[u8]>,
     origin: Origin,
     success: bool,
@@ -160,7 +157,7 @@ pub fn user_comm_message(
     place.local_host();
     let mut record = Record::new();
     record.fields(
-        Some(text(message)),
+        Some(message),
         &[
             (" comm=", &comm),
             (" exe=", &place.exe),
@@ -174,12 +171,14 @@ pub fn user_comm_message(
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
+/// exe= is `program`, or the name `names` kept from an earlier record.
 #[allow(clippy::too_many_arguments)] // the C function's parameters
 pub fn acct_message(
     fd: RawFd,
     msg_type: i32,
     program: Option<&[u8]>,
-    op: Option<&[u8]>,
+    names: &ProgramName,
+    op: &[u8],
     name: Option<&[u8]>,
     id: u32,
     origin: Origin,
@@ -189,7 +188,7 @@ pub fn acct_message(
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| Cow::Owned(facts::acct_exe(program, diag)), false, diag);
+    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, diag)), false, diag);
     place.local_host();
     let account = match name {
         Some(name) if id == u32::MAX => (" acct=", account(name)),
@@ -199,7 +198,7 @@ pub fn acct_message(
     record.fields(
         None,
         &[
-            ("op=", text(op)),
+            ("op=", op),
             (account.0, &account.1),
             (" exe=", &place.exe),
             (" hostname=", place.host()),
@@ -216,7 +215,7 @@ pub fn acct_message(
 pub fn user_avc_message(
     fd: RawFd,
     msg_type: i32,
-    message: Option<&[u8]>,
+    message: &[u8],
     origin: Origin,
     uid: u32,
     diag: &dyn Diagnostics,
@@ -228,7 +227,7 @@ pub fn user_avc_message(
     let sauid = (uid as i32).to_string().into_bytes();
     let mut record = Record::new();
     record.fields(
-        Some(text(message)),
+        Some(message),
         &[
             (" exe=", &place.exe),
             (" sauid=", &sauid),
@@ -268,7 +267,7 @@ pub fn semanage_message(
     fd: RawFd,
     msg_type: i32,
     program: Option<&[u8]>,
-    op: Option<&[u8]>,
+    op: &[u8],
     name: Option<&[u8]>,
     id: u32,
     new: Roles,
@@ -293,7 +292,7 @@ pub fn semanage_message(
     record.fields(
         None,
         &[
-            ("op=", text(op)),
+            ("op=", op),
             (account.0, &account.1),
             (" old-seuser=", or_unknown(old.seuser)),
             (" old-role=", or_unknown(old.role)),
