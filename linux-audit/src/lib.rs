@@ -20,6 +20,7 @@ pub mod cancel;
 pub mod control;
 pub mod diag;
 pub mod errormsg;
+mod line;
 pub mod logging;
 pub mod netlink;
 pub mod num;
@@ -29,3 +30,5 @@ pub mod script;
 pub mod sys;
 pub mod tables;
 pub mod wire;
+
+pub use line::{Line, UnknownLine};
