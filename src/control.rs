@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
 use super::{c_bytes, printed, seq_or_errno, set_errno, zero_or_errno};
+use crate::compat::LINE;
 use crate::message::{self, AuditMsg};
 use linux_audit::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
 use linux_audit::errormsg::{self, EAU_FIELDNOSUPPORT};
@@ -284,7 +285,7 @@ export! {
     #[on_panic((), cancellation_point)]
     pub unsafe fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
         // SAFETY: per the contract.
-        if let Some(pieces) = errormsg::line(errnumber, printed(unsafe { c_bytes(opt) })) {
+        if let Some(pieces) = errormsg::line(errnumber, printed(unsafe { c_bytes(opt) }), LINE) {
             message::write_stderr_pieces(&pieces);
         }
     }

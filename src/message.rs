@@ -79,6 +79,7 @@ impl Diagnostics for AuditMsg {
     fn report(&self, level: Level, message: fmt::Arguments<'_>) {
         let priority = match level {
             Level::Debug => LOG_DEBUG,
+            Level::Info => libc::LOG_INFO,
             Level::Warning => LOG_WARNING,
             Level::Error => LOG_ERR,
         };
