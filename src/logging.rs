@@ -3,6 +3,7 @@
 use std::ffi::{c_char, c_int, c_uint};
 
 use super::{c_bytes, printed, set_errno};
+use crate::compat::LINE;
 use crate::message::AuditMsg;
 use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, encode};
 
@@ -94,7 +95,7 @@ export! {
         // Written straight into the caller's string; NULL with ENOMEM when malloc fails, as the
         // original's malloc and asprintf do.
         let mut string = std::ptr::null_mut();
-        let written = encode::nv_string(name, value, |len| {
+        let written = encode::nv_string(name, value, LINE, |len| {
             // SAFETY: a fresh allocation of len + 1 bytes, handed out as the len bytes before the
             // NUL, written below.
             unsafe {
@@ -152,7 +153,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, &AuditMsg))
+        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -176,7 +177,7 @@ export! {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), printed(c_bytes(op)), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
+        returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, LINE, &AuditMsg))
     }
 }
 

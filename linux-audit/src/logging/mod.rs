@@ -12,6 +12,7 @@ mod record;
 use std::borrow::Cow;
 use std::os::fd::RawFd;
 
+use crate::Line;
 use crate::control::{self, CAP_AUDIT_WRITE};
 use crate::diag::Diagnostics;
 use crate::netlink::{Errno, Failed, Sent};
@@ -139,7 +140,8 @@ pub fn user_message(
     send(fd, msg_type, Denied::Hide, &mut record, diag)
 }
 
-/// audit_log_user_comm_message.
+/// audit_log_user_comm_message. `line`: 4.2 cuts comm to the kernel's 15 bytes.
+#[allow(clippy::too_many_arguments)] // the C function's parameters, and the line
 pub fn user_comm_message(
     fd: RawFd,
     msg_type: i32,
@@ -147,13 +149,14 @@ pub fn user_comm_message(
     comm: Option<&[u8]>,
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
     let mut place = origin.resolve(|| process_exe(diag), false, diag);
-    let comm = facts::command_name(comm);
+    let comm = facts::command_name(comm, line, diag);
     place.local_host();
     let mut record = Record::new();
     record.fields(
@@ -171,8 +174,9 @@ pub fn user_comm_message(
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
-/// exe= is `program`, or the name `names` kept from an earlier record.
-#[allow(clippy::too_many_arguments)] // the C function's parameters
+/// exe= is `program`, or the name `names` kept from an earlier record (`line`: 4.2 keeps one
+/// byte more of a long one).
+#[allow(clippy::too_many_arguments)] // the C function's parameters, and the line
 pub fn acct_message(
     fd: RawFd,
     msg_type: i32,
@@ -183,12 +187,13 @@ pub fn acct_message(
     id: u32,
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, diag)), false, diag);
+    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, line, diag)), false, diag);
     place.local_host();
     let account = match name {
         Some(name) if id == u32::MAX => (" acct=", account(name)),
