@@ -3,23 +3,21 @@
 //! (bit flips, byte and length-field overwrites, truncation, growth, splices); a target fails by
 //! panicking, and the failing input is printed in hex.
 //!
-//! Where the installed original can answer the same question it is loaded beside ours (dlopen
+//! The targets live in fuzz/targets.rs, shared with the coverage-guided cargo-fuzz crate (fuzz/):
+//! where the installed original can answer the same question it is loaded beside ours (dlopen
 //! with RTLD_DEEPBIND, so it binds to itself) and the answers must agree: differential fuzzing.
 //! audit_get_reply's socket side is fuzzed differentially by c-tests/fuzz_get_reply.c.
 //!
 //! LIBAUDIT_FUZZ_ITERS (default 3000 per target) and LIBAUDIT_FUZZ_SEED (default 1) set the run;
-//! docs/reliability.md records the long runs. New targets (encoders, field pairs, name lookups):
-//! one #[test] calling `fuzz` with seeds and a closure.
+//! docs/reliability.md records the long runs. A new target: a `Target` in fuzz/targets.rs, listed
+//! in TARGETS, a #[test] here, a file in fuzz/fuzz_targets/ and its seeds under fuzz/corpus/.
 
-use std::ffi::{CString, c_char, c_int, c_void};
-use std::mem::MaybeUninit;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::sync::OnceLock;
 
-use audit::types::audit_reply;
-use linux_audit::netlink::fdstate::{self, Kept};
-use linux_audit::netlink::{self, RECEIVE_SIZE, ReplyError, Seen};
-use linux_audit::wire::*;
+#[path = "../fuzz/targets.rs"]
+mod targets;
+
+use targets::Target;
 
 struct Rng(u64);
 
@@ -106,528 +104,56 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn datagram(msg_type: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-    let len = (NLMSG_HDRLEN + payload.len()) as u32;
-    let mut d = Vec::new();
-    for word in [len.to_ne_bytes(), [msg_type as u8, (msg_type >> 8) as u8, 0, 0], seq.to_ne_bytes(), [0; 4]] {
-        d.extend_from_slice(&word);
-    }
-    d.extend_from_slice(payload);
-    d
-}
-
-/// Datagrams the kernel really sends on an audit socket.
-fn kernel_datagrams() -> Vec<Vec<u8>> {
-    let mut ack = 0i32.to_ne_bytes().to_vec();
-    ack.extend_from_slice(&datagram(AUDIT_GET, 7, &[])[..NLMSG_HDRLEN]);
-    let mut nack = (-libc::EPERM).to_ne_bytes().to_vec();
-    nack.extend_from_slice(&datagram(AUDIT_SET, 8, &[0; 44])[..NLMSG_HDRLEN]);
-    let status: Vec<u8> = [0u32, 1, 1, 0, 0, 64, 0, 0, 0x7f, 15000, 0].iter().flat_map(|w| w.to_ne_bytes()).collect();
-    let mut signal = 0u32.to_ne_bytes().to_vec();
-    signal.extend_from_slice(&1i32.to_ne_bytes());
-    signal.extend_from_slice(b"unconfined\0");
-    vec![
-        datagram(NLMSG_ERROR, 7, &ack),
-        datagram(NLMSG_ERROR, 8, &nack),
-        datagram(AUDIT_GET, 7, &status),
-        datagram(AUDIT_GET_FEATURE, 9, &[1, 0, 0, 0, 3, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0]),
-        datagram(AUDIT_SIGNAL_INFO, 10, &signal),
-        datagram(1107, 0, b"audit(1700000000.123:42): pid=1 uid=0 msg='op=test res=success'"),
-        datagram(NLMSG_DONE, 11, &[]),
-    ]
+fn run(target: &Target) {
+    fuzz(target.name, (target.seeds)(), target.max_len, target.run);
 }
 
 #[test]
 fn reply_parsing() {
-    fuzz("reply_parsing", kernel_datagrams(), RECEIVE_SIZE + 200, |input| {
-        // recvfrom truncates what does not fit the buffer.
-        let data = &input[..input.len().min(RECEIVE_SIZE)];
-        let head = |i: usize| data.get(i).copied().unwrap_or(0);
-        match netlink::check_reply(data) {
-            Ok(reply) => {
-                let len = reply.header.nlmsg_len as usize;
-                assert!(reply.len == data.len() && (NLMSG_HDRLEN..=data.len()).contains(&len));
-                assert_eq!(netlink::parse_header(data), Some(reply.header));
-                if reply.header.nlmsg_type == AUDIT_GET {
-                    let status = linux_audit::control::parse_status(&data[NLMSG_HDRLEN..]);
-                    assert!(data.len() >= NLMSG_HDRLEN + 8 || status.enabled == 0);
-                }
-            }
-            Err(ReplyError::Malformed(errno, header)) => {
-                assert_eq!(errno == libc::EFBIG, data.len() == RECEIVE_SIZE);
-                assert_eq!(errno == libc::EBADE, data.len() != RECEIVE_SIZE);
-                // Whatever came of the header is reported, the rest reads as zero.
-                assert_eq!(header.nlmsg_type, u16::from_ne_bytes([head(4), head(5)]));
-            }
-            Err(other) => panic!("check_reply cannot fail with {other:?}"),
-        }
-        netlink::payload_kind(u16::from_ne_bytes([head(4), head(5)]));
-        let sender = u32::from(head(0) & 3);
-        match netlink::sort_received(data, head(1) & 1 == 0, sender) {
-            Seen::Spoofed => assert!(sender != 0 || head(1) & 1 != 0),
-            Seen::Ack { seq, .. } => {
-                assert!(sender == 0 && head(4) == 2 && head(5) == 0);
-                assert_eq!(seq, u32::from_ne_bytes([head(8), head(9), head(10), head(11)]));
-            }
-            Seen::Other => assert_eq!(sender, 0),
-        }
-    });
+    run(&targets::REPLY_PARSING);
 }
 
-/// The ACK wait's bookkeeping driven by a script of received datagrams, waits and reads:
-/// datagrams kept for audit_get_reply come out unchanged and in order, within KEPT_MAX and
-/// KEPT_BYTES (the newest; dropping older ones is reported once), ACKs reach exactly the requests that
-/// wait for them, and nothing is left behind once the fd is forgotten.
 #[test]
 fn ack_wait_bookkeeping() {
-    // An fd number no test opens: the bookkeeping is keyed by number only.
-    const FD: i32 = 900_001;
-    let mut seeds = kernel_datagrams();
-    seeds.push(kernel_datagrams().concat());
-    fuzz("ack_wait_bookkeeping", seeds, 4096, |script| {
-        let mut kept = std::collections::VecDeque::<Vec<u8>>::new();
-        let mut dropped = false;
-        let mut waiting = Vec::<u32>::new();
-        let mut out = [MaybeUninit::uninit(); RECEIVE_SIZE];
-        let mut rest = script;
-        while let Some((&op, tail)) = rest.split_first() {
-            let n = (op as usize >> 2).min(tail.len());
-            let (chunk, tail) = tail.split_at(n);
-            rest = tail;
-            match op & 3 {
-                0 => match netlink::sort_received(chunk, true, 0) {
-                    Seen::Ack { seq, error } => {
-                        let delivered = fdstate::deliver_ack(FD, seq, error);
-                        assert_eq!(delivered, waiting.contains(&seq));
-                        if delivered {
-                            assert_eq!(fdstate::take_ack(FD, seq), Some(error));
-                        }
-                    }
-                    Seen::Other => {
-                        fdstate::Turn::take(FD).stash(chunk);
-                        let bytes = |k: &std::collections::VecDeque<Vec<u8>>| k.iter().map(Vec::len).sum::<usize>();
-                        while kept.len() >= fdstate::KEPT_MAX
-                            || (!kept.is_empty() && bytes(&kept) + chunk.len() > fdstate::KEPT_BYTES)
-                        {
-                            kept.pop_front();
-                            dropped = true;
-                        }
-                        kept.push_back(chunk.to_vec());
-                    }
-                    Seen::Spoofed => unreachable!("sent from the kernel's port"),
-                },
-                1 => {
-                    let seq = u32::from(n as u8);
-                    if waiting.contains(&seq) {
-                        assert_eq!(fdstate::stop_awaiting(FD, seq), None);
-                        waiting.retain(|&s| s != seq);
-                    } else {
-                        fdstate::await_ack(FD, seq);
-                        waiting.push(seq);
-                    }
-                }
-                peek => {
-                    let got = fdstate::Reader::enter(FD, &mut out, peek == 2).1;
-                    if dropped {
-                        assert_eq!(got, Kept::Dropped);
-                        dropped = peek == 2;
-                        continue;
-                    }
-                    let want = if peek == 2 { kept.front().cloned() } else { kept.pop_front() };
-                    assert_eq!(got, want.as_ref().map_or(Kept::Nothing, |w| Kept::Datagram(w.len())));
-                    if let Some(want) = want {
-                        // SAFETY: Reader::enter initialised that many bytes.
-                        let got: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), want.len()) };
-                        assert_eq!(got, &want[..]);
-                    }
-                }
-            }
-        }
-        fdstate::forget(FD);
-        assert_eq!(fdstate::Reader::enter(FD, &mut out, true).1, Kept::Nothing);
-    });
+    run(&targets::ACK_WAIT_BOOKKEEPING);
 }
 
-type FormatSignalInfo =
-    unsafe extern "C" fn(*mut c_char, c_int, *const c_char, *const c_void, *const c_char) -> *mut c_char;
-
-/// The installed original, loaded so that it binds to itself rather than to ours.
-fn original(symbol: &str) -> *mut c_void {
-    static HANDLE: OnceLock<usize> = OnceLock::new();
-    let handle = *HANDLE.get_or_init(|| {
-        let path = c"/usr/lib/x86_64-linux-gnu/libaudit.so.1";
-        // SAFETY: dlopen of the system library; its constructors are harmless.
-        let h = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL | libc::RTLD_DEEPBIND) };
-        assert!(!h.is_null(), "cannot load the original libaudit");
-        h as usize
-    });
-    let name = CString::new(symbol).unwrap();
-    // SAFETY: dlsym on a live handle.
-    let f = unsafe { libc::dlsym(handle as *mut c_void, name.as_ptr()) };
-    assert!(!f.is_null(), "the original has no {symbol}");
-    f
-}
-
-/// audit_format_signal_info on a reply built from the input, against the original.
 #[test]
 fn signal_info_format_differential() {
-    // SAFETY: the symbol has this signature in 3.0.9's libaudit.h.
-    let theirs: FormatSignalInfo = unsafe { std::mem::transmute(original("audit_format_signal_info")) };
-    let pid = std::process::id().to_ne_bytes();
-    let seeds = vec![
-        [&[0u8, 0, 0, 0][..], &pid, b"op\0res\0unconfined\0"].concat(),
-        [&[0xe8u8, 3, 0, 0][..], &1i32.to_ne_bytes(), b"x\0\0\0"].concat(),
-        [&[0xffu8; 4][..], &(-5i32).to_ne_bytes(), b"\0\0\0"].concat(),
-    ];
-    fuzz("signal_info_format_differential", seeds, 600, |input| {
-        // Input: [buffer length][reply len selector] uid pid, then "op\0res\0ctx" (NUL-ended).
-        let Some((&[size, short], rest)) = input.split_first_chunk::<2>() else {
-            return;
-        };
-        let Some((ids, text)) = rest.split_first_chunk::<8>() else {
-            return;
-        };
-        let mut parts = text.split(|&b| b == 0);
-        let op = CString::new(parts.next().unwrap_or_default()).unwrap();
-        let res = CString::new(parts.next().unwrap_or_default()).unwrap();
-        let ctx = parts.next().unwrap_or_default();
-        let mut reply: Box<MaybeUninit<audit_reply>> = Box::new(MaybeUninit::zeroed());
-        let rep = reply.as_mut_ptr();
-        // SAFETY: writes within the zeroed reply; ctx fits its 8988-byte message.
-        unsafe {
-            let data = (&raw mut (*rep).msg.data).cast::<u8>();
-            std::ptr::copy_nonoverlapping(ids.as_ptr(), data, 8);
-            std::ptr::copy_nonoverlapping(ctx.as_ptr(), data.add(8), ctx.len().min(600));
-            (*rep).len = if short & 1 == 0 { 24 } else { 24 + ctx.len() as c_int };
-            (*rep).payload.signal_info = data.cast();
-        }
-        let len = c_int::from(size);
-        let mut ours = vec![0x55 as c_char; 300];
-        let mut want = ours.clone();
-        // SAFETY: both get the same buffer, of 300 bytes, and a length of at most 255.
-        unsafe {
-            // 3.0.9's prototype takes `char *` for op and res; neither is written.
-            audit::control::audit_format_signal_info(
-                ours.as_mut_ptr(),
-                len,
-                op.as_ptr().cast_mut(),
-                rep,
-                res.as_ptr().cast_mut(),
-            );
-            theirs(want.as_mut_ptr(), len, op.as_ptr(), rep.cast(), res.as_ptr());
-        }
-        assert_eq!(ours, want, "len {len}");
-    });
+    run(&targets::SIGNAL_INFO_FORMAT_DIFFERENTIAL);
 }
 
-/// /etc/libaudit.conf parsing: any content, never a panic, and only the three known actions.
 #[test]
 fn config_file() {
-    let path = std::env::temp_dir().join(format!("libaudit-rs-fuzz-{}.conf", std::process::id()));
-    let seeds = vec![
-        b"failure_action = log\n".to_vec(),
-        b"# comment\n\nfailure_action = TERMINATE\nfailure_action = ignore".to_vec(),
-        b"failure_action=log\nfoo = bar\n\tfailure_action = x y\n".to_vec(),
-        [b"failure_action = log".repeat(10), b"\n".to_vec()].concat(),
-    ];
-    fuzz("config_file", seeds, 1000, |content| {
-        std::fs::write(&path, content).unwrap();
-        let (_, action) = linux_audit::control::failure_action(path.to_str().unwrap(), &linux_audit::diag::Silent);
-        assert!(action <= linux_audit::control::FAIL_TERMINATE);
-    });
-    let _ = std::fs::remove_file(&path);
+    run(&targets::CONFIG_FILE);
+    let _ = std::fs::remove_file(targets::config_path());
 }
 
-/// Calls a symbol of the original through a typed pointer.
-macro_rules! theirs {
-    ($symbol:literal as fn($($arg:ty),*) -> $ret:ty) => {{
-        // SAFETY: the caller names the symbol's 3.0.9 signature.
-        unsafe { std::mem::transmute::<*mut c_void, unsafe extern "C" fn($($arg),*) -> $ret>(original($symbol)) }
-    }};
-}
-
-/// Bytes of a C string from malloc, freed.
-fn take_c_string(s: *mut c_char) -> Option<Vec<u8>> {
-    if s.is_null() {
-        return None;
-    }
-    // SAFETY: a NUL-terminated string from malloc, freed once.
-    unsafe {
-        let bytes = std::ffi::CStr::from_ptr(s).to_bytes().to_vec();
-        libc::free(s.cast());
-        Some(bytes)
-    }
-}
-
-/// audit_value_needs_encoding, audit_encode_value and audit_encode_nv_string on any bytes (NULs
-/// and high bytes included), any size up to the buffer, against the original.
 #[test]
 fn encoders_differential() {
-    let needs = theirs!("audit_value_needs_encoding" as fn(*const c_char, u32) -> c_int);
-    let encode = theirs!("audit_encode_value" as fn(*mut c_char, *const c_char, u32) -> *mut c_char);
-    let nv = theirs!("audit_encode_nv_string" as fn(*const c_char, *const c_char, u32) -> *mut c_char);
-    let seeds = vec![
-        b"\x00bob".to_vec(),
-        b"\x01a b".to_vec(),
-        b"\x02/usr/bin/sudo".to_vec(),
-        b"\x03x\"y".to_vec(),
-        b"\x04caf\xc3\xa9\x7f\x20\x21\x22\x7e".to_vec(),
-        b"\x05with\0nul".to_vec(),
-        [&b"\x06"[..], &[b'z'; 300]].concat(),
-    ];
-    let names: [&[u8]; 4] = [b"acct", b"exe", b"", b"a b"];
-    fuzz("encoders_differential", seeds, 5000, |input| {
-        let Some((&mode, value)) = input.split_first() else {
-            return;
-        };
-        // The value, NUL-terminated, as callers hand it over.
-        let buffer: Vec<u8> = [value, &[0]].concat();
-        let text = buffer.as_ptr().cast::<c_char>();
-        let size = (usize::from(mode >> 3) * 7).min(value.len()) as u32;
-        // SAFETY: every size stays within `buffer`; each output has 2 * size + 1 bytes.
-        unsafe {
-            for n in [size, value.len() as u32] {
-                assert_eq!(
-                    audit::logging::audit_value_needs_encoding(text, n),
-                    needs(text, n),
-                    "needs_encoding size {n}"
-                );
-                let mut ours = vec![0x55 as c_char; 2 * n as usize + 1];
-                let mut want = ours.clone();
-                audit::logging::audit_encode_value(ours.as_mut_ptr(), text, n);
-                encode(want.as_mut_ptr(), text, n);
-                assert_eq!(ours, want, "encode_value size {n}");
-            }
-            let name = CString::new(names[usize::from(mode & 3)]).unwrap();
-            // vlen 0 means strlen; a longer vlen reaches past the first NUL (still in `buffer`).
-            let vlen = if mode & 4 == 0 { 0 } else { value.len() as u32 };
-            let ours = take_c_string(audit::logging::audit_encode_nv_string(name.as_ptr(), text, vlen));
-            assert_eq!(ours, take_c_string(nv(name.as_ptr(), text, vlen)), "nv_string vlen {vlen}");
-        }
-    });
+    run(&targets::ENCODERS_DIFFERENTIAL);
 }
 
-/// Every audit_name_to_* lookup (and audit_determine_machine) on arbitrary strings, numeric forms
-/// included: the same value and the same errno as the original.
 #[test]
 fn name_lookups_differential() {
-    type Lookup = unsafe extern "C" fn(*const c_char) -> c_int;
-    use audit::lookup as ours;
-    let pairs: [(&str, Lookup, Lookup); 9] = [
-        ("field", ours::audit_name_to_field, theirs!("audit_name_to_field" as fn(*const c_char) -> c_int)),
-        ("flag", ours::audit_name_to_flag, theirs!("audit_name_to_flag" as fn(*const c_char) -> c_int)),
-        ("action", ours::audit_name_to_action, theirs!("audit_name_to_action" as fn(*const c_char) -> c_int)),
-        ("msg_type", ours::audit_name_to_msg_type, theirs!("audit_name_to_msg_type" as fn(*const c_char) -> c_int)),
-        ("machine", ours::audit_name_to_machine, theirs!("audit_name_to_machine" as fn(*const c_char) -> c_int)),
-        ("errno", ours::audit_name_to_errno, theirs!("audit_name_to_errno" as fn(*const c_char) -> c_int)),
-        ("ftype", ours::audit_name_to_ftype, theirs!("audit_name_to_ftype" as fn(*const c_char) -> c_int)),
-        ("fstype", ours::audit_name_to_fstype, theirs!("audit_name_to_fstype" as fn(*const c_char) -> c_int)),
-        (
-            "determine_machine",
-            ours::audit_determine_machine,
-            theirs!("audit_determine_machine" as fn(*const c_char) -> c_int),
-        ),
-    ];
-    let syscall = theirs!("audit_name_to_syscall" as fn(*const c_char, c_int) -> c_int);
-    let seeds: Vec<Vec<u8>> = [
-        "\x01open",
-        "\x02openat",
-        "\x00execve",
-        "\x05socketcall",
-        "\x03UID",
-        "auid",
-        "exit",
-        "always",
-        "never",
-        "task",
-        "exclude",
-        "SYSCALL",
-        "user_login",
-        "UNKNOWN[1234]",
-        "UNKNOWN[12345678901]x",
-        "UNKNOWN[",
-        "1100",
-        "99999999999",
-        "x86_64",
-        "i686",
-        "b64",
-        "b32",
-        "ppc64le",
-        "aarch64",
-        "s390x",
-        "EPERM",
-        "-EACCES",
-        "-",
-        "file",
-        "dir",
-        "symlink",
-        "tmpfs",
-        "debugfs",
-        "entry",
-        "Exit",
-        "0x10",
-        " 7",
-    ]
-    .iter()
-    .map(|s| s.as_bytes().to_vec())
-    .collect();
-    fuzz("name_lookups_differential", seeds, 3000, |input| {
-        let name = CString::new(input.split(|&b| b == 0).next().unwrap()).unwrap();
-        for (what, ours, theirs) in pairs {
-            // errno as the caller had it: some lookups set it, most leave it alone.
-            // SAFETY: a NUL-terminated string; errno is this thread's.
-            let got = unsafe {
-                *libc::__errno_location() = libc::EDOM;
-                (ours(name.as_ptr()), *libc::__errno_location())
-            };
-            // SAFETY: as above.
-            let want = unsafe {
-                *libc::__errno_location() = libc::EDOM;
-                (theirs(name.as_ptr()), *libc::__errno_location())
-            };
-            assert_eq!(got, want, "audit_name_to_{what} (value, errno)");
-        }
-        // The machine from the first byte: every known one, and unknown ones.
-        let machine = c_int::from(input.first().copied().unwrap_or(0) % 13) - 1;
-        // SAFETY: as above.
-        let (got, want) =
-            unsafe { (audit::lookup::audit_name_to_syscall(name.as_ptr(), machine), syscall(name.as_ptr(), machine)) };
-        assert_eq!(got, want, "audit_name_to_syscall machine {machine}");
-    });
+    run(&targets::NAME_LOOKUPS_DIFFERENTIAL);
 }
 
-/// The rule-building globals of one library.
-struct RuleGlobals([*mut c_int; 6]);
-
-impl RuleGlobals {
-    fn theirs() -> Self {
-        RuleGlobals(
-            [
-                "_audit_elf",
-                "_audit_syscalladded",
-                "_audit_permadded",
-                "_audit_archadded",
-                "_audit_exeadded",
-                "_audit_filterfsadded",
-            ]
-            .map(|s| original(s).cast()),
-        )
-    }
-
-    fn ours() -> Self {
-        use audit::rules::*;
-        RuleGlobals([
-            _audit_elf.as_ptr().cast(),
-            _audit_syscalladded.as_ptr(),
-            _audit_permadded.as_ptr(),
-            _audit_archadded.as_ptr(),
-            _audit_exeadded.as_ptr(),
-            _audit_filterfsadded.as_ptr(),
-        ])
-    }
-
-    fn get(&self) -> [c_int; 6] {
-        // SAFETY: the library's exported variables; only this test's thread touches them.
-        self.0.map(|p| unsafe { p.read_volatile() })
-    }
-
-    fn clear(&self) {
-        // SAFETY: as in get.
-        self.0.iter().for_each(|&p| unsafe { p.write_volatile(0) });
-    }
-}
-
-/// The rule's bytes: the fixed part and its buffer.
-///
-/// # Safety
-/// `rule` is a live rule whose buffer holds `buflen` bytes.
-unsafe fn rule_bytes(rule: *const audit_rule_data) -> Vec<u8> {
-    // SAFETY: per the contract.
-    unsafe {
-        let len = std::mem::size_of::<audit_rule_data>() + (*rule).buflen as usize;
-        std::slice::from_raw_parts(rule.cast::<u8>(), len).to_vec()
-    }
-}
-
-/// audit_rule_fieldpair_data and audit_rule_interfield_comp_data: a sequence of pairs applied to
-/// a fresh rule of each library (a line starting with `~` is a field comparison). After each
-/// pair, the return code, every byte of the rule, the caller's pair string and the `_audit_*`
-/// variables must be the original's. Pairs stay writable and rules valid: the original crashes
-/// otherwise (deviations R2, R3).
 #[test]
 fn rule_pairs_differential() {
-    type Parse = unsafe extern "C" fn(*mut *mut audit_rule_data, *const c_char, c_int) -> c_int;
-    let pair_theirs =
-        theirs!("audit_rule_fieldpair_data" as fn(*mut *mut audit_rule_data, *const c_char, c_int) -> c_int);
-    let comp_theirs =
-        theirs!("audit_rule_interfield_comp_data" as fn(*mut *mut audit_rule_data, *const c_char, c_int) -> c_int);
-    let create_theirs = theirs!("audit_rule_create_data" as fn() -> *mut audit_rule_data);
-    let free_theirs = theirs!("audit_rule_free_data" as fn(*mut audit_rule_data) -> ());
-    let quiet_theirs = theirs!("set_aumessage_mode" as fn(u32, u32) -> ());
-    use audit::rules as ours;
-    // SAFETY: MSG_QUIET, DBG_NO for both libraries.
-    unsafe {
-        quiet_theirs(2, 0);
+    run(&targets::RULE_PAIRS_DIFFERENTIAL);
+}
+
+/// Writes each target's seeds to fuzz/corpus/NAME/ (committed: cargo-fuzz starts from them).
+/// `cargo test --test fuzz -- --ignored write_seed_corpora` after changing seeds.
+#[test]
+#[ignore]
+fn write_seed_corpora() {
+    for target in targets::TARGETS {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus").join(target.name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, seed) in (target.seeds)().iter().enumerate() {
+            std::fs::write(dir.join(format!("seed-{i:02}")), seed).unwrap();
+        }
     }
-    audit::control::set_aumessage_mode(2, 0);
-    let (our_globals, their_globals) = (RuleGlobals::ours(), RuleGlobals::theirs());
-    // First byte: the filter list; then one pair a line, shapes of c-tests/rules_fieldpair.c.
-    let seeds: Vec<Vec<u8>> = [
-        "\x04arch=b64\nsyscall=open\nuid>=1000\nauid!=unset\nexit=-EACCES\nkey=k1",
-        "\x04path=/etc/passwd\nperm=wa\nkey=passwd",
-        "\x04dir=/etc\nperm=rwxa",
-        "\x04exe=/usr/bin/sudo\nsuccess=1\na0&=0x10\na1<5\na2>7\na3<=9",
-        "\x01uid=root\ngid=nobody\nmsgtype=user_login\npid!=1",
-        "\x05msgtype>=1100\nmsgtype<=UNKNOWN[1299]",
-        "\x06fstype=tmpfs\nfiletype=file\nsubj_user=system_u\nobj_type=etc_t",
-        "\x07exe=/bin/ls\nauid=4294967295",
-        "\x04~uid!=euid\n~auid=obj_uid\n~gid=sgid",
-        "\x04arch=i386\ninode=12\ndevmajor=8\ndevminor=1\nloginuid_set=1\nsessionid=3\nppid=1",
-        "\x04arch=x86_64\nfield_compare=1\npers=0x10\nsaddr_fam=2\nobj_lev_low=s0\nkey=",
-    ]
-    .iter()
-    .map(|s| s.as_bytes().to_vec())
-    .collect();
-    fuzz("rule_pairs_differential", seeds, 4000, |input| {
-        let Some((&list, script)) = input.split_first() else {
-            return;
-        };
-        let flags = c_int::from(list & 7);
-        our_globals.clear();
-        their_globals.clear();
-        let mut mine = ours::audit_rule_create_data();
-        // SAFETY: the original's rule from its own allocator.
-        let mut theirs_rule = unsafe { create_theirs() };
-        for line in script.split(|&b| b == b'\n').take(70) {
-            let line = line.split(|&b| b == 0).next().unwrap();
-            let (compare, text) = match line.split_first() {
-                Some((b'~', rest)) => (true, rest),
-                _ => (false, line),
-            };
-            let (parse_ours, parse_theirs): (Parse, Parse) = if compare {
-                (ours::audit_rule_interfield_comp_data, comp_theirs)
-            } else {
-                (ours::audit_rule_fieldpair_data, pair_theirs)
-            };
-            let (mut pair_ours, mut pair_want) = ([text, &[0]].concat(), [text, &[0]].concat());
-            // SAFETY: writable NUL-terminated pairs; each rule is its library's, alive.
-            unsafe {
-                let got = parse_ours(&mut mine, pair_ours.as_mut_ptr().cast(), flags);
-                let want = parse_theirs(&mut theirs_rule, pair_want.as_mut_ptr().cast(), flags);
-                let context = format!("pair {:?} list {flags}", String::from_utf8_lossy(text));
-                assert_eq!(got, want, "return code, {context}");
-                assert_eq!(pair_ours, pair_want, "pair afterwards, {context}");
-                assert_eq!(our_globals.get(), their_globals.get(), "_audit_* variables, {context}");
-                assert!(!mine.is_null() && !theirs_rule.is_null(), "{context}");
-                assert_eq!(rule_bytes(mine), rule_bytes(theirs_rule), "rule bytes, {context}");
-            }
-        }
-        // SAFETY: each rule freed by its library.
-        unsafe {
-            ours::audit_rule_free_data(mine);
-            free_theirs(theirs_rule);
-        }
-    });
-    our_globals.clear();
-    their_globals.clear();
 }
