@@ -1,9 +1,44 @@
 //! Links libaudit.so.1: SONAME, the exported symbol set from abi/libaudit.symbols, and the
 //! one C function stable Rust cannot define (the variadic audit_msg).
-use std::{env, fs, path::PathBuf};
+use std::{env, fs, path::PathBuf, process::Command};
+
+// The core's Line, the one list of release lines, compiled into the build script too.
+#[path = "linux-audit/src/line.rs"]
+#[allow(dead_code)]
+mod line;
+use line::Line;
+
+/// The release line to build: LIBAUDIT_COMPAT if set (an unknown value fails the build, listing
+/// the lines); else the line at or below the libaudit installed on this machine (pkg-config), so
+/// that a distribution's build reproduces the library it replaces; else the newest.
+fn chosen_line() -> (Line, String) {
+    println!("cargo:rerun-if-env-changed=LIBAUDIT_COMPAT");
+    println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
+    if let Ok(wanted) = env::var("LIBAUDIT_COMPAT") {
+        match wanted.parse() {
+            Ok(line) => return (line, "LIBAUDIT_COMPAT".into()),
+            Err(e) => panic!("LIBAUDIT_COMPAT: {e}"),
+        }
+    }
+    let installed =
+        Command::new("pkg-config").args(["--modversion", "audit"]).output().ok().filter(|o| o.status.success());
+    if let Some(out) = installed {
+        let version = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if let Some(line) = Line::at_or_below(&version) {
+            return (line, format!("the installed libaudit is {version}"));
+        }
+    }
+    (Line::NEWEST, "no libaudit installed to follow: the newest".into())
+}
 
 fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let (line, why) = chosen_line();
+    println!(
+        "cargo:warning=libaudit-rs: building the {line} release line ({why}); LIBAUDIT_COMPAT=<line> chooses another"
+    );
+    fs::write(out.join("line.rs"), format!("pub const LINE: linux_audit::Line = linux_audit::Line::{line:?};\n"))
+        .unwrap();
     println!("cargo:rerun-if-changed=abi/libaudit.symbols");
     println!("cargo:rerun-if-changed=src/audit_msg.c");
 

@@ -107,6 +107,7 @@ macro_rules! export {
     };
 }
 
+pub mod compat;
 pub mod control;
 pub mod defines;
 pub mod logging;

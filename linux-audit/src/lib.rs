@@ -44,6 +44,7 @@ pub mod cancel;
 pub mod control;
 pub mod diag;
 pub mod errormsg;
+mod line;
 pub mod logging;
 pub mod netlink;
 pub mod num;
@@ -51,3 +52,5 @@ pub mod rules;
 pub mod sys;
 pub mod tables;
 pub mod wire;
+
+pub use line::{Line, UnknownLine};
