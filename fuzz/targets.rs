@@ -24,9 +24,10 @@ pub struct Target {
     pub run: fn(&[u8]),
 }
 
-pub const TARGETS: [&Target; 7] = [
+pub const TARGETS: [&Target; 8] = [
     &REPLY_PARSING,
     &ACK_WAIT_BOOKKEEPING,
+    &ACK_WAIT_SCRIPTED,
     &SIGNAL_INFO_FORMAT_DIFFERENTIAL,
     &CONFIG_FILE,
     &ENCODERS_DIFFERENTIAL,
@@ -183,6 +184,153 @@ fn ack_wait_bookkeeping(script: &[u8]) {
     }
     fdstate::forget(FD);
     assert_eq!(fdstate::Reader::enter(FD, &mut out, true).1, Kept::Nothing);
+}
+
+/// A request's whole ACK wait over a scripted socket (linux_audit::script: no kernel, virtual
+/// time): ACKs for it and for other requests, records, spoofed and malformed datagrams, receive
+/// errors and pauses, in any order. The outcome must be what the wait's rules give, computed
+/// here independently: the request's own ACK decides (its error field), stale ACKs and spoofed
+/// datagrams are dropped, EINTR is retried, ENOBUFS fails the request once the queue is empty,
+/// any other error fails it, and without its ACK it gives up with EAGAIN 40.5 s (virtual) after
+/// it started, whatever arrives. Exactly one datagram is sent, framed right, and the datagrams
+/// read ahead of the ACK are then handed out by audit_get_reply in order, within KEPT_MAX and
+/// KEPT_BYTES (the newest kept, the drop reported once as ENOBUFS).
+pub const ACK_WAIT_SCRIPTED: Target =
+    Target { name: "ack_wait_scripted", seeds: scripted_seeds, max_len: 2048, run: ack_wait_scripted };
+
+fn scripted_seeds() -> Vec<Vec<u8>> {
+    vec![
+        vec![0, 4],                      // our ACK, error 0
+        vec![2, 3, 10, 0, 0],            // a record, then our ACK
+        vec![1, 1, 4, 9, 0, 12],         // a stale ACK, a spoofed datagram, our ACK -EPERM
+        vec![5, 1, 2, 0, 0, 4],          // ENOBUFS, a record, our ACK
+        vec![6, 255, 6, 255, 0, 4],      // pauses, then our ACK
+        vec![3, 7, 200, 6, 255, 6, 255], // a record, then silence past the deadline
+        vec![7, 20, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 4],
+        vec![5, 0, 5, 2, 0, 4], // EINTR, EAGAIN, our ACK
+    ]
+}
+
+/// The script an input describes: two bytes an entry (a third and more for some).
+fn script_of(input: &[u8]) -> Vec<linux_audit::script::Incoming> {
+    use linux_audit::script::Incoming;
+    use std::time::Duration;
+    let mut script = Vec::new();
+    let mut rest = input;
+    while let [kind, arg, tail @ ..] = rest {
+        rest = tail;
+        let entry = match kind % 8 {
+            // An ACK for the request (delta 0) or its neighbours, with one of four errors.
+            0 | 1 => Incoming::Ack {
+                delta: i32::from(arg % 3) - 1,
+                error: [0, -libc::EPERM, -libc::EINVAL, 5][usize::from(arg >> 2 & 3)],
+            },
+            // A record from the kernel, of the length the next byte gives.
+            2 | 3 => {
+                let len = rest.first().map_or(0, |&n| usize::from(n));
+                rest = rest.get(1..).unwrap_or_default();
+                let msg_type = if arg % 5 == 0 { AUDIT_GET } else { 1100 + u16::from(*arg) };
+                Incoming::Datagram { data: datagram(msg_type, 0, &vec![b'r'; len]), port: 0 }
+            }
+            4 => Incoming::Datagram { data: datagram(1100, 0, b"spoofed"), port: u32::from(*arg) + 1 },
+            5 => Incoming::Error([libc::EINTR, libc::ENOBUFS, libc::EAGAIN, libc::EBADF][usize::from(arg & 3)]),
+            6 => Incoming::Pause(Duration::from_millis(u64::from(*arg) * 200)),
+            // Raw bytes from the input: malformed datagrams, and whatever they look like.
+            _ => {
+                let n = usize::from(*arg % 32).min(rest.len());
+                let (raw, tail) = rest.split_at(n);
+                rest = tail;
+                Incoming::Datagram { data: raw.to_vec(), port: 0 }
+            }
+        };
+        script.push(entry);
+    }
+    script
+}
+
+/// What the ACK wait of request `seq` must make of a script: the outcome (the ACK's error field,
+/// or an errno) and the datagrams it reads ahead of it, in order.
+fn expected_wait(script: &[linux_audit::script::Incoming], seq: u32) -> (Result<i32, i32>, Vec<Vec<u8>>) {
+    use linux_audit::script::Incoming;
+    use std::time::Duration;
+    const DEADLINE: Duration = Duration::from_millis(40_500);
+    let (mut read, mut overrun, mut elapsed) = (Vec::new(), false, Duration::ZERO);
+    for entry in script {
+        match entry {
+            Incoming::Ack { delta: 0, error } => return (Ok(*error), read),
+            Incoming::Ack { .. } | Incoming::Error(libc::EINTR) => {}
+            Incoming::Error(libc::ENOBUFS) => overrun = true,
+            Incoming::Error(libc::EAGAIN) if overrun => return (Err(libc::ENOBUFS), read),
+            Incoming::Error(libc::EAGAIN) => {}
+            Incoming::Error(e) => return (Err(*e), read),
+            Incoming::Pause(_) if overrun => return (Err(libc::ENOBUFS), read),
+            Incoming::Pause(d) => {
+                elapsed += *d;
+                if elapsed >= DEADLINE {
+                    return (Err(libc::EAGAIN), read);
+                }
+            }
+            Incoming::Datagram { data, port } => match netlink::sort_received(data, true, *port) {
+                // Raw bytes may make an ACK for this very request.
+                Seen::Ack { seq: acked, error } if acked == seq => return (Ok(error), read),
+                Seen::Ack { .. } | Seen::Spoofed => {}
+                Seen::Other => read.push(data[..data.len().min(RECEIVE_SIZE)].to_vec()),
+            },
+        }
+    }
+    (Err(if overrun { libc::ENOBUFS } else { libc::EAGAIN }), read)
+}
+
+fn ack_wait_scripted(input: &[u8]) {
+    use linux_audit::script;
+    // No real socket has this number: every system call on it goes to the script.
+    const SCRIPTED_FD: i32 = 900_002;
+    let entries = script_of(input);
+    fdstate::forget(SCRIPTED_FD);
+    script::install(SCRIPTED_FD, entries.clone());
+    let got = netlink::request(SCRIPTED_FD, AUDIT_USER, Some(b"fuzz\0"), 5, &linux_audit::diag::Silent);
+    let done = script::remove().expect("installed");
+    let got = match got {
+        Ok(sent) => Ok(sent.ack),
+        Err(failed) => Err(failed.errno),
+    };
+    assert_eq!(done.sent.len(), 1, "one datagram sent");
+    let header = netlink::parse_header(&done.sent[0]).expect("a header");
+    assert_eq!((header.nlmsg_len, header.nlmsg_type, header.nlmsg_flags), (24, AUDIT_USER, 5));
+    let (want, read) = expected_wait(&entries, header.nlmsg_seq);
+    // A negative ACK fails the request with its errno.
+    let want = match want {
+        Ok(error) if error < 0 => Err(-error),
+        other => other,
+    };
+    assert_eq!(got, want, "outcome");
+    assert!(done.elapsed <= std::time::Duration::from_millis(41_500), "deadline: {:?}", done.elapsed);
+    // What was read ahead of the ACK comes out of audit_get_reply (the fd has no socket: EBADF
+    // once the kept ones are out), the newest within the bounds, a drop reported first.
+    let mut kept = std::collections::VecDeque::new();
+    let mut dropped = false;
+    for d in read {
+        while kept.len() >= fdstate::KEPT_MAX
+            || (!kept.is_empty() && kept.iter().map(Vec::len).sum::<usize>() + d.len() > fdstate::KEPT_BYTES)
+        {
+            kept.pop_front();
+            dropped = true;
+        }
+        kept.push_back(d);
+    }
+    let mut out = [MaybeUninit::uninit(); RECEIVE_SIZE];
+    if dropped {
+        assert_eq!(fdstate::Reader::enter(SCRIPTED_FD, &mut out, false).1, Kept::Dropped);
+    }
+    for want in kept {
+        let got = fdstate::Reader::enter(SCRIPTED_FD, &mut out, false).1;
+        assert_eq!(got, Kept::Datagram(want.len()));
+        // SAFETY: Reader::enter initialised that many bytes.
+        let got: &[u8] = unsafe { std::slice::from_raw_parts(out.as_ptr().cast(), want.len()) };
+        assert_eq!(got, &want[..]);
+    }
+    assert_eq!(fdstate::Reader::enter(SCRIPTED_FD, &mut out, false).1, Kept::Nothing);
+    fdstate::forget(SCRIPTED_FD);
 }
 
 /// The installed original, loaded so that it binds to itself rather than to ours.

@@ -119,6 +119,11 @@ fn ack_wait_bookkeeping() {
 }
 
 #[test]
+fn ack_wait_scripted() {
+    run(&targets::ACK_WAIT_SCRIPTED);
+}
+
+#[test]
 fn signal_info_format_differential() {
     run(&targets::SIGNAL_INFO_FORMAT_DIFFERENTIAL);
 }

@@ -49,6 +49,8 @@ pub mod logging;
 pub mod netlink;
 pub mod num;
 pub mod rules;
+#[cfg(feature = "scripted-socket")]
+pub mod script;
 pub mod sys;
 pub mod tables;
 pub mod wire;

@@ -68,6 +68,10 @@ fn kernel_address() -> libc::sockaddr_nl {
 
 /// sendto the kernel (port 0), retried on EINTR.
 pub(crate) fn send_to_kernel(fd: RawFd, datagram: &[u8]) -> Result<usize, Errno> {
+    #[cfg(feature = "scripted-socket")]
+    if let Some(sent) = crate::script::send(fd, datagram) {
+        return sent;
+    }
     let addr = kernel_address();
     loop {
         // SAFETY: `datagram` is readable for its length, `addr` is a sockaddr_nl of the size given.
@@ -99,6 +103,16 @@ pub(crate) struct Received<'a> {
 
 /// recvfrom into `buf` (which may be uninitialised), retried on EINTR.
 pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Received<'_>, Errno> {
+    #[cfg(feature = "scripted-socket")]
+    if let Some(mut received) = crate::script::recv(fd, buf, flags) {
+        while received == Err(libc::EINTR) {
+            received = crate::script::recv(fd, buf, flags).unwrap_or(Err(libc::EBADF));
+        }
+        let (len, sender_port) = received?;
+        // SAFETY: the script wrote the first `len` bytes of `buf`.
+        let data = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), len) };
+        return Ok(Received { data, address_ok: true, sender_port });
+    }
     let mut addr = kernel_address();
     loop {
         let mut addr_len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
@@ -133,11 +147,19 @@ pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result
 /// Waits up to `timeout_ms` for `fd` to become readable (EINTR restarts the wait); a
 /// cancellation point (see cancel).
 pub(crate) fn wait_readable(fd: RawFd, timeout_ms: i32) {
+    #[cfg(feature = "scripted-socket")]
+    if crate::script::poll(fd, timeout_ms).is_some() {
+        return;
+    }
     poll(&mut [libc::pollfd { fd, events: libc::POLLIN, revents: 0 }], timeout_ms);
 }
 
 /// Waits `timeout_ms`; a cancellation point (see cancel).
 pub(crate) fn pause(timeout_ms: i32) {
+    #[cfg(feature = "scripted-socket")]
+    if crate::script::pause(timeout_ms).is_some() {
+        return;
+    }
     poll(&mut [], timeout_ms);
 }
 
@@ -147,6 +169,15 @@ fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) {
     let wait =
         move || cancel::poll(all, n, timeout_ms).unwrap_or_else(|| unsafe { libc::poll(all, n, timeout_ms) } as isize);
     while let Err(libc::EINTR) = call(wait) {}
+}
+
+/// The monotonic clock (the script's, while one is installed).
+pub(crate) fn now() -> std::time::Instant {
+    #[cfg(feature = "scripted-socket")]
+    if let Some(now) = crate::script::now() {
+        return now;
+    }
+    std::time::Instant::now()
 }
 
 /// strerror's text for an errno, as the original prints it.

@@ -13,7 +13,7 @@ use fdstate::Kept;
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::diag::{Diagnostics, Level};
 use crate::sys;
@@ -339,8 +339,8 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
             Step::Empty(idle) => Some(idle),
         };
         // The deadline holds whatever arrives: also while datagrams keep coming.
-        let deadline = *deadline.get_or_insert_with(|| Instant::now() + ACK_TIMEOUT);
-        let left = deadline.saturating_duration_since(Instant::now());
+        let deadline = *deadline.get_or_insert_with(|| sys::now() + ACK_TIMEOUT);
+        let left = deadline.saturating_duration_since(sys::now());
         let Some(idle) = idle else {
             if left.is_zero() {
                 return fdstate::take_ack(fd, seq).ok_or(if overrun { libc::ENOBUFS } else { libc::EAGAIN });
