@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Checks a built libaudit.so.1.0.0: SONAME libaudit.so.1, and its exports are exactly one
 release line's set in abi/exports (the version script hides everything else, Rust's std
-included). With a line argument (meson -Dcompat), exactly that line's."""
+included). With --line=<line> (meson's chosen line), exactly that line's. Other arguments
+(`meson test --test-args` gives them to every test) are ignored.
+
+usage: check-abi.py <libaudit.so.1.0.0> <abi/exports> [--line=<line>]"""
 import subprocess
 import sys
 
@@ -47,4 +50,5 @@ def main(library, abi_exports, wanted=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    wanted = next((a.split("=", 1)[1] for a in sys.argv[3:] if a.startswith("--line=")), None)
+    sys.exit(main(sys.argv[1], sys.argv[2], wanted))
