@@ -118,3 +118,28 @@ fn refused() {
     let error = UserMessage::new(AUDIT_USER_LOGIN, "op=login").send(&audit).unwrap_err();
     assert_eq!(error, Error::Os(expect));
 }
+
+/// Settings change what the kernel reports; the guard puts the old values back.
+#[test]
+fn settings_read_back() {
+    let guard = audit_on();
+    let audit = Socket::open().unwrap();
+    let before = audit.status().unwrap();
+    audit.set_backlog_limit(before.backlog_limit + 7).unwrap();
+    audit.set_rate_limit(before.rate_limit + 3).unwrap();
+    audit.set_backlog_wait_time(before.backlog_wait_time + 11).unwrap();
+    let after = audit.status().unwrap();
+    assert_eq!(after.backlog_limit, before.backlog_limit + 7);
+    assert_eq!(after.rate_limit, before.rate_limit + 3);
+    assert_eq!(after.backlog_wait_time, before.backlog_wait_time + 11);
+    audit.set_enabled(false).unwrap();
+    assert_eq!(audit.status().unwrap().enabled, Enabled::Off);
+    audit.set_enabled(true).unwrap();
+    assert_eq!(audit.status().unwrap().enabled, Enabled::On);
+    if before.feature_bitmap & linux_audit::wire::AUDIT_FEATURE_BITMAP_LOST_RESET != 0 {
+        // The count the kernel had when it reset it: at least what it had before.
+        assert!(audit.reset_lost().unwrap() >= before.lost);
+    }
+    drop(guard);
+    assert_eq!(Socket::open().unwrap().status().unwrap().backlog_limit, before.backlog_limit);
+}

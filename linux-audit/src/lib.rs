@@ -25,18 +25,21 @@
 //! [`Socket::with_diagnostics`]. Nothing here keeps global state a caller depends on: a
 //! [`Socket`] is a descriptor and the state of its requests.
 //!
-//! State of the API (0.1): [`Socket`], [`Status`], [`UserMessage`], [`UserCommand`], [`Error`],
+//! State of the API (0.1): [`Socket`] (status and settings), [`Status`], [`UserMessage`],
+//! [`UserCommand`], [`Error`], [`login_uid`], [`session_id`], [`has_capability`],
 //! [`wire`] (the kernel's structures and constants) and [`diag`] are the API. The other
 //! modules are the building blocks of the C library and still speak its conventions (return
-//! codes, errno values, raw descriptors); the rest of the API (settings, the other records,
-//! rules) is to be built over them, and they will then become private. Items marked hidden are
+//! codes, errno values, raw descriptors); the rest of the API (features, signal info, the
+//! other records, rules) is to be built over them, and they will then become private. Items marked hidden are
 //! public only for the integration tests.
 
 mod error;
+mod identity;
 mod records;
 mod socket;
 
 pub use error::Error;
+pub use identity::{Capability, has_capability, login_uid, session_id};
 pub use records::{Terminal, UserCommand, UserMessage};
 pub use socket::{Enabled, FailureMode, Socket, Status};
 

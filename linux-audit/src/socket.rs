@@ -48,6 +48,58 @@ impl Socket {
             control::await_status(self.raw(), self.diag()).map_err(|errno| errno.map_or(Error::NoAnswer, Error::Os))?;
         Ok(Status::from(status))
     }
+
+    /// Turns auditing on or off (needs CAP_AUDIT_CONTROL). Locking the configuration until
+    /// reboot is not offered here.
+    pub fn set_enabled(&self, on: bool) -> Result<(), Error> {
+        self.set(control::Setting::Enabled, u32::from(on)).map(drop)
+    }
+
+    /// What the kernel does when it cannot log a record (needs CAP_AUDIT_CONTROL).
+    pub fn set_failure_mode(&self, mode: FailureMode) -> Result<(), Error> {
+        let value = match mode {
+            FailureMode::Silent => 0,
+            FailureMode::Printk => 1,
+            FailureMode::Panic => 2,
+            FailureMode::Other(value) => value,
+        };
+        self.set(control::Setting::Failure, value).map(drop)
+    }
+
+    /// Registers `pid` as the audit daemon, to which the kernel sends the records (0: none).
+    pub fn set_pid(&self, pid: u32) -> Result<(), Error> {
+        self.set(control::Setting::Pid, pid).map(drop)
+    }
+
+    /// Records per second at most (0: no limit).
+    pub fn set_rate_limit(&self, limit: u32) -> Result<(), Error> {
+        self.set(control::Setting::RateLimit, limit).map(drop)
+    }
+
+    /// Records the kernel queues for the daemon at most.
+    pub fn set_backlog_limit(&self, limit: u32) -> Result<(), Error> {
+        self.set(control::Setting::BacklogLimit, limit).map(drop)
+    }
+
+    /// How long a process waits for room in the backlog, in clock ticks.
+    pub fn set_backlog_wait_time(&self, ticks: u32) -> Result<(), Error> {
+        self.set(control::Setting::BacklogWaitTime, ticks).map(drop)
+    }
+
+    /// Resets the count of lost records, and returns the count it had (kernels whose
+    /// [`Status::feature_bitmap`] has AUDIT_FEATURE_BITMAP_LOST_RESET).
+    pub fn reset_lost(&self) -> Result<u32, Error> {
+        self.set(control::Setting::ResetLost, 0).map(|sent| sent.ack as u32)
+    }
+
+    /// Resets the total time processes waited for room in the backlog.
+    pub fn reset_backlog_wait_time_actual(&self) -> Result<(), Error> {
+        self.set(control::Setting::ResetBacklogWaitTimeActual, 0).map(drop)
+    }
+
+    fn set(&self, setting: control::Setting, value: u32) -> Result<netlink::Sent, Error> {
+        control::set(self.raw(), setting, value, self.diag()).map_err(|f| Error::Os(f.errno))
+    }
 }
 
 impl Drop for Socket {
