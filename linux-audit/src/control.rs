@@ -143,7 +143,7 @@ pub fn request_signal_info(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Fa
 /// After a request, waits for the kernel's AUDIT_GET reply the way the original does: 40 rounds
 /// of (up to 100 ms for data, one non-blocking read), stopping early at an error or done message.
 /// Err carries the errno the last failed read left (None when an error or done message ended it).
-fn await_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<audit_status, Option<sys::Errno>> {
+pub(crate) fn await_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<audit_status, Option<sys::Errno>> {
     let mut buf = [MaybeUninit::uninit(); netlink::RECEIVE_SIZE];
     let mut last_error = None;
     for _ in 0..40 {
