@@ -132,7 +132,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, &AuditMsg))
+        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, LINE, &AuditMsg))
     }
 }
 

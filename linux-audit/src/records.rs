@@ -2,6 +2,7 @@
 //! carry the same fields in the same form as libaudit's audit_log_user_message and
 //! audit_log_user_command write them.
 
+use crate::Line;
 use crate::error::Error;
 use crate::logging::{self, Logged, Origin};
 use crate::socket::Socket;
@@ -85,7 +86,15 @@ impl<'a> UserMessage<'a> {
     pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
         let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
         let kind = i32::from(self.kind);
-        delivered(logging::user_message(socket.raw(), kind, self.text, origin, self.success, socket.diag()))
+        delivered(logging::user_message(
+            socket.raw(),
+            kind,
+            self.text,
+            origin,
+            self.success,
+            Line::NEWEST,
+            socket.diag(),
+        ))
     }
 }
 

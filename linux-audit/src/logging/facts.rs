@@ -99,9 +99,11 @@ pub(crate) fn terminal(diag: &dyn Diagnostics) -> Option<Vec<u8>> {
     Some(name)
 }
 
-/// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...").
-pub(crate) fn local_host(terminal: &[u8]) -> Option<&'static [u8]> {
-    let local = [&b"pts"[..], b"tty", b"/dev/tty"].iter().any(|p| terminal.starts_with(p));
+/// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...",
+/// and from 4.1 on "/dev/pts...").
+pub(crate) fn local_host(terminal: &[u8], line: Line) -> Option<&'static [u8]> {
+    let local = [&b"pts"[..], b"tty", b"/dev/tty"].iter().any(|p| terminal.starts_with(p))
+        || (line >= Line::V4_1_2 && terminal.starts_with(b"/dev/pts"));
     local.then(host_name)
 }
 
@@ -255,9 +257,11 @@ mod tests {
 
     #[test]
     fn local_terminals_name_the_host() {
-        assert!(local_host(b"pts/0").is_some());
-        assert!(local_host(b"/dev/tty1").is_some());
-        assert!(local_host(b"ssh").is_none());
+        assert!(local_host(b"pts/0", Line::V3_0_9).is_some());
+        assert!(local_host(b"/dev/tty1", Line::V3_0_9).is_some());
+        assert!(local_host(b"ssh", Line::NEWEST).is_none());
+        assert!(local_host(b"/dev/pts/1", Line::V4_0_2).is_none());
+        assert!(local_host(b"/dev/pts/1", Line::V4_1_2).is_some());
     }
 
     #[test]

@@ -88,9 +88,9 @@ fn process_exe<'a>(diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
 
 impl Place<'_> {
     /// Records from a local terminal name this machine when the caller named no host.
-    fn local_host(&mut self) {
+    fn local_host(&mut self, line: Line) {
         if self.host.is_none() {
-            self.host = self.tty.as_deref().and_then(facts::local_host);
+            self.host = self.tty.as_deref().and_then(|tty| facts::local_host(tty, line));
         }
     }
 
@@ -112,20 +112,21 @@ fn account(name: &[u8]) -> Vec<u8> {
     quote_or_encode(&name[..name.len().min(32)])
 }
 
-/// audit_log_user_message.
+/// audit_log_user_message. `line`: from 4.1 on a "/dev/pts..." terminal names this host too.
 pub fn user_message(
     fd: RawFd,
     msg_type: i32,
     message: &[u8],
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
     let mut place = origin.resolve(|| process_exe(diag), false, diag);
-    place.local_host();
+    place.local_host(line);
     let mut record = Record::new();
     record.fields(
         Some(message),
@@ -157,7 +158,7 @@ pub fn user_comm_message(
     }
     let mut place = origin.resolve(|| process_exe(diag), false, diag);
     let comm = facts::command_name(comm, line, diag);
-    place.local_host();
+    place.local_host(line);
     let mut record = Record::new();
     record.fields(
         Some(message),
@@ -194,7 +195,7 @@ pub fn acct_message(
         return NOT_SENT;
     }
     let mut place = origin.resolve(|| Cow::Owned(names.exe(program, line, diag)), false, diag);
-    place.local_host();
+    place.local_host(line);
     let account = match name {
         Some(name) if id == u32::MAX => (" acct=", account(name)),
         _ => (" id=", id.to_string().into_bytes()),
