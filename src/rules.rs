@@ -6,16 +6,18 @@
 //! caller can still free() it (or audit_rule_free_data it).
 #![allow(non_upper_case_globals)]
 
-use std::ffi::{c_char, c_int};
+use std::ffi::{CStr, c_char, c_int};
 use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicI32, AtomicU32};
 
 use super::{c_bytes, errno, fail, seq_or_errno, set_errno};
+use crate::compat::LINE;
 use crate::message::{self, AuditMsg, LOG_ERR};
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
 use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
+use linux_audit::tables::Tables;
 use linux_audit::wire::audit_rule_data;
 
 // The original's process-wide rule-building state. auditctl links them with copy relocations,
@@ -131,11 +133,53 @@ export! {
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        let outcome = rules::add_syscall_by_name(rule, name, load_globals().elf);
+        let outcome = rules::add_syscall_by_name(Tables::of(LINE), rule, name, load_globals().elf);
         if let Some(e) = outcome.errno {
             set_errno(e);
         }
         outcome.value
+    }
+}
+
+export! {
+    /// The syscall argument of auditctl's `-S` (exported from 4.0.2 on; 4.x auditctl imports
+    /// it): one name or number, or several separated by commas (empty items skipped), each
+    /// added as audit_rule_syscallbyname_data adds it. That function's result for a single
+    /// item; for a list, 0, or the first item's failure: -1 (an unknown name) becomes -3 after
+    /// the message "Syscall name unknown: <item>" (the caller's "error reported"), others as
+    /// they are.
+    ///
+    /// # Safety
+    /// `optarg` is NULL (-1; the original crashes) or a string; `rule` as for
+    /// audit_rule_syscallbyname_data.
+    #[on_panic(-1)]
+    pub unsafe fn _audit_parse_syscall(optarg: *const c_char, rule: *mut audit_rule_data) -> c_int {
+        // SAFETY: per the contract.
+        let Some(list) = (unsafe { c_bytes(optarg) }) else { return -1 };
+        if !list.contains(&b',') {
+            // SAFETY: per the contract.
+            return unsafe { audit_rule_syscallbyname_data(rule, optarg) };
+        }
+        // The items, each NUL-terminated in a copy, as strtok_r leaves them.
+        let items: Vec<u8> = list.iter().map(|&b| if b == b',' { 0 } else { b }).chain([0]).collect();
+        let mut at = 0;
+        while at < list.len() {
+            let item = CStr::from_bytes_until_nul(&items[at..]).expect("NUL-terminated");
+            at += item.count_bytes() + 1;
+            if item.is_empty() {
+                continue;
+            }
+            // SAFETY: per the contract; `item` is a string.
+            match unsafe { audit_rule_syscallbyname_data(rule, item.as_ptr()) } {
+                0 => {}
+                -1 => {
+                    message::log_pieces(LOG_ERR, &[b"Syscall name unknown: ", item.to_bytes()]);
+                    return -3;
+                }
+                failed => return failed,
+            }
+        }
+        0
     }
 }
 
@@ -148,7 +192,7 @@ export! {
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        let outcome = with_globals(|g| rules::add_uringop_by_name(rule, name, g));
+        let outcome = with_globals(|g| rules::add_uringop_by_name(Tables::of(LINE), rule, name, g));
         if let Some(e) = outcome.errno {
             set_errno(e);
         }
@@ -289,7 +333,7 @@ export! {
         };
         // Some fields depend on the kernel's features: the process's one probe, made when first needed.
         let features = || crate::control::features().0;
-        let outcome = with_globals(|g| rules::fieldpair(rule, text, flags, g, &features, &AuditMsg));
+        let outcome = with_globals(|g| rules::fieldpair(Tables::of(LINE), rule, text, flags, g, &features, &AuditMsg));
         let rc = match outcome.result {
             Ok(Added::Done) => 0,
             // SAFETY: *rulep is the caller's malloc'd rule.
@@ -320,7 +364,7 @@ export! {
             Ok(both) => both,
             Err(rc) => return rc,
         };
-        let outcome = rules::compare(rule, text, flags);
+        let outcome = rules::compare(Tables::of(LINE), rule, text, flags);
         // SAFETY: the outcome's split lies within the caller's string.
         unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         outcome.result.map_or_else(|e| e, |()| 0)
