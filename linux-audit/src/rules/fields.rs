@@ -11,7 +11,7 @@ use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
 use crate::num::{Base, is_negative_number, starts_with_digit, strtol, strtoul};
 use crate::sys::PATH_MAX;
-use crate::tables;
+use crate::tables::Tables;
 use crate::wire::*;
 
 /// AF_MAX of the glibc headers the original was built with: saddr_fam takes smaller values.
@@ -81,6 +81,8 @@ struct Context<'c> {
     diag: &'c dyn Diagnostics,
     /// The release line whose checks apply.
     line: Line,
+    /// The line's tables, which name things.
+    tables: &'c Tables,
 }
 
 impl Context<'_> {
@@ -111,7 +113,9 @@ impl Context<'_> {
 /// `features` gives the kernel's feature bitmap (AUDIT_FEATURE_BITMAP_*), which some fields
 /// and lists depend on; it is called only for those. `line` chooses the release whose checks
 /// apply (they changed for the exclude list in 3.1 and for perm in 4.0).
+#[allow(clippy::too_many_arguments)] // the C function's three, and what it reads besides
 pub fn fieldpair<'p>(
+    tables: &Tables,
     rule: &mut audit_rule_data,
     pair: &'p [u8],
     flags: i32,
@@ -127,13 +131,13 @@ pub fn fieldpair<'p>(
         return refused(None, EAU_OPMISSING);
     };
     let (name, value) = (&pair[..s.at], &pair[s.at + s.len..]);
-    let mut cx = Context { globals, errno: None, features, diag, line };
+    let mut cx = Context { globals, errno: None, features, diag, line, tables };
     let result = if name.is_empty() {
         Err(-EAU_FIELDNAME)
     } else if value.is_empty() {
         Err(-EAU_FIELDVALMISSING)
     } else {
-        match tables::name_to_field(name) {
+        match tables.name_to_field(name) {
             Some(field) if field >= 0 => {
                 let field = Field { field: field as u32, op: s.op, text: value, list: flags };
                 add_field(rule, slot, &field, &mut cx)
@@ -207,7 +211,7 @@ fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mu
         | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR
         | AUDIT_FILTERKEY | AUDIT_EXE => return text(f, value, cx),
         AUDIT_ARCH => arch(f, value, cx),
-        AUDIT_FILETYPE => file_type(f, value),
+        AUDIT_FILETYPE => file_type(f, value, cx),
         AUDIT_FSTYPE => fs_type(f, value, cx),
         AUDIT_ARG0..=AUDIT_ARG3 => argument(f, value, cx),
         AUDIT_SESSIONID => session(f, value, cx),
@@ -289,7 +293,7 @@ fn exit_code(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
         *value = cx.l(v);
     } else {
         // 0 when unknown.
-        *value = tables::name_to_errno(v).unwrap_or(0) as u32;
+        *value = cx.tables.name_to_errno(v).unwrap_or(0) as u32;
         if *value == 0 {
             return Err(-EAU_ERRUNKNOWN);
         }
@@ -306,7 +310,7 @@ fn msg_type(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
         cx.l(f.text)
     } else {
         // "UNKNOWN[n]" leaves errno 0, also when n is no record type.
-        let t = tables::msg_type_outcome(f.text);
+        let t = cx.tables.msg_type_outcome(f.text);
         if t.errno.is_some() {
             cx.errno = t.errno;
         }
@@ -374,15 +378,15 @@ fn arch(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
         // The global takes the number before it is known to be a machine.
         cx.errno = Some(0);
         cx.globals.elf = cx.ul(v);
-        if cx.errno != Some(0) || tables::elf_to_machine(cx.globals.elf).is_none() {
+        if cx.errno != Some(0) || cx.tables.elf_to_machine(cx.globals.elf).is_none() {
             return Err(-EAU_ELFUNKNOWN);
         }
     } else {
-        let machine = tables::determine_machine_outcome(v);
+        let machine = cx.tables.determine_machine_outcome(v);
         if machine.errno.is_some() {
             cx.errno = machine.errno;
         }
-        match Some(machine.value).filter(|&m| m >= 0).and_then(tables::machine_to_elf) {
+        match Some(machine.value).filter(|&m| m >= 0).and_then(|m| cx.tables.machine_to_elf(m)) {
             Some(elf) if elf != 0 => cx.globals.elf = elf,
             _ => return Err(-EAU_ELFUNKNOWN),
         }
@@ -415,7 +419,7 @@ fn perm(f: &Field, rule: &mut audit_rule_data, cx: &mut Context) -> Result<u32, 
             _ => return Err(-EAU_PERMRWXA),
         };
         perms |= perm;
-        if cx.line >= Line::V4_0_2 && add_perm_syscalls(rule, perm, cx.globals, cx.line, cx.diag) != 0 {
+        if cx.line >= Line::V4_0_2 && add_perm_syscalls(cx.tables, rule, perm, cx.globals, cx.line, cx.diag) != 0 {
             return Err(-EAU_PERM_SYSCALL);
         }
     }
@@ -423,9 +427,9 @@ fn perm(f: &Field, rule: &mut audit_rule_data, cx: &mut Context) -> Result<u32, 
 }
 
 /// A file type by name.
-fn file_type(f: &Field, value: &mut u32) -> Result<(), i32> {
+fn file_type(f: &Field, value: &mut u32, cx: &Context) -> Result<(), i32> {
     f.exit_only()?;
-    *value = tables::name_to_ftype(f.text).map_or(u32::MAX, |t| t as u32);
+    *value = cx.tables.name_to_ftype(f.text).map_or(u32::MAX, |t| t as u32);
     if (*value as i32) < 0 {
         return Err(-EAU_FILETYPEUNKNOWN);
     }
@@ -441,7 +445,7 @@ fn fs_type(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     *value = if starts_with_digit(f.text) {
         cx.ul(f.text)
     } else {
-        tables::name_to_fstype(f.text).map_or(u32::MAX, |t| t as u32)
+        cx.tables.name_to_fstype(f.text).map_or(u32::MAX, |t| t as u32)
     };
     if *value == u32::MAX {
         return Err(-EAU_FSTYPEUNKNOWN);
@@ -545,7 +549,7 @@ fn comparison(a: u32, b: u32) -> Option<u32> {
 
 /// audit_rule_interfield_comp_data on the fixed part of the rule: "field=field" or
 /// "field!=field", on the exit list only.
-pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<()> {
+pub fn compare(tables: &Tables, rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<()> {
     let Some(slot) = next_slot(rule) else {
         return refused(None, EAU_FIELDTOOMANY);
     };
@@ -553,7 +557,7 @@ pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<(
         return refused(None, EAU_OPEQNOTEQ);
     };
     let (left, right) = (&pair[..s.at], &pair[s.at + s.len..]);
-    let field = |name| tables::name_to_field(name).filter(|&f| f >= 0).map(|f| f as u32);
+    let field = |name| tables.name_to_field(name).filter(|&f| f >= 0).map(|f| f as u32);
     let result = (|| {
         if left.is_empty() {
             return Err(-EAU_COMPFIELDNAME);

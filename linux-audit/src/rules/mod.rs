@@ -17,7 +17,7 @@ use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, MAX_PAYLOAD, Sent};
 use crate::num;
 use crate::sys;
-use crate::tables;
+use crate::tables::{self, Tables};
 use crate::wire::*;
 
 pub use fields::{Added, Outcome, Split, compare, fieldpair};
@@ -111,6 +111,7 @@ fn add_found(
 /// or this machine's when 0), or a number. -2 when the machine is unknown, -1 for an unknown
 /// name. A number or name (not "all") sets `syscall_added` from 3.1 on, as [`syscall`] does.
 pub fn add_syscall_by_name(
+    tables: &Tables,
     rule: &mut audit_rule_data,
     name: &[u8],
     globals: &mut Globals,
@@ -120,11 +121,11 @@ pub fn add_syscall_by_name(
         return tables::Outcome { value: add_all(rule), errno: None };
     }
     let elf = globals.elf;
-    let machine = if elf == 0 { tables::detect_machine() } else { tables::elf_to_machine(elf) };
+    let machine = if elf == 0 { tables.detect_machine() } else { tables.elf_to_machine(elf) };
     let Some(machine) = machine else {
         return tables::Outcome { value: -2, errno: None };
     };
-    add_found(rule, name, tables::name_to_syscall(name, machine), globals, line)
+    add_found(rule, name, tables.name_to_syscall(name, machine), globals, line)
 }
 
 /// The syscalls of a permission class that a perm field adds, from 4.0 on, to a rule with an
@@ -172,6 +173,7 @@ fchownat,fchmodat,link,linkat"
 /// warning). 0, or the first failing name's result (-3 after the message "Syscall name unknown:
 /// NAME" for an unknown one). Bits set before a failure stay.
 pub(crate) fn add_perm_syscalls(
+    tables: &Tables,
     rule: &mut audit_rule_data,
     perm: u32,
     globals: &mut Globals,
@@ -185,8 +187,8 @@ pub(crate) fn add_perm_syscalls(
     let all = perm_syscalls(perm, line);
     let mut names: Vec<&[u8]> = all.split(|&b| b == b',').collect();
     if line >= Line::V4_1_2 {
-        let machine = tables::elf_to_machine(globals.elf);
-        names.retain(|name| machine.is_some_and(|m| tables::name_to_syscall(name, m).is_some()));
+        let machine = tables.elf_to_machine(globals.elf);
+        names.retain(|name| machine.is_some_and(|m| tables.name_to_syscall(name, m).is_some()));
         if names.is_empty() {
             diag.report(Level::Warning, format_args!("Filtering syscalls failed; using original syscalls."));
             names = all.split(|&b| b == b',').collect();
@@ -194,7 +196,7 @@ pub(crate) fn add_perm_syscalls(
     }
     let listed = names.len() > 1;
     for name in names {
-        match add_syscall_by_name(rule, name, globals, line).value {
+        match add_syscall_by_name(tables, rule, name, globals, line).value {
             0 => {}
             -1 => {
                 diag.report(Level::Error, format_args!("Syscall name unknown: {}", String::from_utf8_lossy(name)));
@@ -213,15 +215,20 @@ pub(crate) fn add_perm_syscalls(
 /// operation's name or a number sets its bit; -1 otherwise. Setting a bit also sets
 /// `syscall_added`, as upstream's mask setter does since 4.0. Neither the rule's list nor its
 /// fields are touched: the caller sends the rule to AUDIT_FILTER_URING_EXIT.
-pub fn add_uringop_by_name(rule: &mut audit_rule_data, name: &[u8], globals: &mut Globals) -> tables::Outcome {
+pub fn add_uringop_by_name(
+    tables: &Tables,
+    rule: &mut audit_rule_data,
+    name: &[u8],
+    globals: &mut Globals,
+) -> tables::Outcome {
     let outcome = if name == b"all" {
         // An SQE's opcode is one byte: no operation is numbered beyond.
-        for op in (0..=u8::MAX as i32).filter(|&op| tables::uringop_to_name(op).is_some()) {
+        for op in (0..=u8::MAX as i32).filter(|&op| tables.uringop_to_name(op).is_some()) {
             add_syscall(rule, op);
         }
         tables::Outcome { value: 0, errno: None }
     } else {
-        add_found(rule, name, tables::name_to_uringop(name), globals, Line::NEWEST)
+        add_found(rule, name, tables.name_to_uringop(name), globals, Line::NEWEST)
     };
     if outcome.value == 0 {
         globals.syscall_added = 1;
@@ -395,7 +402,9 @@ mod tests {
         let mut r = empty();
         let x86_64 = 0xc000_003e;
         let mut g = Globals { elf: x86_64, ..Globals::default() };
-        let mut by_name = |r: &mut audit_rule_data, name: &[u8]| add_syscall_by_name(r, name, &mut g, Line::V3_0_9);
+        let mut by_name = |r: &mut audit_rule_data, name: &[u8]| {
+            add_syscall_by_name(Tables::of(Line::V3_0_9), r, name, &mut g, Line::V3_0_9)
+        };
         assert_eq!(by_name(&mut r, b"openat"), tables::Outcome { value: 0, errno: None });
         assert_eq!(r.mask[8], 1 << 1); // openat is 257 on x86_64
         assert_eq!(by_name(&mut r, b"0x10"), tables::Outcome { value: 0, errno: None });
@@ -406,7 +415,7 @@ mod tests {
         assert_eq!(by_name(&mut r, b"-1"), tables::Outcome { value: -1, errno: None });
         assert_eq!(by_name(&mut r, b"bogus"), tables::Outcome { value: -1, errno: None });
         let mut unknown = Globals { elf: 0x1234, ..Globals::default() };
-        let outcome = add_syscall_by_name(&mut r, b"open", &mut unknown, Line::V3_0_9);
+        let outcome = add_syscall_by_name(Tables::of(Line::V3_0_9), &mut r, b"open", &mut unknown, Line::V3_0_9);
         assert_eq!(outcome, tables::Outcome { value: -2, errno: None });
         assert_eq!(g.syscall_added, 0);
     }
@@ -417,12 +426,12 @@ mod tests {
         for (line, marked) in [(Line::V3_0_9, 0), (Line::V3_1_2, 1), (Line::NEWEST, 1)] {
             let (mut r, mut g) = (empty(), Globals::default());
             assert_eq!(syscall(&mut r, 2048, &mut g, line), -1);
-            assert_eq!(add_syscall_by_name(&mut r, b"all", &mut g, line).value, 0);
+            assert_eq!(add_syscall_by_name(Tables::of(line), &mut r, b"all", &mut g, line).value, 0);
             assert_eq!(g.syscall_added, 0);
             assert_eq!(syscall(&mut r, 5, &mut g, line), 0);
             assert_eq!(g.syscall_added, marked, "{line}");
             let mut g = Globals::default();
-            assert_eq!(add_syscall_by_name(&mut r, b"7", &mut g, line).value, 0);
+            assert_eq!(add_syscall_by_name(Tables::of(line), &mut r, b"7", &mut g, line).value, 0);
             assert_eq!(g.syscall_added, marked, "{line}");
         }
     }
@@ -433,14 +442,23 @@ mod tests {
         let notes = std::cell::RefCell::new(Vec::new());
         let diag = |level: Level, m: std::fmt::Arguments<'_>| notes.borrow_mut().push((level, m.to_string()));
         let (mut r, mut g) = (empty(), Globals::default());
-        assert_eq!(add_perm_syscalls(&mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_0_2, &diag), 0);
+        assert_eq!(
+            add_perm_syscalls(Tables::of(Line::V4_0_2), &mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_0_2, &diag),
+            0
+        );
         assert_eq!((r.mask, g), ([0; AUDIT_BITMASK_SIZE], Globals::default()));
         assert_eq!(notes.borrow().as_slice(), [(Level::Info, "perm used without an arch is slower".to_string())]);
         let x86_64 = 0xc000_003e;
         let mut g = Globals { elf: x86_64, ..Globals::default() };
-        assert_eq!(add_perm_syscalls(&mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_0_2, &diag), 0);
+        assert_eq!(
+            add_perm_syscalls(Tables::of(Line::V4_0_2), &mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_0_2, &diag),
+            0
+        );
         assert_eq!((r.mask[1], g.syscall_added), (1 << (59 - 32), 1)); // execve is 59
-        assert_eq!(add_perm_syscalls(&mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_2_1, &diag), 0);
+        assert_eq!(
+            add_perm_syscalls(Tables::of(Line::V4_2_1), &mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_2_1, &diag),
+            0
+        );
         assert_eq!(r.mask[10], 1 << (322 - 320)); // execveat is 322
     }
 
@@ -452,30 +470,33 @@ mod tests {
         let mut r = empty();
         let mut g = Globals::default();
         let outcome = |value, errno| tables::Outcome { value, errno };
-        assert_eq!(add_uringop_by_name(&mut r, b"bogus", &mut g), outcome(-1, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"open", &mut g), outcome(-1, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"-1", &mut g), outcome(-1, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"2048", &mut g), outcome(-1, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"99999999999999999999", &mut g), outcome(-1, Some(libc::ERANGE)));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"bogus", &mut g), outcome(-1, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"open", &mut g), outcome(-1, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"-1", &mut g), outcome(-1, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"2048", &mut g), outcome(-1, None));
+        assert_eq!(
+            add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"99999999999999999999", &mut g),
+            outcome(-1, Some(libc::ERANGE))
+        );
         assert_eq!((r.mask, g), ([0; AUDIT_BITMASK_SIZE], Globals::default()));
 
-        assert_eq!(add_uringop_by_name(&mut r, b"openat", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"openat", &mut g), outcome(0, None));
         assert_eq!((r.mask[0], g.syscall_added), (1 << 18, 1));
-        assert_eq!(add_uringop_by_name(&mut r, b"OpenAt2", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"OpenAt2", &mut g), outcome(0, None));
         assert_eq!(r.mask[0], 1 << 18 | 1 << 28);
         // Any number sets its bit, named or not (3 is no audited operation).
-        assert_eq!(add_uringop_by_name(&mut r, b"3", &mut g), outcome(0, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"0x2f", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"3", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"0x2f", &mut g), outcome(0, None));
         assert_eq!((r.mask[0], r.mask[1]), (1 << 18 | 1 << 28 | 1 << 3, 1 << 15));
         assert_eq!((r.flags, r.action, r.field_count, g.elf, g.arch_added), (0, 0, 0, 0, 0));
 
         let mut all = empty();
         let mut g = Globals::default();
-        assert_eq!(add_uringop_by_name(&mut all, b"all", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut all, b"all", &mut g), outcome(0, None));
         assert_eq!(g.syscall_added, 1);
         for op in 0..(AUDIT_BITMASK_SIZE * 32) as i32 {
             let set = all.mask[op as usize / 32] & 1 << (op % 32) != 0;
-            assert_eq!(set, tables::uringop_to_name(op).is_some(), "operation {op}");
+            assert_eq!(set, Tables::of(Line::NEWEST).uringop_to_name(op).is_some(), "operation {op}");
         }
     }
 
