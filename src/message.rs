@@ -5,8 +5,7 @@
 use std::ffi::{CStr, CString, c_int};
 use std::fmt;
 use std::os::unix::ffi::OsStrExt;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 use crate::compat::LINE;
 use linux_audit::Line;
@@ -94,22 +93,36 @@ pub(crate) fn write_stderr_pieces(pieces: &[&[u8]]) {
 /// The program name 4.1 and later put before the failure message of the status request:
 /// 4.1's is the basename of an empty buffer, "."; 4.2's the basename of the executable (of the
 /// first 255 bytes readlink gives), "unknown" when that cannot be read. Found once per process,
-/// as the original keeps it in a static buffer. None before 4.1.
+/// as the original keeps it in a static buffer; never waited for (a child forked while another
+/// thread was finding it finds it again). None before 4.1.
 pub(crate) fn status_program() -> Option<&'static str> {
-    static NAME: OnceLock<String> = OnceLock::new();
+    static NAME: AtomicPtr<String> = AtomicPtr::new(std::ptr::null_mut());
     if LINE < Line::V4_1_2 {
         return None;
     }
     if LINE < Line::V4_2_1 {
         return Some(".");
     }
-    Some(NAME.get_or_init(|| match std::fs::read_link("/proc/self/exe") {
-        Ok(path) => {
-            let path = path.as_os_str().as_bytes();
-            String::from_utf8_lossy(posix_basename(&path[..path.len().min(255)])).into_owned()
-        }
-        Err(_) => "unknown".to_owned(),
-    }))
+    let mut name = NAME.load(Ordering::Acquire);
+    if name.is_null() {
+        let found = Box::into_raw(Box::new(match std::fs::read_link("/proc/self/exe") {
+            Ok(path) => {
+                let path = path.as_os_str().as_bytes();
+                String::from_utf8_lossy(posix_basename(&path[..path.len().min(255)])).into_owned()
+            }
+            Err(_) => "unknown".to_owned(),
+        }));
+        name = match NAME.compare_exchange(std::ptr::null_mut(), found, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => found,
+            Err(first) => {
+                // SAFETY: `found` came from Box::into_raw above and was not published.
+                drop(unsafe { Box::from_raw(found) });
+                first
+            }
+        };
+    }
+    // SAFETY: a published name is never freed or changed.
+    Some(unsafe { &*name }.as_str())
 }
 
 /// POSIX basename (libgen.h): the last component, trailing slashes ignored; "." for an empty
