@@ -10,8 +10,8 @@ use std::ffi::CString;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use linux_audit::wire::{AUDIT_USER_CMD, AUDIT_USER_LOGIN};
-use linux_audit::{Enabled, Error, Socket, Terminal, UserCommand, UserMessage};
+use linux_audit::wire::{AUDIT_ADD_USER, AUDIT_USER_CMD, AUDIT_USER_LOGIN, AUDIT_USER_START};
+use linux_audit::{Account, AcctMessage, Enabled, Error, Socket, Terminal, UserCommand, UserMessage};
 
 fn audit_on() -> common::KernelGuard {
     let guard = common::KernelGuard::new();
@@ -142,4 +142,60 @@ fn settings_read_back() {
     }
     drop(guard);
     assert_eq!(Socket::open().unwrap().status().unwrap().backlog_limit, before.backlog_limit);
+}
+
+/// Account records and records with comm=, through the Rust API and the C exports.
+#[test]
+fn account_and_comm_records_equal_the_c_face_s() {
+    let _guard = audit_on();
+    let audit = Socket::open().unwrap();
+    let fd = audit::netlink::audit_open();
+    assert!(fd >= 0);
+    let log = common::Readlog::open();
+    AcctMessage::new(AUDIT_ADD_USER, "adding user", Account::Name(b"new user"))
+        .program("useradd")
+        .terminal(Terminal::None)
+        .send(&audit)
+        .unwrap();
+    // SAFETY: NUL-terminated strings that outlive the call; NULL host and address.
+    let rc = unsafe {
+        audit::logging::audit_log_acct_message(
+            fd,
+            AUDIT_ADD_USER.into(),
+            c("useradd").as_ptr(),
+            c("adding user").as_ptr(),
+            c("new user").as_ptr(),
+            u32::MAX,
+            std::ptr::null(),
+            std::ptr::null(),
+            c("").as_ptr(),
+            1,
+        )
+    };
+    assert!(rc > 0);
+    let records = own_records(&log, AUDIT_ADD_USER);
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records[0], records[1]);
+    assert!(records[0].contains("op=adding user acct=6E65772075736572 exe=\"useradd\""), "{}", records[0]);
+
+    UserMessage::new(AUDIT_USER_START, "op=session").comm(Some(b"cron")).send(&audit).unwrap();
+    // SAFETY: NUL-terminated strings that outlive the call; NULL host, address and terminal.
+    let rc = unsafe {
+        audit::logging::audit_log_user_comm_message(
+            fd,
+            AUDIT_USER_START.into(),
+            c("op=session").as_ptr(),
+            c("cron").as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            std::ptr::null(),
+            1,
+        )
+    };
+    assert!(rc > 0);
+    let records = own_records(&log, AUDIT_USER_START);
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records[0], records[1]);
+    assert!(records[0].contains("op=session comm=\"cron\" exe="), "{}", records[0]);
+    audit::netlink::audit_close(fd);
 }

@@ -26,7 +26,7 @@
 //! [`Socket`] is a descriptor and the state of its requests.
 //!
 //! State of the API (0.1): [`Socket`] (status and settings), [`Status`], [`UserMessage`],
-//! [`UserCommand`], [`Error`], [`login_uid`], [`session_id`], [`has_capability`],
+//! [`UserCommand`], [`AcctMessage`], [`Error`], [`login_uid`], [`session_id`], [`has_capability`],
 //! [`wire`] (the kernel's structures and constants) and [`diag`] are the API. The other
 //! modules are the building blocks of the C library and still speak its conventions (return
 //! codes, errno values, raw descriptors); the rest of the API (features, signal info, the
@@ -40,7 +40,7 @@ mod socket;
 
 pub use error::Error;
 pub use identity::{Capability, has_capability, login_uid, session_id};
-pub use records::{Terminal, UserCommand, UserMessage};
+pub use records::{Account, AcctMessage, Terminal, UserCommand, UserMessage};
 pub use socket::{Enabled, FailureMode, Socket, Status};
 
 pub mod cancel;

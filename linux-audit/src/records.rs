@@ -3,7 +3,7 @@
 //! audit_log_user_command write them.
 
 use crate::error::Error;
-use crate::logging::{self, Logged, Origin};
+use crate::logging::{self, Logged, Origin, ProgramName};
 use crate::socket::Socket;
 use crate::wire::AUDIT_USER_CMD;
 
@@ -48,16 +48,113 @@ pub struct UserMessage<'a> {
     addr: Option<&'a [u8]>,
     terminal: Terminal<'a>,
     success: bool,
+    /// comm= (after the text): None for no comm=, Some(None) for the process's own.
+    comm: Option<Option<&'a [u8]>>,
 }
 
 impl<'a> UserMessage<'a> {
     /// A record of type `kind` (see the `AUDIT_USER_*` constants of [`crate::wire`]) saying
     /// `text`, such as `op=login acct="alice"`, of a successful operation.
     pub fn new(kind: u16, text: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        UserMessage { kind, text: text.as_ref(), host: None, addr: None, terminal: Terminal::Own, success: true }
+        UserMessage {
+            kind,
+            text: text.as_ref(),
+            host: None,
+            addr: None,
+            terminal: Terminal::Own,
+            success: true,
+            comm: None,
+        }
     }
 
     /// The remote host the user came from (hostname=; addr= is resolved from it unless given).
+    pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.host = Some(host.as_ref());
+        self
+    }
+
+    /// The remote address (addr=).
+    pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.addr = Some(addr.as_ref());
+        self
+    }
+
+    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
+        self.terminal = terminal;
+        self
+    }
+
+    /// Whether the operation succeeded (res=success or res=failed).
+    pub fn success(mut self, success: bool) -> Self {
+        self.success = success;
+        self
+    }
+
+    /// Adds comm= after the text: the command name given, or None for this process's own (as
+    /// audit_log_user_comm_message writes it).
+    pub fn comm(mut self, comm: Option<&'a [u8]>) -> Self {
+        self.comm = Some(comm);
+        self
+    }
+
+    /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
+    /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
+    pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
+        let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
+        let (fd, kind, text, diag) = (socket.raw(), i32::from(self.kind), self.text, socket.diag());
+        delivered(match self.comm {
+            None => logging::user_message(fd, kind, text, origin, self.success, diag),
+            Some(comm) => logging::user_comm_message(fd, kind, text, comm, origin, self.success, diag),
+        })
+    }
+}
+
+/// Whose account a record is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account<'a> {
+    /// By name: acct= (hex or quoted).
+    Name(&'a [u8]),
+    /// By number: id=.
+    Id(u32),
+}
+
+/// A record about an account (AUDIT_ADD_USER, AUDIT_USER_CHAUTHTOK, AUDIT_USER_MGMT...), as
+/// shadow's tools and PAM write it: op=, acct= or id=, exe=, hostname=, addr=, terminal=, res=.
+#[derive(Debug, Clone, Copy)]
+pub struct AcctMessage<'a> {
+    kind: u16,
+    op: &'a [u8],
+    account: Account<'a>,
+    program: Option<&'a [u8]>,
+    host: Option<&'a [u8]>,
+    addr: Option<&'a [u8]>,
+    terminal: Terminal<'a>,
+    success: bool,
+}
+
+impl<'a> AcctMessage<'a> {
+    /// A record of type `kind` about `account`, for operation `op` (such as "adding user"), of
+    /// a successful operation.
+    pub fn new(kind: u16, op: &'a (impl AsRef<[u8]> + ?Sized), account: Account<'a>) -> Self {
+        AcctMessage {
+            kind,
+            op: op.as_ref(),
+            account,
+            program: None,
+            host: None,
+            addr: None,
+            terminal: Terminal::Own,
+            success: true,
+        }
+    }
+
+    /// exe= names this program (quoted) instead of the executable's path.
+    pub fn program(mut self, program: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.program = Some(program.as_ref());
+        self
+    }
+
+    /// The remote host (hostname=; addr= is resolved from it unless given).
     pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
         self.host = Some(host.as_ref());
         self
@@ -84,8 +181,14 @@ impl<'a> UserMessage<'a> {
     /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
     pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
         let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
-        let kind = i32::from(self.kind);
-        delivered(logging::user_message(socket.raw(), kind, self.text, origin, self.success, socket.diag()))
+        let (name, id) = match self.account {
+            Account::Name(name) => (Some(name), u32::MAX),
+            Account::Id(id) => (None, id),
+        };
+        // Unlike the C library's, a program name does not stick to later records.
+        let names = ProgramName::new();
+        let (fd, kind, diag) = (socket.raw(), i32::from(self.kind), socket.diag());
+        delivered(logging::acct_message(fd, kind, self.program, &names, self.op, name, id, origin, self.success, diag))
     }
 }
 
