@@ -487,6 +487,38 @@ fn prototypes_match_the_real_headers() {
     }
 }
 
+/// The constants of the `typedef enum`s a line's headers declare (machine_t, auditfail_t...).
+fn enum_constants(include: &Path, line: Line) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for file in header_files(line) {
+        let text = fs::read_to_string(include.join(file)).unwrap();
+        for body in
+            text.split("typedef enum").skip(1).filter_map(|t| t.split_once('{').and_then(|(_, b)| b.split_once('}')))
+        {
+            let members = body.0.lines().map(|l| l.split("//").next().unwrap()).collect::<String>();
+            let members = members.split("/*").map(|p| p.rsplit("*/").next().unwrap()).collect::<String>();
+            names.extend(
+                members.split(',').map(|m| m.split('=').next().unwrap().trim().to_string()).filter(|m| !m.is_empty()),
+            );
+        }
+    }
+    names
+}
+
+/// The enum typedefs declare the same constants with the same values (machine_t gains
+/// MACH_IO_URING in 3.1.2 and the riscv machines in 4.1.2; message_t goes in 4.1.2).
+#[test]
+fn enum_typedefs_match_the_real_headers() {
+    for (line, ours_dir, real_dir) in lines() {
+        let (real, ours) = (enum_constants(&real_dir, line), enum_constants(&ours_dir, line));
+        assert!(real.contains("MACH_X86") && real.contains("WAIT_YES"), "{line}: read {real:?}");
+        assert_eq!(ours, real, "{line}: enum constants");
+        let names: Vec<&String> = real.iter().collect();
+        assert_eq!(values(&names, &ours_dir), values(&names, &real_dir), "{line}: enum values");
+        println!("{line}: {} enum constants, same values", names.len());
+    }
+}
+
 #[test]
 fn every_lines_headers_compile_as_c89_c11_and_cxx() {
     for line in Line::ALL {
