@@ -199,3 +199,55 @@ fn account_and_comm_records_equal_the_c_face_s() {
     assert!(records[0].contains("op=session comm=\"cron\" exe="), "{}", records[0]);
     audit::netlink::audit_close(fd);
 }
+
+/// Rules built in Rust are added, listed back equal, and deleted; the kernel's refusals and
+/// the rule-building errors are typed. The guard puts the rules back, also on failure.
+#[test]
+fn rules_add_list_delete() {
+    use linux_audit::{Action, List, Operator, Rule};
+    let guard = common::KernelGuard::new();
+    let audit = Socket::open().unwrap();
+    let before = audit.rules().unwrap();
+
+    let syscall = Rule::new(List::Exit, Action::Always)
+        .field("arch=b64")
+        .unwrap()
+        .syscall("openat")
+        .unwrap()
+        .syscall("unlinkat")
+        .unwrap()
+        .field_op("uid", Operator::GreaterOrEqual, "1000")
+        .unwrap()
+        .field("exit=-EPERM")
+        .unwrap()
+        .key("rust-api-syscall")
+        .unwrap();
+    let watch =
+        Rule::watch("/etc/libaudit-rs-rust-api").unwrap().permissions("wa").unwrap().key("rust-api-watch").unwrap();
+    let user = Rule::new(List::User, Action::Never).field("auid=12345").unwrap();
+
+    for rule in [&syscall, &watch, &user] {
+        audit.add_rule(rule).unwrap();
+    }
+    assert_eq!(audit.add_rule(&syscall), Err(Error::Os(libc::EEXIST)));
+    let listed = audit.rules().unwrap();
+    assert_eq!(listed.len(), before.len() + 3, "{listed:#?}");
+    for rule in [&syscall, &watch, &user] {
+        assert!(listed.contains(rule), "{rule:?} not in {listed:#?}");
+    }
+    let shown = Command::new("auditctl").arg("-l").env_remove("LD_LIBRARY_PATH").output().unwrap();
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("-S openat,unlinkat -F exit=-EPERM -F uid>=1000 -F key=rust-api-syscall")
+            || shown.contains("uid>=1000") && shown.contains("key=rust-api-syscall"),
+        "{shown}"
+    );
+    assert!(shown.contains("-w /etc/libaudit-rs-rust-api -p wa -k rust-api-watch"), "{shown}");
+
+    for rule in [&syscall, &watch, &user] {
+        audit.delete_rule(rule).unwrap();
+    }
+    assert_eq!(audit.delete_rule(&user), Err(Error::Os(libc::ENOENT)));
+    assert_eq!(audit.rules().unwrap(), before);
+    assert_eq!(guard.changes(), Vec::<String>::new());
+}

@@ -36,11 +36,13 @@
 mod error;
 mod identity;
 mod records;
+mod rule;
 mod socket;
 
 pub use error::Error;
 pub use identity::{Capability, has_capability, login_uid, session_id};
 pub use records::{Account, AcctMessage, Terminal, UserCommand, UserMessage};
+pub use rule::{Action, List, Operator, Rule};
 pub use socket::{Enabled, FailureMode, Socket, Status};
 
 pub mod cancel;
