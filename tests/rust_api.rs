@@ -251,3 +251,59 @@ fn rules_add_list_delete() {
     assert_eq!(audit.rules().unwrap(), before);
     assert_eq!(guard.changes(), Vec::<String>::new());
 }
+
+/// A semanage record from the builder is the C face's for the same inputs; features and
+/// signal info read typed.
+#[test]
+fn semanage_features_signal_info() {
+    use linux_audit::{SeRoles, SemanageMessage};
+    const AUDIT_ROLE_ASSIGN: u16 = 2300;
+    let _guard = audit_on();
+    let audit = Socket::open().unwrap();
+    let fd = audit::netlink::audit_open();
+    assert!(fd >= 0);
+    let log = common::Readlog::open();
+    SemanageMessage::new(AUDIT_ROLE_ASSIGN, "login", Account::Name(b"alice"))
+        .program("semanage")
+        .new_roles(SeRoles { seuser: Some(b"staff_u"), role: Some(b"staff_r"), range: Some(b"s0") })
+        .old_roles(SeRoles { seuser: Some(b"user_u"), ..Default::default() })
+        .terminal(Terminal::Named(b"pts/3"))
+        .send(&audit)
+        .unwrap();
+    // SAFETY: NUL-terminated strings (or NULL) that outlive the call.
+    let rc = unsafe {
+        let null = std::ptr::null();
+        audit::logging::audit_log_semanage_message(
+            fd,
+            AUDIT_ROLE_ASSIGN.into(),
+            c("semanage").as_ptr(),
+            c("login").as_ptr(),
+            c("alice").as_ptr(),
+            0,
+            c("staff_u").as_ptr(),
+            c("staff_r").as_ptr(),
+            c("s0").as_ptr(),
+            c("user_u").as_ptr(),
+            null,
+            null,
+            null,
+            null,
+            c("pts/3").as_ptr(),
+            1,
+        )
+    };
+    assert!(rc > 0);
+    let records = own_records(&log, AUDIT_ROLE_ASSIGN);
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records[0], records[1]);
+    assert!(records[0].contains(" new-seuser=staff_u new-role=staff_r new-range=s0 exe=semanage "), "{}", records[0]);
+    audit::netlink::audit_close(fd);
+
+    let features = audit.features().unwrap();
+    assert_eq!(features.version, 1);
+    // No daemon signalled here, or auditd: either way a typed answer.
+    match audit.signal_info() {
+        Ok(info) => assert!(info.format("test", "success").starts_with("op=test auid=")),
+        Err(e) => assert!(e.raw_os_error().is_some(), "{e:?}"),
+    }
+}

@@ -34,14 +34,16 @@
 //! public only for the integration tests.
 
 mod error;
+mod features;
 mod identity;
 mod records;
 mod rule;
 mod socket;
 
 pub use error::Error;
+pub use features::{Feature, Features, SignalInfo, set_login_uid};
 pub use identity::{Capability, has_capability, login_uid, session_id};
-pub use records::{Account, AcctMessage, Terminal, UserCommand, UserMessage};
+pub use records::{Account, AcctMessage, SeRoles, SemanageMessage, Terminal, UserCommand, UserMessage};
 pub use rule::{Action, List, Operator, Rule};
 pub use socket::{Enabled, FailureMode, Socket, Status};
 
