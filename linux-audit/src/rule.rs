@@ -4,10 +4,12 @@
 use std::fmt;
 use std::mem::MaybeUninit;
 
+use crate::Line;
 use crate::diag::Silent;
 use crate::error::Error;
 use crate::rules::{self, Added, Globals, RULE_SIZE};
 use crate::socket::Socket;
+use crate::tables::Tables;
 use crate::wire::*;
 use crate::{control, errormsg, netlink, sys};
 
@@ -131,6 +133,7 @@ pub struct Rule {
     data: audit_rule_data,
     buf: Vec<u8>,
     globals: Globals,
+    line: Line,
 }
 
 /// AUDIT_FILTER_PREPEND: the flag auditctl's `-A` adds to the list.
@@ -170,7 +173,14 @@ impl Rule {
             Action::Never => 0,
             Action::Always => AUDIT_ALWAYS,
         };
-        Rule { data, buf: Vec::new(), globals: Globals::default() }
+        Rule { data, buf: Vec::new(), globals: Globals::default(), line: Line::NEWEST }
+    }
+
+    /// Names fields, syscalls and machines with the tables of release line `line` of the C
+    /// library (the default: [`Line::NEWEST`]). Set it before adding fields.
+    pub fn with_line(mut self, line: Line) -> Rule {
+        self.line = line;
+        self
     }
 
     /// A watch on a file (auditctl's `-w path`): exit list, always, every syscall, all four
@@ -224,7 +234,15 @@ impl Rule {
     pub fn field(mut self, pair: &str) -> Result<Rule, Error> {
         let features = || control::probe_features(&Silent).0;
         let list = (self.data.flags & !FILTER_PREPEND) as i32;
-        let outcome = rules::fieldpair(&mut self.data, pair.as_bytes(), list, &mut self.globals, &features, &Silent);
+        let outcome = rules::fieldpair(
+            Tables::of(self.line),
+            &mut self.data,
+            pair.as_bytes(),
+            list,
+            &mut self.globals,
+            &features,
+            &Silent,
+        );
         let option = match outcome.split {
             Some(s) => &pair.as_bytes()[..s.at],
             None => pair.as_bytes(),
@@ -249,7 +267,7 @@ impl Rule {
     /// Compares two fields (auditctl's `-C`: `"auid!=uid"`), on the exit list.
     pub fn compare(mut self, pair: &str) -> Result<Rule, Error> {
         let list = (self.data.flags & !FILTER_PREPEND) as i32;
-        let outcome = rules::compare(&mut self.data, pair.as_bytes(), list);
+        let outcome = rules::compare(Tables::of(self.line), &mut self.data, pair.as_bytes(), list);
         let option = match outcome.split {
             Some(s) => &pair.as_bytes()[..s.at],
             None => pair.as_bytes(),
@@ -260,7 +278,8 @@ impl Rule {
     /// Adds a syscall by name (of the machine an `arch=` field chose, else this machine's), by
     /// number, or `"all"` (auditctl's `-S`).
     pub fn syscall(mut self, name: &str) -> Result<Rule, Error> {
-        let outcome = rules::add_syscall_by_name(&mut self.data, name.as_bytes(), self.globals.elf);
+        let outcome =
+            rules::add_syscall_by_name(Tables::of(self.line), &mut self.data, name.as_bytes(), self.globals.elf);
         match outcome.value {
             0 => {
                 self.globals.syscall_added = 1;
@@ -334,7 +353,7 @@ impl Rule {
             return None;
         }
         let buf = bytes[RULE_SIZE..].get(..data.buflen as usize)?.to_vec();
-        Some(Rule { data, buf, globals: Globals::default() })
+        Some(Rule { data, buf, globals: Globals::default(), line: Line::NEWEST })
     }
 
     fn used(&self) -> usize {
