@@ -54,6 +54,7 @@
 //! ```
 //!
 //! - **The process**: [`login_uid`], [`session_id`], [`set_login_uid`], [`has_capability`].
+//! - **Names and numbers** (syscalls, fields, record types, errnos, machines): [`names`].
 //! - **The kernel's structures and constants**: [`wire`]; **diagnostics**: [`diag`].
 //!
 //! The release line of the C library whose tables name things is a [`Line`], passed
@@ -62,6 +63,7 @@
 mod error;
 mod features;
 mod identity;
+pub mod names;
 mod records;
 mod rule;
 mod socket;
@@ -69,6 +71,7 @@ mod socket;
 pub use error::Error;
 pub use features::{Feature, Features, SignalInfo, set_login_uid};
 pub use identity::{Capability, has_capability, login_uid, session_id};
+pub use names::Machine;
 pub use records::{Account, AcctMessage, SeRoles, SemanageMessage, Terminal, UserCommand, UserMessage};
 pub use rule::{Action, List, Operator, Rule};
 pub use socket::{Enabled, FailureMode, Socket, Status};
