@@ -192,6 +192,63 @@ impl<'a> AcctMessage<'a> {
     }
 }
 
+/// A user-space access vector decision (AUDIT_USER_AVC, as dbus or systemd's SELinux checks
+/// write it): the text, then exe=, sauid=, hostname=, addr=, terminal=. Unlike the C library,
+/// a process without CAP_AUDIT_WRITE gets [`Error::Os`] EPERM, not a line in syslog.
+#[derive(Debug, Clone, Copy)]
+pub struct UserAvc<'a> {
+    kind: u16,
+    text: &'a [u8],
+    uid: u32,
+    host: Option<&'a [u8]>,
+    addr: Option<&'a [u8]>,
+    terminal: Terminal<'a>,
+}
+
+impl<'a> UserAvc<'a> {
+    /// An AUDIT_USER_AVC record saying `text` (such as "avc:  denied  { send_msg } ..."),
+    /// about the process of user `uid` (sauid=).
+    pub fn new(text: &'a (impl AsRef<[u8]> + ?Sized), uid: u32) -> Self {
+        UserAvc { kind: 1107, text: text.as_ref(), uid, host: None, addr: None, terminal: Terminal::Own }
+    }
+
+    /// Another record type than AUDIT_USER_AVC (such as AUDIT_USER_SELINUX_ERR).
+    pub fn kind(mut self, kind: u16) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The remote host (hostname=; addr= is resolved from it unless given).
+    pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.host = Some(host.as_ref());
+        self
+    }
+
+    /// The remote address (addr=).
+    pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.addr = Some(addr.as_ref());
+        self
+    }
+
+    /// The terminal= of the record.
+    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
+        self.terminal = terminal;
+        self
+    }
+
+    /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
+    /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
+    pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
+        let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
+        let tables = crate::tables::Tables::of(crate::Line::NEWEST);
+        let kind = i32::from(self.kind);
+        match logging::user_avc_message(tables, socket.raw(), kind, self.text, origin, self.uid, socket.diag()) {
+            logging::Avc::Logged(logged) => delivered(logged),
+            logging::Avc::Denied { .. } => Err(Error::Os(libc::EPERM)),
+        }
+    }
+}
+
 /// SELinux roles of an account, old or new, as [`SemanageMessage`] records them ("?" for each
 /// not given).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
