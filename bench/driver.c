@@ -242,13 +242,26 @@ static int add_pair(struct audit_rule_data **rule, const char *pair)
 {
 	char buf[32];
 	strcpy(buf, pair);
-	return rule_field_fn(rule, buf, AUDIT_FILTER_EXIT);
+	int rc = rule_field_fn(rule, buf, AUDIT_FILTER_EXIT);
+	if (rc != 0)
+		fprintf(stderr, "driver: %s: %d\n", pair, rc);
+	return rc;
+}
+/* auditctl's reset_vars() before each rule: from 3.1 on, an arch= after a syscall (the previous
+ * rule's, as the library's exported flag remembers it) is refused. */
+static int *rule_vars[6];
+static void reset_rule_vars(void)
+{
+	for (unsigned v = 0; v < sizeof rule_vars / sizeof *rule_vars; v++)
+		if (rule_vars[v])
+			*rule_vars[v] = 0;
 }
 static void rule_loop(long iters)
 {
 	static const char *const pairs[] = { "arch=b64", "auid>=1000", "auid!=-1", "success=0", "exit=-13",
 						    "dir=/etc", "key=bench" };
 	for (long i = 0; i < iters; i++) {
+		reset_rule_vars();
 		struct audit_rule_data *rule = rule_create_fn();
 		if (!rule)
 			die("audit_rule_create_data");
@@ -424,6 +437,10 @@ static int setup(const char *bench)
 			rule_syscall_fn = FN(audit_rule_syscallbyname_data);
 			rule_field_fn = FN(audit_rule_fieldpair_data);
 			rule_free_fn = FN(audit_rule_free_data);
+			static const char *const vars[] = { "_audit_syscalladded", "_audit_permadded", "_audit_archadded",
+							    "_audit_exeadded", "_audit_filterfsadded", "_audit_elf" };
+			for (unsigned v = 0; v < sizeof vars / sizeof *vars; v++)
+				rule_vars[v] = dlsym(lib, vars[v]); /* NULL where the line lacks one */
 			loop = rule_loop;
 		} else {
 			return 0;

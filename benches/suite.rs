@@ -681,9 +681,10 @@ fn main() {
         let suite = Suite { driver: driver.clone(), ours, original, reps, seconds, work: work.clone() };
         let original_file = suite.lib_file(Lib::System);
         let described = match &suite.original {
-            None => format!("the system's {}", original_file.display()),
-            Some(_) => format!("scripts/oracle {line}"),
+            None => "system".to_string(),
+            Some(_) => "oracle".to_string(),
         };
+        eprintln!("{line}: the original: {}", original_file.display());
         eprintln!("{line}: ours {} against {described}", suite.ours.display());
         let mut samples = Samples::new();
         let primary = index == 0;
@@ -919,7 +920,7 @@ impl Report<'_> {
         );
         let _ = writeln!(
             md,
-            "- the full tables: the {} line, ours built for it against {}; the table of lines: every line measured",
+            "- the full tables: the {} line, ours built for it against the {} library; the table of lines: every line measured",
             self.line, self.original
         );
         let _ = writeln!(
@@ -1041,7 +1042,8 @@ impl Report<'_> {
         let _ = writeln!(md, "## Every release line (ours/original, same run)\n");
         let _ = writeln!(
             md,
-            "Ours built for the line (LIBAUDIT_COMPAT) against the line's original, auditing disabled: median \
+            "Ours built for the line (LIBAUDIT_COMPAT) against the line's original (system: the installed \
+             libaudit.so.1; oracle: upstream's, built by scripts/oracle), auditing disabled: median \
              (range over repetitions), then the target. Speed: above 1 ours is faster; vs ceiling: ours against \
              the raw syscalls without a library; lookups: the weakest of the five with a target \
              (audit_syscall_to_name excepted); size (stripped) and private dirty memory: ours/original, below \
