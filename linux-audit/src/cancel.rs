@@ -93,6 +93,16 @@ impl Section {
         let was_armed = ARMED.replace(points && was_enabled);
         Section { was_armed, was_enabled }
     }
+
+    /// For the part of a call that may reach a cancellation point (a file read, a name
+    /// lookup, a message) where the call as a whole opened no section (the C face's `pure`
+    /// exports, Rust callers): cancellation is disabled while it lives. Inside a section it
+    /// changes nothing: the section's waits stay what they were.
+    pub fn guard() -> Section {
+        // SAFETY: pthread_setcancelstate on the calling thread.
+        let was_enabled = unsafe { linux_audit_cancel_disable() } != 0;
+        Section { was_armed: ARMED.get(), was_enabled }
+    }
 }
 
 impl Drop for Section {
