@@ -218,9 +218,9 @@ unsafe fn clear_operator(pair: *const c_char, split: Split) {
     let mut at = start;
     while at < end {
         // One look per page: the operator (1 or 2 bytes) may straddle two.
-        let page_end = ((at as usize | (PROBE_PAGE - 1)) + 1) as *mut u8;
-        let len = end.min(page_end) as usize - at as usize;
-        let writable = match writable::classify(at as usize, len) {
+        let page_end = at.map_addr(|a| (a | (PROBE_PAGE - 1)) + 1);
+        let len = end.addr().min(page_end.addr()) - at.addr();
+        let writable = match writable::classify(at.addr(), len) {
             Memory::Writable => true,
             Memory::ReadOnly => false,
             // SAFETY: `at..at + len` lies within the caller's string.

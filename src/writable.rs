@@ -72,7 +72,7 @@ thread_local! {
 #[inline(never)]
 fn on_this_stack(at: usize, end: usize) -> bool {
     let marker = 0u8;
-    let here = std::hint::black_box(&marker) as *const u8 as usize;
+    let here = std::ptr::from_ref(std::hint::black_box(&marker)).addr();
     let mut low = MAIN_STACK_LOW.load(Ordering::Acquire);
     if low == 0 {
         let (l, h) = main_stack().unwrap_or((1, 1));
@@ -118,7 +118,7 @@ fn thread_stack() -> Option<(usize, usize)> {
         let (mut addr, mut size) = (std::ptr::null_mut::<c_void>(), 0usize);
         let rc = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size);
         libc::pthread_attr_destroy(attr.as_mut_ptr());
-        (rc == 0 && !addr.is_null()).then(|| (addr as usize, (addr as usize).saturating_add(size)))
+        (rc == 0 && !addr.is_null()).then(|| (addr.addr(), addr.addr().saturating_add(size)))
     }
 }
 
@@ -210,7 +210,7 @@ fn in_brk_heap(at: usize, end: usize) -> bool {
         return false;
     }
     // SAFETY: sbrk(0) only reads the current break (glibc keeps it: no system call).
-    let current = unsafe { libc::sbrk(0) } as usize;
+    let current = unsafe { libc::sbrk(0) }.addr();
     current != usize::MAX && end <= current
 }
 
@@ -327,20 +327,20 @@ mod tests {
     #[test]
     fn the_processs_own_memory() {
         let local = [0u8; 16];
-        assert_eq!(classify(std::hint::black_box(&local).as_ptr() as usize, 2), Memory::Writable);
+        assert_eq!(classify(std::hint::black_box(&local).as_ptr().addr(), 2), Memory::Writable);
         let heap = Box::new([0u8; 64]);
         // Small allocations of the main thread come from the brk heap (glibc's main arena);
         // other threads' arenas are mmap'd: either is writable or asked.
-        assert_ne!(classify(heap.as_ptr() as usize, 2), Memory::ReadOnly);
-        assert_eq!(classify(c"uid=0".as_ptr() as usize, 1), Memory::ReadOnly);
-        assert_eq!(classify(DATA.as_ptr() as usize, 1), Memory::ReadOnly);
-        assert_eq!(classify(&raw const BSS as usize, 2), Memory::Writable);
+        assert_ne!(classify(heap.as_ptr().addr(), 2), Memory::ReadOnly);
+        assert_eq!(classify(c"uid=0".as_ptr().addr(), 1), Memory::ReadOnly);
+        assert_eq!(classify(DATA.as_ptr().addr(), 1), Memory::ReadOnly);
+        assert_eq!(classify((&raw const BSS).addr(), 2), Memory::Writable);
         // SAFETY: a page of our own, unmapped after.
         unsafe {
             let page =
                 libc::mmap(std::ptr::null_mut(), 4096, libc::PROT_READ, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0);
             assert_ne!(page, libc::MAP_FAILED);
-            assert_eq!(classify(page as usize, 2), Memory::Unknown);
+            assert_eq!(classify(page.addr(), 2), Memory::Unknown);
             libc::munmap(page, 4096);
         }
     }
@@ -376,28 +376,29 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let object = build_object(&dir);
         // The list made (warmed) before the object exists.
-        assert_eq!(classify(&raw const BSS as usize, 2), Memory::Writable);
+        assert_eq!(classify((&raw const BSS).addr(), 2), Memory::Writable);
         // SAFETY: our own object, with data symbols only.
         unsafe {
             let handle = libc::dlopen(object.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL);
             assert!(!handle.is_null());
-            let symbol = |name: &std::ffi::CStr| libc::dlsym(handle, name.as_ptr()) as usize;
-            let (rodata, relro, data) = (symbol(c"rodata_pair"), symbol(c"relro_pair") + 8, symbol(c"data_pair"));
-            assert_eq!(classify(rodata + 3, 1), Memory::ReadOnly);
-            assert_eq!(classify(relro + 3, 1), Memory::ReadOnly);
-            assert_eq!(classify(data + 3, 1), Memory::Writable);
+            let symbol = |name: &std::ffi::CStr| libc::dlsym(handle, name.as_ptr()).cast::<u8>().cast_const();
+            let (rodata, relro, data) =
+                (symbol(c"rodata_pair"), symbol(c"relro_pair").wrapping_add(8), symbol(c"data_pair"));
+            assert_eq!(classify(rodata.addr() + 3, 1), Memory::ReadOnly);
+            assert_eq!(classify(relro.addr() + 3, 1), Memory::ReadOnly);
+            assert_eq!(classify(data.addr() + 3, 1), Memory::Writable);
             // The rule builder leaves the read-only pairs alone and splits the writable one.
             let mut rule = crate::rules::audit_rule_create_data();
             for pair in [rodata, relro, data] {
-                let rc = crate::rules::audit_rule_fieldpair_data(&mut rule, pair as *const _, 4);
+                let rc = crate::rules::audit_rule_fieldpair_data(&mut rule, pair.cast(), 4);
                 assert_eq!(rc, 0);
             }
-            assert_eq!(std::slice::from_raw_parts(rodata as *const u8, 6), b"uid=0\0");
-            assert_eq!(std::slice::from_raw_parts(relro as *const u8, 6), b"uid=0\0");
-            assert_eq!(std::slice::from_raw_parts(data as *const u8, 6), b"uid\x000\0");
+            assert_eq!(std::slice::from_raw_parts(rodata, 6), b"uid=0\0");
+            assert_eq!(std::slice::from_raw_parts(relro, 6), b"uid=0\0");
+            assert_eq!(std::slice::from_raw_parts(data, 6), b"uid\x000\0");
             crate::rules::audit_rule_free_data(rule);
             assert_eq!(libc::dlclose(handle), 0);
-            assert_ne!(classify(data + 3, 1), Memory::Writable);
+            assert_ne!(classify(data.addr() + 3, 1), Memory::Writable);
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -417,7 +418,7 @@ mod tests {
     #[test]
     fn another_threads_stack_is_asked() {
         let local = [0u8; 16];
-        let at = std::hint::black_box(&local).as_ptr() as usize;
+        let at = std::hint::black_box(&local).as_ptr().addr();
         std::thread::scope(|s| {
             s.spawn(|| assert_eq!(classify(at, 2), Memory::Unknown));
         });
