@@ -74,38 +74,14 @@ fn nm_names(library: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Our library built for `line` (LIBAUDIT_COMPAT, a target dir of its own), staged as
-/// libaudit.so.1 in a directory for LD_LIBRARY_PATH.
+/// Our library built for `line` (common::ours_for), its directory for LD_LIBRARY_PATH.
 fn ours_for(line: Line) -> PathBuf {
-    let target = common::work_dir().join("lines").join(line.version());
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--lib", "--target-dir"])
-        .arg(&target)
-        .env("LIBAUDIT_COMPAT", line.version())
-        .current_dir(common::repo())
-        .status()
-        .expect("cargo build");
-    assert!(status.success(), "building the cdylib for the {line} line failed");
-    let stage = common::work_dir().join(format!("ours-{line}"));
-    fs::create_dir_all(&stage).unwrap();
-    let staged = stage.join("libaudit.so.1");
-    let _ = fs::remove_file(&staged);
-    fs::copy(target.join("release/libaudit.so"), &staged).unwrap();
-    stage
+    common::ours_for(line).to_path_buf()
 }
 
-/// The line's original (scripts/oracle: lib/, include/, bin/), or None (exit 77: no source here).
+/// The line's original (common::oracle: scripts/oracle), or None (no source here).
 fn oracle(line: Line) -> Option<PathBuf> {
-    let out = Command::new(common::repo().join("scripts/oracle"))
-        .arg(line.version())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .expect("scripts/oracle");
-    match out.status.code() {
-        Some(0) => Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())),
-        Some(77) => None,
-        _ => panic!("scripts/oracle {line} failed: {}", out.status),
-    }
+    common::oracle(line).map(Path::to_path_buf)
 }
 
 /// What is wrong with `library` as the `line` line's libaudit.so.1 (empty: nothing).

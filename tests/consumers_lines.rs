@@ -139,7 +139,7 @@ fn kernel_session(sides: &Sides, session: impl Fn(&Sides, Lib) -> String) -> Res
 /// The original's and our transcripts of `session`, each from the same kernel state.
 fn kernel_transcripts(sides: &Sides, session: impl Fn(&Sides, Lib) -> String) -> (String, String) {
     let guard = common::KernelGuard::new();
-    let mut run = |lib| {
+    let run = |lib| {
         delete_all();
         let transcript = session(sides, lib);
         delete_all();
@@ -292,9 +292,20 @@ fn ausearch_aureport(sides: &Sides) -> Result<(), String> {
 
 fn aulast(sides: &Sides) -> Result<(), String> {
     let log = log_file();
-    let transcript =
-        |lib| sides.run(lib, "aulast", &["-f", &log]) + &sides.run(lib, "aulast", &["-f", &log, "--extract"]);
-    compare(&transcript(Lib::Original), &transcript(Lib::Ours))
+    // --extract writes aulast.log into the working directory: compared too.
+    let dir = common::work_dir().join(format!("lines-aulast-{}", sides.line));
+    fs::create_dir_all(&dir).unwrap();
+    let transcript = |lib| {
+        let _ = fs::remove_file(dir.join("aulast.log"));
+        let mut extract = sides.command(lib, &sides.tool("aulast"));
+        let out = extract.args(["-f", &log, "--extract"]).current_dir(&dir).output().expect("aulast");
+        sides.run(lib, "aulast", &["-f", &log])
+            + &format!("$ aulast --extract\nexit={:?}\n", out.status.code())
+            + &fs::read_to_string(dir.join("aulast.log")).unwrap_or_else(|e| format!("aulast.log: {e}\n"))
+    };
+    let result = compare(&transcript(Lib::Original), &transcript(Lib::Ours));
+    fs::remove_dir_all(&dir).ok();
+    result
 }
 
 /// An auditd configuration that keeps everything in `dir` and touches nothing else on the host.
