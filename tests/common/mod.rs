@@ -108,6 +108,9 @@ pub fn oracle(line: Line) -> Option<&'static Path> {
 /// must still differ (the list only shrinks); an unlisted one must agree.
 pub struct KnownDifferences {
     pairs: Vec<(Line, String)>,
+    /// Which pairs a test judged: a listed pair no test judges (a renamed or removed check)
+    /// is reported by `unjudged`.
+    judged: Mutex<Vec<bool>>,
 }
 
 impl KnownDifferences {
@@ -126,7 +129,19 @@ impl KnownDifferences {
                 (line, check.to_string())
             })
             .collect();
-        KnownDifferences { pairs }
+        let judged = Mutex::new(vec![false; pairs.len()]);
+        KnownDifferences { pairs, judged }
+    }
+
+    /// The listed pairs of `lines` whose check starts with `prefix` that no test judged.
+    pub fn unjudged(&self, prefix: &str, lines: &[Line]) -> Vec<String> {
+        let judged = self.judged.lock().unwrap();
+        self.pairs
+            .iter()
+            .zip(judged.iter())
+            .filter(|((line, check), seen)| !**seen && check.starts_with(prefix) && lines.contains(line))
+            .map(|((line, check), _)| format!("{line} {check}"))
+            .collect()
     }
 
     pub fn listed(&self, line: Line, check: &str) -> bool {
@@ -135,6 +150,9 @@ impl KnownDifferences {
 
     /// Judges one check's outcome against the list: Ok with a note for the report, or Err.
     pub fn judge(&self, line: Line, check: &str, problems: Result<(), String>) -> Result<String, String> {
+        if let Some(i) = self.pairs.iter().position(|(l, c)| *l == line && c == check) {
+            self.judged.lock().unwrap()[i] = true;
+        }
         match (problems, self.listed(line, check)) {
             (Ok(()), false) => Ok("ok".into()),
             (Ok(()), true) => Err(format!(
