@@ -118,7 +118,7 @@ impl KnownDifferences {
 
     pub fn load() -> Self {
         let text = fs::read_to_string(repo().join(Self::PATH)).unwrap_or_default();
-        let pairs = text
+        let pairs: Vec<(Line, String)> = text
             .lines()
             .map(|l| l.split('#').next().unwrap().trim())
             .filter(|l| !l.is_empty())
