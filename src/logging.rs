@@ -16,6 +16,12 @@ fn returned(logged: Logged) -> c_int {
     logged.rc
 }
 
+fn syslog_error(line: &[u8]) {
+    let line = std::ffi::CString::new(line).unwrap_or_default();
+    // SAFETY: "%s" with one NUL-terminated string.
+    unsafe { libc::syslog(libc::LOG_ERR, c"%s".as_ptr(), line.as_ptr()) };
+}
+
 /// # Safety
 /// Each pointer is NULL or a NUL-terminated string.
 unsafe fn origin<'a>(host: *const c_char, addr: *const c_char, tty: *const c_char) -> Origin<'a> {
@@ -197,7 +203,14 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_avc_message(Tables::of(LINE), audit_fd, r#type, message, origin, uid, &AuditMsg))
+        match logging::user_avc_message(Tables::of(LINE), audit_fd, r#type, message, origin, uid, &AuditMsg) {
+            logging::Avc::Logged(logged) => returned(logged),
+            // Without the privilege to log, the record goes to syslog and 0 is returned.
+            logging::Avc::Denied { errno, line } => {
+                syslog_error(&line);
+                returned(Logged { rc: 0, errno })
+            }
+        }
     }
 }
 

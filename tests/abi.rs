@@ -74,7 +74,8 @@ fn nm_names(library: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Our library built for `line` (common::ours_for), its directory for LD_LIBRARY_PATH.
+/// Our library built for `line` (common::ours_for: once per test process, since the tests run in
+/// parallel and one must not restage the file while another runs a program on it).
 fn ours_for(line: Line) -> PathBuf {
     common::ours_for(line).to_path_buf()
 }
@@ -254,6 +255,10 @@ fn parse_syscall_is_the_originals() {
                 .output()
                 .expect("rules_parse_syscall");
             assert!(out.status.success(), "{line} on {}: {out:?}", library.display());
+            // The harness names the library the loader gave it: the one under test, not the
+            // oracle's behind it on the path.
+            let loaded = format!("harness: libaudit from {}/libaudit.so.1", library.display());
+            assert!(String::from_utf8_lossy(&out.stderr).contains(&loaded), "{line}: not {loaded}: {out:?}");
             String::from_utf8(out.stdout).unwrap()
         };
         let (theirs, ours) = (run(&original.join("lib")), run(&ours_for(line)));

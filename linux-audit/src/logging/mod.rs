@@ -211,8 +211,18 @@ pub fn acct_message(
     send(fd, msg_type, Denied::Report, &mut record, diag)
 }
 
-/// audit_log_user_avc_message. Without the privilege to log, the record goes to syslog, named by
-/// its message type, and 0 is returned.
+/// What became of a user AVC record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Avc {
+    /// Sent, or failed, as the other records.
+    Logged(Logged),
+    /// Refused for want of CAP_AUDIT_WRITE: the C library sends `line` to syslog instead and
+    /// returns 0 with `errno`.
+    Denied { errno: Option<Errno>, line: Vec<u8> },
+}
+
+/// audit_log_user_avc_message, without the C library's fallback: where the process may not
+/// log, the line the C library sends to syslog (named by its message type) is returned.
 pub fn user_avc_message(
     tables: &Tables,
     fd: RawFd,
@@ -221,9 +231,9 @@ pub fn user_avc_message(
     origin: Origin,
     uid: u32,
     diag: &dyn Diagnostics,
-) -> Logged {
+) -> Avc {
     if fd < 0 {
-        return NOT_SENT;
+        return Avc::Logged(NOT_SENT);
     }
     let place = origin.resolve(|| process_exe(diag), false, diag);
     let sauid = (uid as i32).to_string().into_bytes();
@@ -242,16 +252,9 @@ pub fn user_avc_message(
     if sent.rc == -libc::EPERM && !control::capable(CAP_AUDIT_WRITE) {
         let name = tables.msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
         let line = [&b"Can't send to audit system: "[..], name, b" ", record.text()].concat();
-        syslog_error(&line);
-        return Logged { rc: 0, errno: sent.errno };
+        return Avc::Denied { errno: sent.errno, line };
     }
-    finish(sent)
-}
-
-fn syslog_error(line: &[u8]) {
-    let line = std::ffi::CString::new(line).unwrap_or_default();
-    // SAFETY: "%s" with one NUL-terminated string.
-    unsafe { libc::syslog(libc::LOG_ERR, c"%s".as_ptr(), line.as_ptr()) };
+    Avc::Logged(finish(sent))
 }
 
 /// SELinux user and role changes: (seuser, role, range).
