@@ -102,7 +102,7 @@ export! {
         // Written straight into the caller's string; NULL with ENOMEM when malloc fails, as the
         // original's malloc and asprintf do.
         let mut string = std::ptr::null_mut();
-        let written = encode::nv_string(name, value, |len| {
+        let written = encode::nv_string(name, value, LINE, |len| {
             // SAFETY: a fresh allocation of len + 1 bytes, handed out as the len bytes before the
             // NUL, written below.
             unsafe {
@@ -139,7 +139,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, &AuditMsg))
+        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -160,7 +160,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, &AuditMsg))
+        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -184,7 +184,7 @@ export! {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), printed(c_bytes(op)), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
+        returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, LINE, &AuditMsg))
     }
 }
 

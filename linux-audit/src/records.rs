@@ -2,6 +2,7 @@
 //! carry the same fields in the same form as libaudit's audit_log_user_message and
 //! audit_log_user_command write them.
 
+use crate::Line;
 use crate::error::Error;
 use crate::logging::{self, Logged, Origin, ProgramName, Roles};
 use crate::socket::Socket;
@@ -103,8 +104,8 @@ impl<'a> UserMessage<'a> {
         let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
         let (fd, kind, text, diag) = (socket.raw(), i32::from(self.kind), self.text, socket.diag());
         delivered(match self.comm {
-            None => logging::user_message(fd, kind, text, origin, self.success, diag),
-            Some(comm) => logging::user_comm_message(fd, kind, text, comm, origin, self.success, diag),
+            None => logging::user_message(fd, kind, text, origin, self.success, Line::NEWEST, diag),
+            Some(comm) => logging::user_comm_message(fd, kind, text, comm, origin, self.success, Line::NEWEST, diag),
         })
     }
 }
@@ -188,7 +189,19 @@ impl<'a> AcctMessage<'a> {
         // Unlike the C library's, a program name does not stick to later records.
         let names = ProgramName::new();
         let (fd, kind, diag) = (socket.raw(), i32::from(self.kind), socket.diag());
-        delivered(logging::acct_message(fd, kind, self.program, &names, self.op, name, id, origin, self.success, diag))
+        delivered(logging::acct_message(
+            fd,
+            kind,
+            self.program,
+            &names,
+            self.op,
+            name,
+            id,
+            origin,
+            self.success,
+            Line::NEWEST,
+            diag,
+        ))
     }
 }
 

@@ -12,6 +12,7 @@ mod record;
 use std::borrow::Cow;
 use std::os::fd::RawFd;
 
+use crate::Line;
 use crate::control::{self, CAP_AUDIT_WRITE};
 use crate::diag::Diagnostics;
 use crate::netlink::{Errno, Failed, Sent};
@@ -88,9 +89,9 @@ fn process_exe<'a>(diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
 
 impl Place<'_> {
     /// Records from a local terminal name this machine when the caller named no host.
-    fn local_host(&mut self) {
+    fn local_host(&mut self, line: Line) {
         if self.host.is_none() {
-            self.host = self.tty.as_deref().and_then(facts::local_host);
+            self.host = self.tty.as_deref().and_then(|tty| facts::local_host(tty, line));
         }
     }
 
@@ -112,20 +113,21 @@ fn account(name: &[u8]) -> Vec<u8> {
     quote_or_encode(&name[..name.len().min(32)])
 }
 
-/// audit_log_user_message.
+/// audit_log_user_message. `line`: from 4.1 on a "/dev/pts..." terminal names this host too.
 pub fn user_message(
     fd: RawFd,
     msg_type: i32,
     message: &[u8],
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
     let mut place = origin.resolve(|| process_exe(diag), false, diag);
-    place.local_host();
+    place.local_host(line);
     let mut record = Record::new();
     record.fields(
         Some(message),
@@ -140,7 +142,8 @@ pub fn user_message(
     send(fd, msg_type, Denied::Hide, &mut record, diag)
 }
 
-/// audit_log_user_comm_message.
+/// audit_log_user_comm_message. `line`: 4.2 cuts comm to the kernel's 15 bytes.
+#[allow(clippy::too_many_arguments)] // the C function's parameters, and the line
 pub fn user_comm_message(
     fd: RawFd,
     msg_type: i32,
@@ -148,14 +151,15 @@ pub fn user_comm_message(
     comm: Option<&[u8]>,
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
     let mut place = origin.resolve(|| process_exe(diag), false, diag);
-    let comm = facts::command_name(comm);
-    place.local_host();
+    let comm = facts::command_name(comm, line, diag);
+    place.local_host(line);
     let mut record = Record::new();
     record.fields(
         Some(message),
@@ -172,8 +176,9 @@ pub fn user_comm_message(
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
-/// exe= is `program`, or the name `names` kept from an earlier record.
-#[allow(clippy::too_many_arguments)] // the C function's parameters
+/// exe= is `program`, or the name `names` kept from an earlier record (`line`: 4.2 keeps one
+/// byte more of a long one).
+#[allow(clippy::too_many_arguments)] // the C function's parameters, and the line
 pub fn acct_message(
     fd: RawFd,
     msg_type: i32,
@@ -184,13 +189,14 @@ pub fn acct_message(
     id: u32,
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, diag)), false, diag);
-    place.local_host();
+    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, line, diag)), false, diag);
+    place.local_host(line);
     let account = match name {
         Some(name) if id == u32::MAX => (" acct=", account(name)),
         _ => (" id=", id.to_string().into_bytes()),
