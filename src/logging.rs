@@ -3,8 +3,10 @@
 use std::ffi::{c_char, c_int, c_uint};
 
 use super::{c_bytes, printed, set_errno};
+use crate::compat::LINE;
 use crate::message::AuditMsg;
 use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, encode};
+use linux_audit::tables::Tables;
 
 /// Sets errno as the original leaves it and returns the result.
 fn returned(logged: Logged) -> c_int {
@@ -195,7 +197,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_avc_message(audit_fd, r#type, message, origin, uid, &AuditMsg))
+        returned(logging::user_avc_message(Tables::of(LINE), audit_fd, r#type, message, origin, uid, &AuditMsg))
     }
 }
 

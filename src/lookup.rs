@@ -4,6 +4,7 @@ use std::ffi::{CStr, c_char, c_int, c_uint};
 use std::ptr;
 
 use super::{c_bytes, set_errno};
+use crate::compat::LINE;
 use linux_audit::tables::{self, ARCH_UNKNOWN, Outcome};
 
 fn c_name(name: Option<&'static CStr>) -> *const c_char {
@@ -32,14 +33,14 @@ export! {
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_syscall(sc: *const c_char, machine: c_int) -> c_int {
         // SAFETY: per the contract.
-        unsafe { number(sc, |n| tables::name_to_syscall(n, machine)) }
+        unsafe { number(sc, |n| tables::name_to_syscall(LINE, n, machine)) }
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_syscall_to_name(sc: c_int, machine: c_int) -> *const c_char {
-        c_name(tables::syscall_to_name(sc, machine))
+        c_name(tables::syscall_to_name(LINE, sc, machine))
     }
 }
 
@@ -49,14 +50,14 @@ export! {
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_field(field: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { number(field, tables::name_to_field) }
+        unsafe { number(field, |n| tables::name_to_field(LINE, n)) }
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_field_to_name(field: c_int) -> *const c_char {
-        c_name(tables::field_to_name(field))
+        c_name(tables::field_to_name(LINE, field))
     }
 }
 
@@ -66,14 +67,14 @@ export! {
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_flag(flag: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { number(flag, tables::name_to_flag) }
+        unsafe { number(flag, |n| tables::name_to_flag(LINE, n)) }
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_flag_to_name(flag: c_int) -> *const c_char {
-        c_name(tables::flag_to_name(flag))
+        c_name(tables::flag_to_name(LINE, flag))
     }
 }
 
@@ -83,14 +84,14 @@ export! {
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_action(action: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { number(action, tables::name_to_action) }
+        unsafe { number(action, |n| tables::name_to_action(LINE, n)) }
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_action_to_name(action: c_int) -> *const c_char {
-        c_name(tables::action_to_name(action))
+        c_name(tables::action_to_name(LINE, action))
     }
 }
 
@@ -102,14 +103,14 @@ export! {
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_msg_type(msg_type: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { c_bytes(msg_type) }.map_or(-1, |n| with_errno(tables::msg_type_outcome(n)))
+        unsafe { c_bytes(msg_type) }.map_or(-1, |n| with_errno(tables::msg_type_outcome(LINE, n)))
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_msg_type_to_name(msg_type: c_int) -> *const c_char {
-        c_name(tables::msg_type_to_name(msg_type))
+        c_name(tables::msg_type_to_name(LINE, msg_type))
     }
 }
 
@@ -119,14 +120,14 @@ export! {
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_machine(machine: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { number(machine, tables::name_to_machine) }
+        unsafe { number(machine, |n| tables::name_to_machine(LINE, n)) }
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_machine_to_name(machine: c_int) -> *const c_char {
-        c_name(tables::machine_to_name(machine))
+        c_name(tables::machine_to_name(LINE, machine))
     }
 }
 
@@ -134,21 +135,21 @@ export! {
     /// 0 for an unknown machine.
     #[on_panic(0, pure)]
     pub fn audit_machine_to_elf(machine: c_int) -> c_uint {
-        tables::machine_to_elf(machine).unwrap_or(0)
+        tables::machine_to_elf(LINE, machine).unwrap_or(0)
     }
 }
 
 export! {
     #[on_panic(-1, pure)]
     pub fn audit_elf_to_machine(elf: c_uint) -> c_int {
-        tables::elf_to_machine(elf).unwrap_or(-1)
+        tables::elf_to_machine(LINE, elf).unwrap_or(-1)
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_operator_to_symbol(op: c_int) -> *const c_char {
-        c_name(tables::operator_to_symbol(op))
+        c_name(tables::operator_to_symbol(LINE, op))
     }
 }
 
@@ -160,14 +161,14 @@ export! {
     #[on_panic(0, pure)]
     pub unsafe fn audit_name_to_errno(error: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { c_bytes(error) }.and_then(tables::name_to_errno).unwrap_or(0)
+        unsafe { c_bytes(error) }.and_then(|n| tables::name_to_errno(LINE, n)).unwrap_or(0)
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_errno_to_name(error: c_int) -> *const c_char {
-        c_name(tables::errno_to_name(error))
+        c_name(tables::errno_to_name(LINE, error))
     }
 }
 
@@ -177,14 +178,14 @@ export! {
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_ftype(name: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { number(name, tables::name_to_ftype) }
+        unsafe { number(name, |n| tables::name_to_ftype(LINE, n)) }
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_ftype_to_name(ftype: c_int) -> *const c_char {
-        c_name(tables::ftype_to_name(ftype))
+        c_name(tables::ftype_to_name(LINE, ftype))
     }
 }
 
@@ -194,34 +195,34 @@ export! {
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_fstype(name: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { number(name, tables::name_to_fstype) }
+        unsafe { number(name, |n| tables::name_to_fstype(LINE, n)) }
     }
 }
 
 export! {
     #[on_panic(ptr::null(), pure)]
     pub fn audit_fstype_to_name(fstype: c_int) -> *const c_char {
-        c_name(tables::fstype_to_name(fstype))
+        c_name(tables::fstype_to_name(LINE, fstype))
     }
 }
 
 export! {
-    /// Upstream 4.2.
+    /// 3.1 on.
     ///
     /// # Safety
     /// `uringop` is NULL or a NUL-terminated string.
     #[on_panic(-1, pure)]
     pub unsafe fn audit_name_to_uringop(uringop: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { number(uringop, tables::name_to_uringop) }
+        unsafe { number(uringop, |n| tables::name_to_uringop(LINE, n)) }
     }
 }
 
 export! {
-    /// Upstream 4.2.
+    /// 3.1 on.
     #[on_panic(ptr::null(), pure)]
     pub fn audit_uringop_to_name(uringop: c_int) -> *const c_char {
-        c_name(tables::uringop_to_name(uringop))
+        c_name(tables::uringop_to_name(LINE, uringop))
     }
 }
 
@@ -229,7 +230,7 @@ export! {
     /// MACH_* of this machine, or -1.
     #[on_panic(-1, pure)]
     pub fn audit_detect_machine() -> c_int {
-        tables::detect_machine().unwrap_or(-1)
+        tables::detect_machine(LINE).unwrap_or(-1)
     }
 }
 
@@ -242,6 +243,6 @@ export! {
     #[on_panic(ARCH_UNKNOWN, pure)]
     pub unsafe fn audit_determine_machine(arch: *const c_char) -> c_int {
         // SAFETY: per the contract.
-        unsafe { c_bytes(arch) }.map_or(ARCH_UNKNOWN, |a| with_errno(tables::determine_machine_outcome(a)))
+        unsafe { c_bytes(arch) }.map_or(ARCH_UNKNOWN, |a| with_errno(tables::determine_machine_outcome(LINE, a)))
     }
 }

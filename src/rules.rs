@@ -12,10 +12,12 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicI32, AtomicU32};
 
 use super::{c_bytes, errno, fail, seq_or_errno, set_errno};
+use crate::compat::LINE;
 use crate::message::{self, AuditMsg, LOG_ERR};
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
 use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
+use linux_audit::tables::Tables;
 use linux_audit::wire::audit_rule_data;
 
 // The original's process-wide rule-building state. auditctl links them with copy relocations,
@@ -131,7 +133,7 @@ export! {
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        let outcome = rules::add_syscall_by_name(rule, name, load_globals().elf);
+        let outcome = rules::add_syscall_by_name(Tables::of(LINE), rule, name, load_globals().elf);
         if let Some(e) = outcome.errno {
             set_errno(e);
         }
@@ -148,7 +150,7 @@ export! {
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        let outcome = with_globals(|g| rules::add_uringop_by_name(rule, name, g));
+        let outcome = with_globals(|g| rules::add_uringop_by_name(Tables::of(LINE), rule, name, g));
         if let Some(e) = outcome.errno {
             set_errno(e);
         }
@@ -289,7 +291,7 @@ export! {
         };
         // Some fields depend on the kernel's features: the process's one probe, made when first needed.
         let features = || crate::control::features().0;
-        let outcome = with_globals(|g| rules::fieldpair(rule, text, flags, g, &features, &AuditMsg));
+        let outcome = with_globals(|g| rules::fieldpair(Tables::of(LINE), rule, text, flags, g, &features, &AuditMsg));
         let rc = match outcome.result {
             Ok(Added::Done) => 0,
             // SAFETY: *rulep is the caller's malloc'd rule.
@@ -320,7 +322,7 @@ export! {
             Ok(both) => both,
             Err(rc) => return rc,
         };
-        let outcome = rules::compare(rule, text, flags);
+        let outcome = rules::compare(Tables::of(LINE), rule, text, flags);
         // SAFETY: the outcome's split lies within the caller's string.
         unsafe { settle_pair(pair, outcome.split, outcome.errno) };
         outcome.result.map_or_else(|e| e, |()| 0)

@@ -94,7 +94,9 @@ fn collect(fd: &OwnedFd, quiet: Duration) -> String {
         }
         let text = String::from_utf8_lossy(&buf[16..n as usize]);
         let text = text.trim_end_matches('\0').trim_end_matches('\n');
-        let name = linux_audit::tables::msg_type_to_name(kind.into())
+        // Named as the installed auditd (3.0.9) names them.
+        let name = linux_audit::tables::Tables::of(linux_audit::Line::V3_0_9)
+            .msg_type_to_name(kind.into())
             .map_or_else(|| format!("UNKNOWN[{kind}]"), |n| n.to_string_lossy().into_owned());
         log.push_str(&format!("type={name} msg={text}\n"));
     }

@@ -1,89 +1,78 @@
-//! Generates linux-audit/src/tables/data.rs, the lookup tables, from two sources:
-//! - the installed libaudit.so.1 (3.0.9), probed through dlopen: every string stored in the
-//!   library's file is offered to each name-to-number function (every name a lookup accepts is
-//!   stored there, since the original compares against its own string tables), then every number
-//!   found, plus wide sweeps, to each number-to-name function;
-//! - /usr/include/linux/io_uring.h, continued by tests/data/io_uring_ops.txt (the members newer
-//!   kernels add), for the io_uring operations (upstream's, 4.2 on; numbered by their place in
-//!   `enum io_uring_op`).
+//! Generates linux-audit/src/tables/lines/<line>.rs, the lookup tables of each release line,
+//! from that line's own libaudit.so.1 (the oracle of `scripts/oracle <line>`), probed through
+//! dlopen: every string stored in the library's file is offered to each name-to-number function
+//! (every name a lookup accepts is stored there, since the original compares against its own
+//! string tables), then every number found, plus wide sweeps, to each number-to-name function.
 //!
-//! All names go into one blob of NUL-terminated strings (a name that ends another shares its
-//! bytes); each table holds spans of it (offset | length << 16), by name and by number, and
-//! places its names in an open-addressed hash table by the crate's own `name_hash`.
+//! Per line, all names go into one blob of NUL-terminated strings (a name that ends another
+//! shares its bytes); each table holds spans of it (offset | length << 16), by name and by number,
+//! and places its names in an open-addressed hash table by the crate's own `name_hash`.
 //!
-//! `cargo test --test gen_tables -- --ignored` rewrites the file; `data_is_current` (part of the
-//! ordinary `cargo test`) fails when the committed file is not what the sources give. Being a
-//! test, it builds the crate first: after changing `Table`'s fields, patch data.rs by hand once.
+//! `cargo test --test gen_tables -- --ignored` rewrites the files of every line whose oracle is
+//! available; `data_is_current_<line>` (part of the ordinary `cargo test`) fails when the committed
+//! file is not what that line's library gives, and is skipped (with a message) when
+//! `scripts/oracle` cannot provide the line (exit status 77). Being a test, it builds the crate
+//! first: after changing `Table`'s or `Set`'s fields, patch the files by hand once.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ffi::{CStr, CString, c_char, c_int, c_uint, c_void};
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-const LIBRARY: &str = "/usr/lib/x86_64-linux-gnu/libaudit.so.1";
-const IO_URING_H: &str = "/usr/include/linux/io_uring.h";
-/// `enum io_uring_op` members past the installed header's, as "number IORING_OP_NAME" lines.
-const NEWER_URING_OPS: &str = "tests/data/io_uring_ops.txt";
-/// The io_uring operations upstream names (lib/uringop_table.h, newest): those the kernel audits
-/// (the others are marked audit_skip in io_uring/opdef.c and never produce records).
-const AUDITED_URING_OPS: &[&str] = &[
-    "sendmsg",
-    "recvmsg",
-    "accept",
-    "connect",
-    "fallocate",
-    "openat",
-    "close",
-    "openat2",
-    "shutdown",
-    "renameat",
-    "unlinkat",
-    "mkdirat",
-    "symlinkat",
-    "linkat",
-    "msg_ring",
-    "fsetxattr",
-    "setxattr",
-    "fgetxattr",
-    "getxattr",
-    "uring_cmd",
-    "sendmsg_zc",
-    "waitid",
-    "futex_wait",
-    "futex_wake",
-    "futex_waitv",
-    "fixed_fd_install",
-    "ftruncate",
-    "bind",
-    "listen",
-];
+use linux_audit::Line;
+
 /// Longer names are rejected without a search (linux-audit/src/tables/mod.rs folds into a buffer this big).
 const NAME_MAX: usize = 64;
 
-fn output() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("linux-audit/src/tables/data.rs")
+/// The file of a line's tables: lines/v4_2_1.rs for 4.2.1.
+fn output(line: Line) -> PathBuf {
+    let file = format!("v{}.rs", line.version().replace('.', "_"));
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("linux-audit/src/tables/lines").join(file)
+}
+
+/// The line's oracle library, or None (with the reason printed) when `scripts/oracle` cannot
+/// provide the line.
+fn oracle_library(line: Line) -> Option<PathBuf> {
+    let repo = env!("CARGO_MANIFEST_DIR");
+    let out = Command::new(Path::new(repo).join("scripts/oracle")).arg(line.version()).output().unwrap();
+    if out.status.code() == Some(77) {
+        eprintln!("line {line} skipped: no oracle ({})", String::from_utf8_lossy(&out.stderr).trim());
+        return None;
+    }
+    assert!(out.status.success(), "scripts/oracle {line}: {}", String::from_utf8_lossy(&out.stderr));
+    let dir = String::from_utf8(out.stdout).unwrap();
+    Some(Path::new(dir.trim()).join("lib/libaudit.so.1"))
 }
 
 struct Library(*mut c_void);
 
 impl Library {
-    fn open() -> Library {
-        let path = CString::new(LIBRARY).unwrap();
-        // SAFETY: dlopen of the system library with a valid path.
-        let handle = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
-        assert!(!handle.is_null(), "dlopen {LIBRARY}");
+    /// Each line's library is a different file, so each is loaded apart (RTLD_LOCAL: its own
+    /// internal calls bind to itself).
+    fn open(path: &Path) -> Library {
+        let c = CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: dlopen of an oracle's libaudit.so.1 with a valid path.
+        let handle = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        assert!(!handle.is_null(), "dlopen {}", path.display());
         Library(handle)
     }
 
     /// # Safety
     /// `F` is the function pointer type matching the symbol's C prototype.
-    unsafe fn get<F: Copy>(&self, name: &str) -> F {
+    unsafe fn find<F: Copy>(&self, name: &str) -> Option<F> {
         let c = CString::new(name).unwrap();
         // SAFETY: valid handle and name.
         let p = unsafe { libc::dlsym(self.0, c.as_ptr()) };
-        assert!(!p.is_null(), "{name} missing");
         // SAFETY: per the contract, F is a function pointer of the symbol's type.
-        unsafe { std::mem::transmute_copy(&p) }
+        (!p.is_null()).then(|| unsafe { std::mem::transmute_copy(&p) })
+    }
+
+    /// # Safety
+    /// As `find`.
+    unsafe fn get<F: Copy>(&self, name: &str) -> F {
+        // SAFETY: per the contract.
+        unsafe { self.find(name) }.unwrap_or_else(|| panic!("{name} missing"))
     }
 }
 
@@ -96,8 +85,8 @@ fn string(p: *const c_char) -> Option<Vec<u8>> {
 }
 
 /// Every NUL-terminated run of printable ASCII in the library's file, with all its suffixes.
-fn candidates() -> Vec<CString> {
-    let image = std::fs::read(LIBRARY).unwrap();
+fn candidates(library: &Path) -> Vec<CString> {
+    let image = std::fs::read(library).unwrap();
     let mut out = BTreeSet::new();
     for run in image.split(|&b| b == 0) {
         let start = run.iter().rposition(|b| !(0x20..0x7f).contains(b)).map_or(0, |i| i + 1);
@@ -170,38 +159,6 @@ fn probe_numbers(i2s: impl Fn(i32) -> Option<Vec<u8>>, sweep: impl Iterator<Item
     Probed { fold: Fold::Exact, by_name, by_number }
 }
 
-/// The io_uring operations upstream names, numbered by their place in the kernel's enum.
-fn uring_ops() -> Probed {
-    let header = std::fs::read_to_string(IO_URING_H).unwrap();
-    let body = header.split("enum io_uring_op {").nth(1).unwrap().split("};").next().unwrap();
-    let lines =
-        body.lines().map(str::trim).filter_map(|l| l.strip_prefix("IORING_OP_")).map(|l| l.trim_end_matches(','));
-    let mut ops: Vec<&str> = lines.filter(|&op| op != "LAST").collect();
-    let newer = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(NEWER_URING_OPS)).unwrap();
-    for line in newer.lines().filter(|l| !l.starts_with('#')) {
-        let (number, member) = line.split_once(' ').unwrap();
-        let (number, op) = (number.parse::<usize>().unwrap(), member.strip_prefix("IORING_OP_").unwrap());
-        match ops.get(number) {
-            Some(&known) => assert_eq!(known, op, "{NEWER_URING_OPS} disagrees with {IO_URING_H}"),
-            None => {
-                assert_eq!(number, ops.len(), "{NEWER_URING_OPS} skips a number");
-                ops.push(op);
-            }
-        }
-    }
-    let mut by_name = BTreeMap::new();
-    for (number, op) in ops.into_iter().enumerate() {
-        assert!(!op.contains('='), "explicit value in enum io_uring_op: {op}");
-        let name = op.to_ascii_lowercase();
-        if AUDITED_URING_OPS.contains(&name.as_str()) {
-            by_name.insert(name.into_bytes(), number as i32);
-        }
-    }
-    assert_eq!(by_name.len(), AUDITED_URING_OPS.len(), "{IO_URING_H} and {NEWER_URING_OPS} lack some operations");
-    let by_number = by_name.iter().map(|(s, &n)| (n, s.clone())).collect();
-    Probed { fold: Fold::Lower, by_name, by_number }
-}
-
 /// The blob of every name, each followed by its NUL, and where each name starts in it.
 struct Names {
     text: Vec<u8>,
@@ -238,7 +195,7 @@ impl Names {
 
     fn emit(&self, out: &mut String) {
         writeln!(out, "/// Every name, NUL-terminated; the tables hold spans of it.").unwrap();
-        write!(out, "pub(crate) static NAMES: [u8; {}] = *b\"", self.text.len()).unwrap();
+        write!(out, "static NAMES: [u8; {}] = *b\"", self.text.len()).unwrap();
         let mut line = 0;
         for name in self.text.split_inclusive(|&b| b == 0) {
             if line > 100 {
@@ -288,10 +245,17 @@ fn emit_spans(out: &mut String, indent: &str, spans: &[usize]) {
 
 fn emit_table(out: &mut String, names: &Names, ident: &str, what: &str, t: &Probed, index: Index) {
     writeln!(out, "/// {what}: {} names, {} numbers.", t.by_name.len(), t.by_number.len()).unwrap();
-    writeln!(out, "pub(crate) static {ident}: Table = Table {{\n    fold: Fold::{:?},\n    names: &[", t.fold).unwrap();
+    writeln!(out, "static {ident}: Table = Table {{\n    text: &NAMES,\n    fold: Fold::{:?},\n    names: &[", t.fold)
+        .unwrap();
     for chunk in t.by_name.iter().collect::<Vec<_>>().chunks(8) {
         let line: Vec<String> = chunk.iter().map(|(s, n)| format!("({}, {n})", names.span(s))).collect();
         writeln!(out, "        {},", line.join(", ")).unwrap();
+    }
+    if t.by_name.is_empty() {
+        // No names, no slots: the lookup answers None without hashing.
+        assert!(index == Index::Inline);
+        out.push_str("    ],\n    slots: &[],\n    by_number: ByNumber::Sorted(&[]),\n};\n\n");
+        return;
     }
     out.push_str("    ],\n    slots: &[\n");
     let slots = slots(&t.by_name.keys().collect::<Vec<_>>());
@@ -326,10 +290,11 @@ fn emit_table(out: &mut String, names: &Names, ident: &str, what: &str, t: &Prob
     }
 }
 
-fn generate() -> String {
-    let lib = Library::open();
-    let candidates = candidates();
-    // SAFETY: each type matches the prototype in /usr/include/libaudit.h.
+/// The tables of one line, from its library: the text of lines/<line>.rs.
+fn generate(line: Line, library: &Path) -> String {
+    let lib = Library::open(library);
+    let candidates = candidates(library);
+    // SAFETY: each type matches the prototype in libaudit.h.
     let (sc_s2i, sc_i2s): (
         unsafe extern "C" fn(*const c_char, c_int) -> c_int,
         unsafe extern "C" fn(c_int, c_int) -> *const c_char,
@@ -341,21 +306,30 @@ fn generate() -> String {
     let found = |v: c_int| (v != -1).then_some(v);
     let small = || -1000..70000;
 
-    let simple = |s: &str, i: &str| {
-        let (s, i) = (s2i(s), i2s(i));
+    let simple = |s: S2i, i: I2s| {
         // SAFETY: the lookups take a NUL-terminated string or a number.
         probe(&candidates, |c| found(unsafe { s(c.as_ptr()) }), |n| string(unsafe { i(n) }), small())
     };
-    let mut out = String::from(
-        "//! Generated by tests/gen_tables.rs from the installed libaudit.so.1 (3.0.9) and the kernel's\n\
-         //! io_uring.h with tests/data/io_uring_ops.txt: do not edit.\n\
+    let mut out = format!(
+        "//! Generated by tests/gen_tables.rs from {line}'s libaudit.so.1 (`scripts/oracle {line}`): do not edit.\n\
          //! `cargo test --test gen_tables -- --ignored` regenerates it.\n\n\
-         use super::{ByNumber, Fold, Span, Table};\n\n",
+         use super::super::{{ByNumber, Fold, Span, Table, Tables}};\n\
+         use crate::Line;\n\n"
     );
 
-    // Syscalls: one table per distinct answer; several machines share one (the ppc family).
+    // io_uring operations: 3.1 on; none before.
+    // SAFETY: the prototypes of libaudit.h (3.1 on).
+    let uring: Option<(S2i, I2s)> = unsafe { lib.find("audit_name_to_uringop").zip(lib.find("audit_uringop_to_name")) };
+    let uringop = match uring {
+        Some((s, i)) => simple(s, i),
+        None => Probed { fold: Fold::Lower, by_name: BTreeMap::new(), by_number: BTreeMap::new() },
+    };
+
+    // Syscalls: one table per distinct answer; several machines share one (the ppc family). A
+    // machine answered by the io_uring operations (MACH_IO_URING, 3.1 on) is that table.
     let machine_name = i2s("audit_machine_to_name");
     let mut syscall_tables: Vec<(String, Vec<i32>, Probed)> = Vec::new();
+    let mut uring_machines = Vec::new();
     for machine in -8..32 {
         let t = probe(
             &candidates,
@@ -369,6 +343,10 @@ fn generate() -> String {
             assert!(t.by_number.is_empty());
             continue;
         }
+        if t == uringop {
+            uring_machines.push(machine);
+            continue;
+        }
         match syscall_tables.iter_mut().find(|(_, _, other)| *other == t) {
             Some((_, machines, _)) => machines.push(machine),
             None => {
@@ -379,13 +357,14 @@ fn generate() -> String {
         }
     }
     // (identifier, description, table), in the order written.
+    let named = |s: &str, i: &str| simple(s2i(s), i2s(i));
     let mut others: Vec<(&str, &str, Probed)> = vec![
-        ("FIELD", "Rule fields (AUDIT_*)", simple("audit_name_to_field", "audit_field_to_name")),
-        ("FLAG", "Rule lists (AUDIT_FILTER_*)", simple("audit_name_to_flag", "audit_flag_to_name")),
-        ("ACTION", "Rule actions", simple("audit_name_to_action", "audit_action_to_name")),
-        ("MACHINE", "Machines (MACH_*)", simple("audit_name_to_machine", "audit_machine_to_name")),
-        ("FTYPE", "File types (S_IF*)", simple("audit_name_to_ftype", "audit_ftype_to_name")),
-        ("FSTYPE", "File system magic numbers", simple("audit_name_to_fstype", "audit_fstype_to_name")),
+        ("FIELD", "Rule fields (AUDIT_*)", named("audit_name_to_field", "audit_field_to_name")),
+        ("FLAG", "Rule lists (AUDIT_FILTER_*)", named("audit_name_to_flag", "audit_flag_to_name")),
+        ("ACTION", "Rule actions", named("audit_name_to_action", "audit_action_to_name")),
+        ("MACHINE", "Machines (MACH_*)", named("audit_name_to_machine", "audit_machine_to_name")),
+        ("FTYPE", "File types (S_IF*)", named("audit_name_to_ftype", "audit_ftype_to_name")),
+        ("FSTYPE", "File system magic numbers", named("audit_name_to_fstype", "audit_fstype_to_name")),
     ];
 
     // Message types: the lookup also parses numbers, so a name counts only if it names its number.
@@ -404,16 +383,23 @@ fn generate() -> String {
     );
     others.push(("MSG_TYPE", "Record types (AUDIT_*)", msg));
 
-    // Errno names: 0 means unknown; a leading '-' negates.
+    // Errno names: 0 means unknown; a leading '-' negates. From 4.0 a negative number is named
+    // as its absolute value: a flag of the set, not entries.
     let (s, i) = (s2i("audit_name_to_errno"), i2s("audit_errno_to_name"));
+    // SAFETY: a number only.
+    let errno_name = |n| string(unsafe { i(n) });
     let errno = probe(
         &candidates,
         // SAFETY: a NUL-terminated string.
         |c| Some(unsafe { s(c.as_ptr()) }).filter(|&n| n > 0 && !c.to_bytes().starts_with(b"-")),
-        // SAFETY: a number only.
-        |n| string(unsafe { i(n) }),
-        small(),
+        errno_name,
+        0..70000,
     );
+    let negative_errnos = errno_name(-1).is_some();
+    for n in 1..70000 {
+        let mirrored = if negative_errnos { errno_name(n) } else { None };
+        assert_eq!(errno_name(-n), mirrored, "errno -{n}");
+    }
     others.push(("ERRNO", "Errno names", errno));
 
     let op = i2s("audit_operator_to_symbol");
@@ -421,48 +407,23 @@ fn generate() -> String {
     let ops = probe_numbers(|n| string(unsafe { op(n) }), small().chain((0..256).map(|k| k << 24)));
     others.push(("OPERATOR", "Rule operators (symbols only)", ops));
 
-    others.push(("URINGOP", "io_uring operations (upstream's, 4.2 on)", uring_ops()));
-
-    let all = syscall_tables.iter().map(|(_, _, t)| t).chain(others.iter().map(|(_, _, t)| t));
+    let all = syscall_tables.iter().map(|(_, _, t)| t).chain(others.iter().map(|(_, _, t)| t)).chain([&uringop]);
     let names = Names::new(all.flat_map(|t| t.by_name.keys()));
-    names.emit(&mut out);
-    for (ident, machines, t) in &syscall_tables {
-        emit_table(&mut out, &names, ident, &format!("Syscalls of machines {machines:?}"), t, Index::Shared);
-    }
-    out.push_str("/// The syscall table of a machine (MACH_*).\npub(crate) fn syscall_table(machine: i32) -> Option<&'static Table> {\n    match machine {\n");
-    for (ident, machines, _) in &syscall_tables {
-        let arms: Vec<String> = machines.iter().map(i32::to_string).collect();
-        writeln!(out, "        {} => Some(&{ident}),", arms.join(" | ")).unwrap();
-    }
-    out.push_str("        _ => None,\n    }\n}\n\n");
-    // An array, not a match: number-to-name from C is then two range checks and two loads.
-    let by_machine: BTreeMap<i32, &str> = syscall_tables
+
+    // Each machine's table (MACH_*), from 0.
+    let mut by_machine: BTreeMap<i32, &str> = syscall_tables
         .iter()
         .flat_map(|(ident, machines, _)| machines.iter().map(move |&m| (m, ident.as_str())))
         .collect();
+    by_machine.extend(uring_machines.iter().map(|&m| (m, "URINGOP")));
     let last = *by_machine.keys().last().unwrap();
     assert!(*by_machine.keys().next().unwrap() >= 0);
-    writeln!(out, "/// Each machine's (MACH_*) syscall names by number, from 0 (its table's index); empty for none.")
-        .unwrap();
-    writeln!(out, "pub(crate) static SYSCALL_BY_NUMBER: [&[Span]; {}] = [", last + 1).unwrap();
-    for machine in 0..=last {
-        match by_machine.get(&machine) {
-            Some(ident) => writeln!(out, "    {ident}_BY_NUMBER,").unwrap(),
-            None => out.push_str("    &[],\n"),
-        }
-    }
-    out.push_str("];\n\n");
-    for (ident, what, t) in &others {
-        emit_table(&mut out, &names, ident, what, t, Index::Inline);
-    }
 
     // SAFETY: prototypes from libaudit.h.
     let (m2e, e2m): (unsafe extern "C" fn(c_int) -> c_uint, unsafe extern "C" fn(c_uint) -> c_int) =
         unsafe { (lib.get("audit_machine_to_elf"), lib.get("audit_elf_to_machine")) };
-    out.push_str(
-        "/// Machines (MACH_*) and their AUDIT_ARCH_* values.\npub(crate) static MACHINE_ELF: &[(i32, u32)] = &[\n",
-    );
     let mut elves = BTreeSet::new();
+    let mut machine_elf = String::new();
     for machine in -1000..1000 {
         // SAFETY: a number only.
         let elf = unsafe { m2e(machine) };
@@ -470,24 +431,95 @@ fn generate() -> String {
             // SAFETY: a number only.
             assert_eq!(unsafe { e2m(elf) }, machine);
             assert!(elves.insert(elf));
-            writeln!(out, "    ({machine}, {elf:#010x}),").unwrap();
+            writeln!(machine_elf, "        ({machine}, {elf:#010x}),").unwrap();
         }
     }
-    out.push_str("];\n");
+
+    writeln!(out, "/// Release line {line}'s tables.\npub(crate) static SET: Tables = Tables {{\n    text: &NAMES,")
+        .unwrap();
+    out.push_str("    syscalls: &[\n");
+    for machine in 0..=last {
+        match by_machine.get(&machine) {
+            Some(ident) => writeln!(out, "        Some(&{ident}),").unwrap(),
+            None => out.push_str("        None,\n"),
+        }
+    }
+    // An array of indexes: number-to-name from C is then two range checks and two loads.
+    out.push_str("    ],\n    syscall_by_number: &[\n");
+    for machine in 0..=last {
+        match by_machine.get(&machine) {
+            Some(ident) => writeln!(out, "        {ident}_BY_NUMBER,").unwrap(),
+            None => out.push_str("        &[],\n"),
+        }
+    }
+    out.push_str("    ],\n");
+    for (ident, _, _) in &others {
+        writeln!(out, "    {}: &{ident},", ident.to_ascii_lowercase()).unwrap();
+    }
+    writeln!(out, "    uringop: &URINGOP,\n    machine_elf: &[\n{machine_elf}    ],").unwrap();
+    let variant = format!("V{}", line.version().replace('.', "_"));
+    writeln!(out, "    line: Line::{variant},\n    negative_errnos: {negative_errnos},\n}};\n").unwrap();
+
+    names.emit(&mut out);
+    for (ident, machines, t) in &syscall_tables {
+        emit_table(&mut out, &names, ident, &format!("Syscalls of machines {machines:?}"), t, Index::Shared);
+    }
+    for (ident, what, t) in &others {
+        emit_table(&mut out, &names, ident, what, t, Index::Inline);
+    }
+    let what = match uring_machines.as_slice() {
+        [] => "io_uring operations".to_owned(),
+        machines => format!("io_uring operations (also the syscalls of machines {machines:?})"),
+    };
+    let index = if uring_machines.is_empty() { Index::Inline } else { Index::Shared };
+    emit_table(&mut out, &names, "URINGOP", &what, &uringop, index);
     out
 }
 
-#[test]
-fn data_is_current() {
-    let committed = std::fs::read_to_string(output()).unwrap_or_default();
+/// Checks that a line's committed tables are what its library gives; skipped without an oracle.
+fn check_current(line: Line) {
+    let Some(library) = oracle_library(line) else {
+        return;
+    };
+    let committed = std::fs::read_to_string(output(line)).unwrap_or_default();
     assert!(
-        committed == generate(),
-        "linux-audit/src/tables/data.rs is stale: cargo test --test gen_tables -- --ignored"
+        committed == generate(line, &library),
+        "{} is stale: cargo test --test gen_tables -- --ignored",
+        output(line).display()
     );
 }
 
 #[test]
-#[ignore = "rewrites linux-audit/src/tables/data.rs"]
+fn data_is_current_3_0_9() {
+    check_current(Line::V3_0_9);
+}
+
+#[test]
+fn data_is_current_3_1_2() {
+    check_current(Line::V3_1_2);
+}
+
+#[test]
+fn data_is_current_4_0_2() {
+    check_current(Line::V4_0_2);
+}
+
+#[test]
+fn data_is_current_4_1_2() {
+    check_current(Line::V4_1_2);
+}
+
+#[test]
+fn data_is_current_4_2_1() {
+    check_current(Line::V4_2_1);
+}
+
+#[test]
+#[ignore = "rewrites linux-audit/src/tables/lines/*.rs"]
 fn regenerate() {
-    std::fs::write(output(), generate()).unwrap();
+    for line in Line::ALL {
+        if let Some(library) = oracle_library(line) {
+            std::fs::write(output(line), generate(line, &library)).unwrap();
+        }
+    }
 }

@@ -15,6 +15,7 @@ use std::os::fd::RawFd;
 use crate::control::{self, CAP_AUDIT_WRITE};
 use crate::diag::Diagnostics;
 use crate::netlink::{Errno, Failed, Sent};
+use crate::tables::Tables;
 use crate::wire::{AUDIT_FIRST_USER_MSG, AUDIT_LAST_USER_MSG, AUDIT_USER};
 use encode::{needs_encoding, quote_or_encode};
 use record::Record;
@@ -213,6 +214,7 @@ pub fn acct_message(
 /// audit_log_user_avc_message. Without the privilege to log, the record goes to syslog, named by
 /// its message type, and 0 is returned.
 pub fn user_avc_message(
+    tables: &Tables,
     fd: RawFd,
     msg_type: i32,
     message: &[u8],
@@ -238,7 +240,7 @@ pub fn user_avc_message(
     );
     let sent = send_user_message(fd, msg_type, Denied::Report, &mut record, diag);
     if sent.rc == -libc::EPERM && !control::capable(CAP_AUDIT_WRITE) {
-        let name = crate::tables::msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
+        let name = tables.msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
         let line = [&b"Can't send to audit system: "[..], name, b" ", record.text()].concat();
         syslog_error(&line);
         return Logged { rc: 0, errno: sent.errno };

@@ -10,7 +10,7 @@ use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
 use crate::num::{Base, is_negative_number, starts_with_digit, strtol, strtoul};
 use crate::sys::PATH_MAX;
-use crate::tables;
+use crate::tables::Tables;
 use crate::wire::*;
 
 /// AF_MAX of the glibc headers the original was built with: saddr_fam takes smaller values.
@@ -72,6 +72,8 @@ fn refused<T>(split: Option<Split>, error: i32) -> Outcome<T> {
 /// What adding a field reads and changes besides the rule: the process-wide flags, the errno
 /// the original leaves, the kernel's feature bitmap, and where diagnostics go.
 struct Context<'c> {
+    /// The line's tables, which name things.
+    tables: &'static Tables,
     globals: &'c mut Globals,
     errno: Option<i32>,
     /// Asked only when a check depends on the kernel (the C library probes the kernel once per
@@ -108,6 +110,7 @@ impl Context<'_> {
 /// `features` gives the kernel's feature bitmap (AUDIT_FEATURE_BITMAP_*), which some fields
 /// and lists depend on; it is called only for those.
 pub fn fieldpair<'p>(
+    tables: &'static Tables,
     rule: &mut audit_rule_data,
     pair: &'p [u8],
     flags: i32,
@@ -122,13 +125,13 @@ pub fn fieldpair<'p>(
         return refused(None, EAU_OPMISSING);
     };
     let (name, value) = (&pair[..s.at], &pair[s.at + s.len..]);
-    let mut cx = Context { globals, errno: None, features, diag };
+    let mut cx = Context { tables, globals, errno: None, features, diag };
     let result = if name.is_empty() {
         Err(-EAU_FIELDNAME)
     } else if value.is_empty() {
         Err(-EAU_FIELDVALMISSING)
     } else {
-        match tables::name_to_field(name) {
+        match tables.name_to_field(name) {
             Some(field) if field >= 0 => {
                 let field = Field { field: field as u32, op: s.op, text: value, list: flags };
                 add_field(rule, slot, &field, &mut cx)
@@ -197,7 +200,7 @@ fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mu
         | AUDIT_FILTERKEY | AUDIT_EXE => return text(f, value, cx),
         AUDIT_ARCH => arch(f, value, cx),
         AUDIT_PERM => perm(f, value),
-        AUDIT_FILETYPE => file_type(f, value),
+        AUDIT_FILETYPE => file_type(f, value, cx),
         AUDIT_FSTYPE => fs_type(f, value, cx),
         AUDIT_ARG0..=AUDIT_ARG3 => argument(f, value, cx),
         AUDIT_SESSIONID => session(f, value, cx),
@@ -273,7 +276,7 @@ fn exit_code(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
         *value = cx.l(v);
     } else {
         // 0 when unknown.
-        *value = tables::name_to_errno(v).unwrap_or(0) as u32;
+        *value = cx.tables.name_to_errno(v).unwrap_or(0) as u32;
         if *value == 0 {
             return Err(-EAU_ERRUNKNOWN);
         }
@@ -290,7 +293,7 @@ fn msg_type(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
         cx.l(f.text)
     } else {
         // "UNKNOWN[n]" leaves errno 0, also when n is no record type.
-        let t = tables::msg_type_outcome(f.text);
+        let t = cx.tables.msg_type_outcome(f.text);
         if t.errno.is_some() {
             cx.errno = t.errno;
         }
@@ -358,15 +361,15 @@ fn arch(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
         // The global takes the number before it is known to be a machine.
         cx.errno = Some(0);
         cx.globals.elf = cx.ul(v);
-        if cx.errno != Some(0) || tables::elf_to_machine(cx.globals.elf).is_none() {
+        if cx.errno != Some(0) || cx.tables.elf_to_machine(cx.globals.elf).is_none() {
             return Err(-EAU_ELFUNKNOWN);
         }
     } else {
-        let machine = tables::determine_machine_outcome(v);
+        let machine = cx.tables.determine_machine_outcome(v);
         if machine.errno.is_some() {
             cx.errno = machine.errno;
         }
-        match Some(machine.value).filter(|&m| m >= 0).and_then(tables::machine_to_elf) {
+        match Some(machine.value).filter(|&m| m >= 0).and_then(|m| cx.tables.machine_to_elf(m)) {
             Some(elf) if elf != 0 => cx.globals.elf = elf,
             _ => return Err(-EAU_ELFUNKNOWN),
         }
@@ -400,9 +403,9 @@ fn perm(f: &Field, value: &mut u32) -> Result<(), i32> {
 }
 
 /// A file type by name.
-fn file_type(f: &Field, value: &mut u32) -> Result<(), i32> {
+fn file_type(f: &Field, value: &mut u32, cx: &Context) -> Result<(), i32> {
     f.exit_only()?;
-    *value = tables::name_to_ftype(f.text).map_or(u32::MAX, |t| t as u32);
+    *value = cx.tables.name_to_ftype(f.text).map_or(u32::MAX, |t| t as u32);
     if (*value as i32) < 0 {
         return Err(-EAU_FILETYPEUNKNOWN);
     }
@@ -418,7 +421,7 @@ fn fs_type(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     *value = if starts_with_digit(f.text) {
         cx.ul(f.text)
     } else {
-        tables::name_to_fstype(f.text).map_or(u32::MAX, |t| t as u32)
+        cx.tables.name_to_fstype(f.text).map_or(u32::MAX, |t| t as u32)
     };
     if *value == u32::MAX {
         return Err(-EAU_FSTYPEUNKNOWN);
@@ -522,7 +525,7 @@ fn comparison(a: u32, b: u32) -> Option<u32> {
 
 /// audit_rule_interfield_comp_data on the fixed part of the rule: "field=field" or
 /// "field!=field", on the exit list only.
-pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<()> {
+pub fn compare(tables: &Tables, rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<()> {
     let Some(slot) = next_slot(rule) else {
         return refused(None, EAU_FIELDTOOMANY);
     };
@@ -530,7 +533,7 @@ pub fn compare(rule: &mut audit_rule_data, pair: &[u8], flags: i32) -> Outcome<(
         return refused(None, EAU_OPEQNOTEQ);
     };
     let (left, right) = (&pair[..s.at], &pair[s.at + s.len..]);
-    let field = |name| tables::name_to_field(name).filter(|&f| f >= 0).map(|f| f as u32);
+    let field = |name| tables.name_to_field(name).filter(|&f| f >= 0).map(|f| f as u32);
     let result = (|| {
         if left.is_empty() {
             return Err(-EAU_COMPFIELDNAME);

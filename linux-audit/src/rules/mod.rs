@@ -16,7 +16,7 @@ use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, MAX_PAYLOAD, Sent};
 use crate::num;
 use crate::sys;
-use crate::tables;
+use crate::tables::{self, Tables};
 use crate::wire::*;
 
 pub use fields::{Added, Outcome, Split, compare, fieldpair};
@@ -92,15 +92,15 @@ fn add_found(rule: &mut audit_rule_data, name: &[u8], found: Option<i32>) -> tab
 
 /// audit_rule_syscallbyname_data: "all", a syscall name of the rule's machine (`elf`, or this
 /// machine's when 0), or a number. -2 when the machine is unknown, -1 for an unknown name.
-pub fn add_syscall_by_name(rule: &mut audit_rule_data, name: &[u8], elf: u32) -> tables::Outcome {
+pub fn add_syscall_by_name(tables: &Tables, rule: &mut audit_rule_data, name: &[u8], elf: u32) -> tables::Outcome {
     if name == b"all" {
         return tables::Outcome { value: add_all(rule), errno: None };
     }
-    let machine = if elf == 0 { tables::detect_machine() } else { tables::elf_to_machine(elf) };
+    let machine = if elf == 0 { tables.detect_machine() } else { tables.elf_to_machine(elf) };
     let Some(machine) = machine else {
         return tables::Outcome { value: -2, errno: None };
     };
-    add_found(rule, name, tables::name_to_syscall(name, machine))
+    add_found(rule, name, tables.name_to_syscall(name, machine))
 }
 
 /// audit_rule_io_uringbyname_data, as upstream (4.1 and later, built with io_uring support)
@@ -108,15 +108,20 @@ pub fn add_syscall_by_name(rule: &mut audit_rule_data, name: &[u8], elf: u32) ->
 /// operation's name or a number sets its bit; -1 otherwise. Setting a bit also sets
 /// `syscall_added`, as upstream's mask setter does since 4.0. Neither the rule's list nor its
 /// fields are touched: the caller sends the rule to AUDIT_FILTER_URING_EXIT.
-pub fn add_uringop_by_name(rule: &mut audit_rule_data, name: &[u8], globals: &mut Globals) -> tables::Outcome {
+pub fn add_uringop_by_name(
+    tables: &Tables,
+    rule: &mut audit_rule_data,
+    name: &[u8],
+    globals: &mut Globals,
+) -> tables::Outcome {
     let outcome = if name == b"all" {
         // An SQE's opcode is one byte: no operation is numbered beyond.
-        for op in (0..=u8::MAX as i32).filter(|&op| tables::uringop_to_name(op).is_some()) {
+        for op in (0..=u8::MAX as i32).filter(|&op| tables.uringop_to_name(op).is_some()) {
             add_syscall(rule, op);
         }
         tables::Outcome { value: 0, errno: None }
     } else {
-        add_found(rule, name, tables::name_to_uringop(name))
+        add_found(rule, name, tables.name_to_uringop(name))
     };
     if outcome.value == 0 {
         globals.syscall_added = 1;
@@ -255,6 +260,7 @@ pub fn make_equivalent(fd: RawFd, mount_point: &[u8], subtree: &[u8], diag: &dyn
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Line;
     use crate::diag::Silent;
 
     pub(super) fn empty() -> audit_rule_data {
@@ -286,7 +292,8 @@ mod tests {
     fn syscall_numbers_by_name_leave_strtol_errno() {
         let mut r = empty();
         let x86_64 = 0xc000_003e;
-        let by_name = |r: &mut audit_rule_data, name: &[u8]| add_syscall_by_name(r, name, x86_64);
+        let by_name =
+            |r: &mut audit_rule_data, name: &[u8]| add_syscall_by_name(Tables::of(Line::NEWEST), r, name, x86_64);
         assert_eq!(by_name(&mut r, b"openat"), tables::Outcome { value: 0, errno: None });
         assert_eq!(r.mask[8], 1 << 1); // openat is 257 on x86_64
         assert_eq!(by_name(&mut r, b"0x10"), tables::Outcome { value: 0, errno: None });
@@ -296,7 +303,10 @@ mod tests {
         assert_eq!(by_name(&mut r, b"9223372036854775807"), tables::Outcome { value: -1, errno: None });
         assert_eq!(by_name(&mut r, b"-1"), tables::Outcome { value: -1, errno: None });
         assert_eq!(by_name(&mut r, b"bogus"), tables::Outcome { value: -1, errno: None });
-        assert_eq!(add_syscall_by_name(&mut r, b"open", 0x1234), tables::Outcome { value: -2, errno: None });
+        assert_eq!(
+            add_syscall_by_name(Tables::of(Line::NEWEST), &mut r, b"open", 0x1234),
+            tables::Outcome { value: -2, errno: None }
+        );
     }
 
     /// Upstream's behaviour (lib/libaudit.c of audit-userspace 4.1, built with io_uring):
@@ -307,30 +317,33 @@ mod tests {
         let mut r = empty();
         let mut g = Globals::default();
         let outcome = |value, errno| tables::Outcome { value, errno };
-        assert_eq!(add_uringop_by_name(&mut r, b"bogus", &mut g), outcome(-1, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"open", &mut g), outcome(-1, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"-1", &mut g), outcome(-1, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"2048", &mut g), outcome(-1, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"99999999999999999999", &mut g), outcome(-1, Some(libc::ERANGE)));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"bogus", &mut g), outcome(-1, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"open", &mut g), outcome(-1, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"-1", &mut g), outcome(-1, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"2048", &mut g), outcome(-1, None));
+        assert_eq!(
+            add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"99999999999999999999", &mut g),
+            outcome(-1, Some(libc::ERANGE))
+        );
         assert_eq!((r.mask, g), ([0; AUDIT_BITMASK_SIZE], Globals::default()));
 
-        assert_eq!(add_uringop_by_name(&mut r, b"openat", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"openat", &mut g), outcome(0, None));
         assert_eq!((r.mask[0], g.syscall_added), (1 << 18, 1));
-        assert_eq!(add_uringop_by_name(&mut r, b"OpenAt2", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"OpenAt2", &mut g), outcome(0, None));
         assert_eq!(r.mask[0], 1 << 18 | 1 << 28);
         // Any number sets its bit, named or not (3 is no audited operation).
-        assert_eq!(add_uringop_by_name(&mut r, b"3", &mut g), outcome(0, None));
-        assert_eq!(add_uringop_by_name(&mut r, b"0x2f", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"3", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"0x2f", &mut g), outcome(0, None));
         assert_eq!((r.mask[0], r.mask[1]), (1 << 18 | 1 << 28 | 1 << 3, 1 << 15));
         assert_eq!((r.flags, r.action, r.field_count, g.elf, g.arch_added), (0, 0, 0, 0, 0));
 
         let mut all = empty();
         let mut g = Globals::default();
-        assert_eq!(add_uringop_by_name(&mut all, b"all", &mut g), outcome(0, None));
+        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut all, b"all", &mut g), outcome(0, None));
         assert_eq!(g.syscall_added, 1);
         for op in 0..(AUDIT_BITMASK_SIZE * 32) as i32 {
             let set = all.mask[op as usize / 32] & 1 << (op % 32) != 0;
-            assert_eq!(set, tables::uringop_to_name(op).is_some(), "operation {op}");
+            assert_eq!(set, Tables::of(Line::NEWEST).uringop_to_name(op).is_some(), "operation {op}");
         }
     }
 
