@@ -1,11 +1,12 @@
 //! User-space audit records and the value encoders.
 
-use std::ffi::{c_char, c_int, c_uint};
+use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::os::fd::RawFd;
 
-use super::{c_bytes, printed, set_errno};
+use super::{c_bytes, errno, printed, set_errno};
 use crate::compat::LINE;
 use crate::message::AuditMsg;
-use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, encode};
+use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, Sender, encode};
 use linux_audit::tables::Tables;
 
 /// Sets errno as the original leaves it and returns the result.
@@ -25,6 +26,29 @@ unsafe fn origin<'a>(host: *const c_char, addr: *const c_char, tty: *const c_cha
 
 /// audit_log_acct_message's program name sticks for the life of the process, as the original's.
 static PROGRAM_NAME: ProgramName = ProgramName::new();
+
+unsafe extern "C" {
+    /// audit_send as the dynamic linker resolves it: ours, unless the program or a preloaded
+    /// library defines its own, which then receives the records of the audit_log_* functions, as
+    /// with the original (whose internal calls go through its exported symbols; upstream's
+    /// logging test relies on it). An import of our own export: called through the GOT, not
+    /// bound to our definition, since the symbol is global and the library is not linked with
+    /// -Bsymbolic (tests/interpose.rs checks the relocation and the interposition).
+    #[link_name = "audit_send"]
+    fn audit_send_resolved(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int;
+}
+
+/// audit_send's value and the errno it leaves: the original clears errno before it sends.
+fn through_audit_send(fd: RawFd, msg_type: i32, payload: &[u8]) -> (i32, i32) {
+    set_errno(0);
+    // SAFETY: audit_send reads `size` bytes of `data`, which the payload holds (a record is at
+    // most MAX_AUDIT_MESSAGE_LENGTH bytes, so the size fits).
+    let rc = unsafe { audit_send_resolved(fd, msg_type, payload.as_ptr().cast(), payload.len() as c_uint) };
+    (rc, errno())
+}
+
+/// How the audit_log_* functions send their records: through audit_send.
+const SENDER: Sender = Sender::Function(&through_audit_send);
 
 export! {
     /// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
@@ -133,7 +157,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, &AuditMsg))
+        returned(logging::user_message(audit_fd, SENDER, r#type, message, origin, result != 0, &AuditMsg))
     }
 }
 
@@ -154,7 +178,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, &AuditMsg))
+        returned(logging::user_comm_message(audit_fd, SENDER, r#type, message, comm, origin, result != 0, &AuditMsg))
     }
 }
 
@@ -178,7 +202,7 @@ export! {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), printed(c_bytes(op)), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
+        returned(logging::acct_message(audit_fd, SENDER, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
     }
 }
 
@@ -197,7 +221,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_avc_message(Tables::of(LINE), audit_fd, r#type, message, origin, uid, &AuditMsg))
+        returned(logging::user_avc_message(Tables::of(LINE), audit_fd, SENDER, r#type, message, origin, uid, &AuditMsg))
     }
 }
 
@@ -237,6 +261,7 @@ export! {
         };
         returned(logging::semanage_message(
             audit_fd,
+            SENDER,
             r#type,
             pgname,
             op,
@@ -264,6 +289,6 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (command, tty) = unsafe { (c_bytes(command), c_bytes(tty)) };
-        returned(logging::user_command(audit_fd, r#type, command, tty, result != 0, &AuditMsg))
+        returned(logging::user_command(audit_fd, SENDER, r#type, command, tty, result != 0, &AuditMsg))
     }
 }

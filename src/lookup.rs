@@ -207,7 +207,7 @@ export! {
 }
 
 export! {
-    /// 3.1 on.
+    /// Upstream 4.2.
     ///
     /// # Safety
     /// `uringop` is NULL or a NUL-terminated string.
@@ -219,7 +219,7 @@ export! {
 }
 
 export! {
-    /// 3.1 on.
+    /// Upstream 4.2.
     #[on_panic(ptr::null(), pure)]
     pub fn audit_uringop_to_name(uringop: c_int) -> *const c_char {
         c_name(tables::uringop_to_name(LINE, uringop))
