@@ -1,5 +1,5 @@
-//! Links libaudit.so.1: SONAME, the exported symbol set from abi/libaudit.symbols, and the
-//! one C function stable Rust cannot define (the variadic audit_msg).
+//! Links libaudit.so.1: SONAME, the chosen release line's exported symbol set from abi/exports,
+//! and the one C function stable Rust cannot define (the variadic audit_msg).
 use std::{env, fs, path::PathBuf, process::Command};
 
 // The core's Line, the one list of release lines, compiled into the build script too.
@@ -39,17 +39,22 @@ fn main() {
     );
     fs::write(out.join("line.rs"), format!("pub const LINE: linux_audit::Line = linux_audit::Line::{line:?};\n"))
         .unwrap();
-    println!("cargo:rerun-if-changed=abi/libaudit.symbols");
+    println!("cargo:rerun-if-changed=abi/exports");
     println!("cargo:rerun-if-changed=src/audit_msg.c");
 
-    // The version script lists the whole ABI; rustc's own script already exports the Rust-defined
-    // functions, this one adds the C-defined audit_msg. No version node: 3.0.9 has no symbol versions.
-    let abi = fs::read_to_string("abi/libaudit.symbols").expect("abi/libaudit.symbols");
-    let mut map = String::from("{\n  global:\n");
-    for name in abi.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
-        map.push_str(&format!("    {};\n", name.split_whitespace().next().unwrap()));
+    // The version script lists the line's ABI as global. rustc's own script makes every
+    // Rust-defined export global too, so the names of the other lines are listed as local by
+    // name, which takes precedence over rustc's list (the linker warns that it reassigns them).
+    // No version node: no line versions its symbols.
+    let abi = fs::read_to_string("abi/exports").expect("abi/exports");
+    let (mut global, mut local) = (String::new(), String::new());
+    for entry in abi.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        // name kind size lines...
+        let fields: Vec<_> = entry.split_whitespace().collect();
+        let list = if fields[3..].contains(&line.version()) { &mut global } else { &mut local };
+        list.push_str(&format!("    {};\n", fields[0]));
     }
-    map.push_str("  local: *;\n};\n");
+    let map = format!("{{\n  global:\n{global}  local:\n{local}    *;\n}};\n");
     let map_path = out.join("libaudit.map");
     fs::write(&map_path, map).unwrap();
 

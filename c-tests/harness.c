@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -269,6 +270,40 @@ void h_audit_enabled(int on)
 	if (saved_enabled < 0)
 		saved_enabled = raw_get_enabled();
 	raw_set_enabled(on);
+}
+
+/* --- the library under test --- */
+int h_status_round(int fd)
+{
+	struct audit_reply rep;
+	int i;
+	if (audit_request_status(fd) <= 0)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (audit_get_reply(fd, &rep, GET_REPLY_BLOCKING, 0) > 0 && rep.type == AUDIT_GET)
+			return 1;
+	return 0;
+}
+
+void h_in_child(const char *what, void (*fn)(void), unsigned seconds)
+{
+	int status;
+	pid_t pid;
+	printf("%s:\n", what);
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(seconds);
+		fn();
+		fflush(stdout);
+		_exit(h_done());
+	}
+	waitpid(pid, &status, 0);
+	if (WIFSIGNALED(status))
+		printf("  child killed by %s\n", sigabbrev_np(WTERMSIG(status)) ?: "?");
+	else if (WEXITSTATUS(status))
+		printf("  child exit %d\n", WEXITSTATUS(status));
+	h_check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child lives on");
 }
 
 /* --- other identities --- */

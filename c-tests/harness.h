@@ -55,6 +55,13 @@ int h_as_nobody(void (*fn)(void));
 /* Runs fn in a child in a new user namespace mapping root to our uid (the container case). */
 int h_in_userns(void (*fn)(void));
 
+/* A status request on fd and its reply (AUDIT_GET) through the library: 1 if both came. */
+int h_status_round(int fd);
+
+/* Prints "what:", runs fn in a forked child with a watchdog of `seconds` and a CHECK that it
+ * exits 0, printing how it ended otherwise ("  child killed by ABRT", "  child exit 3"). */
+void h_in_child(const char *what, void (*fn)(void), unsigned seconds);
+
 /* Raw netlink to and from the kernel, bypassing the library under test. */
 int h_raw_open(void);
 int h_raw_request(int fd, int type, const void *data, unsigned len, unsigned seq);

@@ -94,7 +94,11 @@ int main(void)
 
 	on_fd("fd -1", -1);
 	closed = audit_open();
+	errno = 0;
 	audit_close(closed);
+	h_rc("audit_close", 0);
+	audit_close(closed); /* close(2)'s EBADF reaches the caller */
+	h_rc("audit_close again", 0);
 	on_fd("closed fd", closed);
 
 	h_check(pipe(p) == 0, "pipe");
@@ -118,7 +122,9 @@ int main(void)
 	setrlimit(RLIMIT_NOFILE, &lim);
 
 	audit_close(fd);
+	errno = EPERM; /* a negative fd is not closed: errno untouched */
 	audit_close(-1);
+	h_rc("audit_close(-1)", 0);
 	audit_close(-5);
 	h_rc("after audit_close", audit_send(fd, AUDIT_GET, NULL, 0));
 	return h_done();

@@ -7,8 +7,8 @@
  * leaving no lock or fd state behind: afterwards the same fd (when it was not closed) and a new one
  * carry a request and its reply, and the library still logs.
  *
- * Each case runs in a forked child with a watchdog, so that a library that aborts or hangs is seen
- * as such (the parent prints how the child ended). */
+ * Each case runs in a forked child with a watchdog (h_in_child), so that a library that aborts or
+ * hangs is seen as such. */
 #define _GNU_SOURCE
 #include "harness.h"
 #include <dlfcn.h>
@@ -16,10 +16,8 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 enum call { C_GET_REPLY_BLOCKED, C_ACK_WAIT_BLOCKED, C_GET_REPLY, C_LOG_USER, C_CLOSE, C_FAIL_ACTION, C_LOGINUID, C_SEND };
@@ -98,19 +96,6 @@ __attribute__((no_sanitize_address)) static void *call(void *arg)
 	return NULL;
 }
 
-/* A status request on fd and its reply. */
-static int status_round(int on)
-{
-	struct audit_reply rep;
-	int i;
-	if (audit_request_status(on) <= 0)
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (audit_get_reply(on, &rep, GET_REPLY_BLOCKING, 0) > 0 && rep.type == AUDIT_GET)
-			return 1;
-	return 0;
-}
-
 static void child(enum call which)
 {
 	pthread_t th;
@@ -118,7 +103,6 @@ static void child(enum call which)
 	int other;
 	auditfail_t action;
 
-	alarm(20);
 	set_aumessage_mode(MSG_QUIET, DBG_NO);
 	fd = audit_open();
 	h_check(fd >= 0, "audit_open");
@@ -134,14 +118,21 @@ static void child(enum call which)
 	printf("  fd still open: %d\n", fcntl(fd, F_GETFD) != -1);
 	/* The process goes on: the fd (unless closed) and a new one work, nothing is left locked. */
 	if (fcntl(fd, F_GETFD) != -1) {
-		printf("  the same fd: status round %d\n", status_round(fd));
+		printf("  the same fd: status round %d\n", h_status_round(fd));
 		audit_close(fd);
 	}
 	other = audit_open();
-	printf("  a new fd: status round %d\n", status_round(other));
+	printf("  a new fd: status round %d\n", h_status_round(other));
 	printf("  get_auditfail_action: %d, audit_getloginuid same as before: %d\n", get_auditfail_action(&action),
 	       audit_getloginuid() == audit_getloginuid());
 	audit_close(other);
+}
+
+static enum call current;
+
+static void run_current(void)
+{
+	child(current);
 }
 
 int main(void)
@@ -149,22 +140,8 @@ int main(void)
 	unsigned i;
 	h_init();
 	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		int status;
-		pid_t pid;
-		printf("%s:\n", names[i]);
-		fflush(stdout);
-		pid = fork();
-		if (pid == 0) {
-			child((enum call)i);
-			fflush(stdout);
-			_exit(h_done());
-		}
-		waitpid(pid, &status, 0);
-		if (WIFSIGNALED(status))
-			printf("  child killed by %s\n", sigabbrev_np(WTERMSIG(status)) ?: "?");
-		else
-			printf("  child exit %d\n", WEXITSTATUS(status));
-		h_check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child lives on");
+		current = (enum call)i;
+		h_in_child(names[i], run_current, 20);
 	}
 	return h_done();
 }

@@ -1,20 +1,18 @@
 /* Allocation failure (issue 12, item 2). Inputs of 128-256 MB under an RLIMIT_AS that leaves the
  * process 64 MB beyond what it holds: the original returns its error value where it allocates
  * (NULL, -1, an EAU code) and bounds what it copies elsewhere; ours must do the same and never
- * abort. Each case runs in a forked child, so that an abort is seen as such.
+ * abort. Each case runs in a forked child (h_in_child), so that an abort is seen as such.
  *
  * The logging case sends to a NETLINK_ROUTE socket (rtnetlink answers the request, nothing
  * reaches the kernel's audit log). */
 #define _GNU_SOURCE
 #include "harness.h"
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define MB (1024UL * 1024)
@@ -114,33 +112,14 @@ static void errmsg(void)
 	printf("  bytes written to stderr: %lld\n", (long long)st.st_size);
 }
 
-static void run(const char *what, void (*fn)(void))
-{
-	int status;
-	pid_t pid;
-	printf("%s:\n", what);
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		alarm(60);
-		fn();
-		fflush(stdout);
-		_exit(h_done());
-	}
-	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status))
-		printf("  child killed by %s\n", sigabbrev_np(WTERMSIG(status)) ?: "?");
-	h_check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child lives on");
-}
-
 int main(void)
 {
 	h_init();
 	set_aumessage_mode(MSG_QUIET, DBG_NO);
-	run("audit_encode_value, 128 MB", encode_value);
-	run("audit_encode_nv_string", encode_nv_string);
-	run("audit_log_user_comm_message", comm_message);
-	run("audit_rule_fieldpair_data", fieldpair);
-	run("audit_number_to_errmsg, opt of 200 MB", errmsg);
+	h_in_child("audit_encode_value, 128 MB", encode_value, 60);
+	h_in_child("audit_encode_nv_string", encode_nv_string, 60);
+	h_in_child("audit_log_user_comm_message", comm_message, 60);
+	h_in_child("audit_rule_fieldpair_data", fieldpair, 60);
+	h_in_child("audit_number_to_errmsg, opt of 200 MB", errmsg, 60);
 	return h_done();
 }

@@ -58,26 +58,6 @@ ssize_t recvfrom(int s, void *buf, size_t len, int flags, struct sockaddr *addr,
 	return real(s, buf, len, flags, addr, alen);
 }
 
-/* Runs fn in a child with a watchdog; prints how it ended. */
-static void in_child(const char *what, void (*fn)(void))
-{
-	int status;
-	pid_t pid;
-	printf("%s:\n", what);
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		alarm(30);
-		fn();
-		fflush(stdout);
-		_exit(h_done());
-	}
-	waitpid(pid, &status, 0);
-	if (WIFSIGNALED(status))
-		printf("  killed by %s (hung)\n", sigabbrev_np(WTERMSIG(status)) ?: "?");
-	h_check(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child lives on");
-}
-
 /* --- a signal handler calls audit_get_reply --- */
 static int handler_rc = 1, handler_errno;
 
@@ -140,18 +120,6 @@ static void *reader(void *arg)
 	return NULL;
 }
 
-static int status_round(int on)
-{
-	struct audit_reply rep;
-	int i;
-	if (audit_request_status(on) <= 0)
-		return 0;
-	for (i = 0; i < 10; i++)
-		if (audit_get_reply(on, &rep, GET_REPLY_BLOCKING, 0) > 0 && rep.type == AUDIT_GET)
-			return 1;
-	return 0;
-}
-
 static void fork_while_inside(int ack_wait)
 {
 	int i, hung = 0, status;
@@ -173,7 +141,7 @@ static void fork_while_inside(int ack_wait)
 			/* The child's first calls: on the inherited fd, then on a socket of its own. */
 			audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0);
 			other = audit_open();
-			_exit(status_round(other) ? 0 : 3);
+			_exit(h_status_round(other) ? 0 : 3);
 		}
 		atomic_store(&forked, 1);
 		pthread_join(th, NULL);
@@ -188,7 +156,7 @@ static void fork_while_inside(int ack_wait)
 			while (audit_get_reply(fd, &rep, GET_REPLY_NONBLOCKING, 0) > 0)
 				;
 		}
-		h_check(status_round(fd), "the parent goes on");
+		h_check(h_status_round(fd), "the parent goes on");
 		audit_close(fd);
 	}
 	printf("  %d forks, children that hung or failed: %d\n", i + hung, hung);
@@ -209,8 +177,8 @@ int main(void)
 {
 	h_init();
 	set_aumessage_mode(MSG_QUIET, DBG_NO);
-	in_child("a signal handler calls audit_get_reply inside audit_get_reply", signal_in_get_reply);
-	in_child("fork while another thread is inside audit_get_reply", fork_in_get_reply);
-	in_child("fork while another thread waits for an ACK", fork_in_ack_wait);
+	h_in_child("a signal handler calls audit_get_reply inside audit_get_reply", signal_in_get_reply, 30);
+	h_in_child("fork while another thread is inside audit_get_reply", fork_in_get_reply, 30);
+	h_in_child("fork while another thread waits for an ACK", fork_in_ack_wait, 30);
 	return h_done();
 }

@@ -49,6 +49,20 @@ pub(crate) fn log(priority: c_int, args: fmt::Arguments<'_>) {
     }
 }
 
+/// Emits one diagnostic made of byte strings (names as the caller gave them, not UTF-8
+/// checked) as audit_msg("%s%s...") would.
+pub(crate) fn log_pieces(priority: c_int, pieces: &[&[u8]]) {
+    let Some(mode) = route(priority) else { return };
+    if mode == MSG_SYSLOG {
+        let text: Vec<u8> = pieces.concat().into_iter().filter(|&b| b != 0).collect();
+        let text = CString::new(text).unwrap_or_default();
+        // SAFETY: "%s" with one NUL-terminated string.
+        unsafe { libc::syslog(priority, c"%s".as_ptr(), text.as_ptr()) };
+    } else {
+        write_stderr_pieces(pieces);
+    }
+}
+
 unsafe extern "C" {
     static mut stderr: *mut libc::FILE;
 }

@@ -29,7 +29,10 @@ export! {
 export! {
     #[on_panic((), cancellation_point)]
     pub fn audit_close(fd: c_int) {
-        netlink::close(fd)
+        // close(2)'s errno reaches the caller, as in the original (EBADF for a closed fd).
+        if let Err(e) = netlink::close(fd) {
+            set_errno(e);
+        }
     }
 }
 

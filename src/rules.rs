@@ -6,7 +6,7 @@
 //! caller can still free() it (or audit_rule_free_data it).
 #![allow(non_upper_case_globals)]
 
-use std::ffi::{c_char, c_int};
+use std::ffi::{CStr, c_char, c_int};
 use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicI32, AtomicU32};
@@ -138,6 +138,48 @@ export! {
             set_errno(e);
         }
         outcome.value
+    }
+}
+
+export! {
+    /// The syscall argument of auditctl's `-S` (exported from 4.0.2 on; 4.x auditctl imports
+    /// it): one name or number, or several separated by commas (empty items skipped), each
+    /// added as audit_rule_syscallbyname_data adds it. That function's result for a single
+    /// item; for a list, 0, or the first item's failure: -1 (an unknown name) becomes -3 after
+    /// the message "Syscall name unknown: <item>" (the caller's "error reported"), others as
+    /// they are.
+    ///
+    /// # Safety
+    /// `optarg` is NULL (-1; the original crashes) or a string; `rule` as for
+    /// audit_rule_syscallbyname_data.
+    #[on_panic(-1)]
+    pub unsafe fn _audit_parse_syscall(optarg: *const c_char, rule: *mut audit_rule_data) -> c_int {
+        // SAFETY: per the contract.
+        let Some(list) = (unsafe { c_bytes(optarg) }) else { return -1 };
+        if !list.contains(&b',') {
+            // SAFETY: per the contract.
+            return unsafe { audit_rule_syscallbyname_data(rule, optarg) };
+        }
+        // The items, each NUL-terminated in a copy, as strtok_r leaves them.
+        let items: Vec<u8> = list.iter().map(|&b| if b == b',' { 0 } else { b }).chain([0]).collect();
+        let mut at = 0;
+        while at < list.len() {
+            let item = CStr::from_bytes_until_nul(&items[at..]).expect("NUL-terminated");
+            at += item.count_bytes() + 1;
+            if item.is_empty() {
+                continue;
+            }
+            // SAFETY: per the contract; `item` is a string.
+            match unsafe { audit_rule_syscallbyname_data(rule, item.as_ptr()) } {
+                0 => {}
+                -1 => {
+                    message::log_pieces(LOG_ERR, &[b"Syscall name unknown: ", item.to_bytes()]);
+                    return -3;
+                }
+                failed => return failed,
+            }
+        }
+        0
     }
 }
 

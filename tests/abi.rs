@@ -1,14 +1,18 @@
-//! The dynamic symbol table of our libaudit.so.1 against abi/libaudit.symbols and the system's
-//! library: nothing exported that is not on the list (no Rust internals), SONAME libaudit.so.1,
-//! no symbol versions (3.0.9 has none), functions as FUNC and data objects as OBJECT symbols of
-//! the original's size; and a name on the list that nothing defines fails the link.
+//! The dynamic symbol table of our libaudit.so.1, for every release line, against abi/exports
+//! (the one list of each line's exports) and against that line's original (`nm -D` of the
+//! oracle build, scripts/oracle; a line without one is skipped with a message): exactly the
+//! line's names exported (no Rust internals, nothing of another line), functions as FUNC and
+//! data objects as OBJECT symbols of the listed size, SONAME libaudit.so.1, no symbol versions
+//! (no line has any); and a name on the list that nothing defines fails the link.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use linux_audit::Line;
 
 const SYSTEM_LIBRARY: &str = "/usr/lib/x86_64-linux-gnu/libaudit.so.1";
 
@@ -18,15 +22,32 @@ fn tool(program: &str, args: &[&str], library: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// The ABI list: name -> kind ("func" or "data").
-fn abi_list() -> BTreeMap<String, String> {
-    fs::read_to_string(common::repo().join("abi/libaudit.symbols"))
+/// An export as abi/exports lists it.
+#[derive(Debug, PartialEq)]
+struct Export {
+    /// FUNC or OBJECT, as readelf says.
+    kind: &'static str,
+    /// A data object's size in bytes.
+    size: Option<u64>,
+}
+
+/// abi/exports for `line`: name -> kind and size.
+fn listed(line: Line) -> BTreeMap<String, Export> {
+    fs::read_to_string(common::repo().join("abi/exports"))
         .unwrap()
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| {
+        .filter_map(|l| {
             let f: Vec<_> = l.split_whitespace().collect();
-            (f[0].to_string(), f[1].to_string())
+            let kind = match f[1] {
+                "func" => "FUNC",
+                "data" => "OBJECT",
+                other => panic!("abi/exports: kind {other} of {}", f[0]),
+            };
+            for version in &f[3..] {
+                version.parse::<Line>().unwrap_or_else(|e| panic!("abi/exports: {}: {e}", f[0]));
+            }
+            f[3..].contains(&line.version()).then(|| (f[0].to_string(), Export { kind, size: f[2].parse().ok() }))
         })
         .collect()
 }
@@ -44,62 +65,140 @@ fn defined_symbols(library: &Path) -> BTreeMap<String, (String, u64)> {
         .collect()
 }
 
-fn our_library() -> std::path::PathBuf {
-    common::ours().join("libaudit.so.1")
-}
-
-#[test]
-fn exports_only_what_the_abi_list_names() {
-    let list = abi_list();
-    // nm's view, as the brief of the project states it.
-    let nm = tool("nm", &["-D", "--defined-only"], &our_library());
-    let exported: Vec<&str> = nm.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
-    let unlisted: Vec<_> = exported.iter().filter(|n| !list.contains_key(**n)).collect();
-    assert!(unlisted.is_empty(), "exported but not on abi/libaudit.symbols: {unlisted:?}");
-    let missing: Vec<_> = list.keys().filter(|n| !exported.contains(&n.as_str())).collect();
-    println!("{} of {} listed symbols exported; missing: {missing:?}", exported.len(), list.len());
-    assert!(missing.is_empty(), "listed but not exported: {missing:?}");
-}
-
-#[test]
-fn the_list_is_the_system_librarys_abi_plus_newer_additions() {
-    let system = defined_symbols(Path::new(SYSTEM_LIBRARY));
-    let listed_309: Vec<_> = fs::read_to_string(common::repo().join("abi/libaudit.symbols"))
-        .unwrap()
+/// nm's view, as the brief of the project states it: the defined names.
+fn nm_names(library: &Path) -> Vec<String> {
+    tool("nm", &["-D", "--defined-only"], library)
         .lines()
-        .filter(|l| l.ends_with(" 3.0.9"))
-        .map(|l| l.split_whitespace().next().unwrap().to_string())
-        .collect();
-    let system_names: Vec<_> = system.keys().cloned().collect();
-    assert_eq!(listed_309, system_names, "the 3.0.9 entries of the list vs {SYSTEM_LIBRARY}");
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .map(String::from)
+        .collect()
 }
 
-#[test]
-fn soname_and_no_symbol_versions() {
-    let dynamic = tool("readelf", &["-d"], &our_library());
-    assert!(dynamic.contains("Library soname: [libaudit.so.1]"), "SONAME:\n{dynamic}");
-    // Version definitions would tie callers to our version names; 3.0.9 has none.
-    assert!(!dynamic.contains("(VERDEF)"), "our library defines symbol versions:\n{dynamic}");
-    let versioned: Vec<_> = defined_symbols(&our_library()).into_keys().filter(|n| n.contains('@')).collect();
-    assert!(versioned.is_empty(), "versioned exports: {versioned:?}");
+/// Our library built for `line` (LIBAUDIT_COMPAT, a target dir of its own), staged as
+/// libaudit.so.1 in a directory for LD_LIBRARY_PATH.
+fn ours_for(line: Line) -> PathBuf {
+    let target = common::work_dir().join("lines").join(line.version());
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--lib", "--target-dir"])
+        .arg(&target)
+        .env("LIBAUDIT_COMPAT", line.version())
+        .current_dir(common::repo())
+        .status()
+        .expect("cargo build");
+    assert!(status.success(), "building the cdylib for the {line} line failed");
+    let stage = common::work_dir().join(format!("ours-{line}"));
+    fs::create_dir_all(&stage).unwrap();
+    let staged = stage.join("libaudit.so.1");
+    let _ = fs::remove_file(&staged);
+    fs::copy(target.join("release/libaudit.so"), &staged).unwrap();
+    stage
 }
 
-#[test]
-fn functions_and_data_objects_have_the_originals_types_and_sizes() {
-    let list = abi_list();
-    let system = defined_symbols(Path::new(SYSTEM_LIBRARY));
+/// The line's original (scripts/oracle: lib/, include/, bin/), or None (exit 77: no source here).
+fn oracle(line: Line) -> Option<PathBuf> {
+    let out = Command::new(common::repo().join("scripts/oracle"))
+        .arg(line.version())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .expect("scripts/oracle");
+    match out.status.code() {
+        Some(0) => Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())),
+        Some(77) => None,
+        _ => panic!("scripts/oracle {line} failed: {}", out.status),
+    }
+}
+
+/// What is wrong with `library` as the `line` line's libaudit.so.1 (empty: nothing).
+fn problems(line: Line, library: &Path) -> Vec<String> {
+    let list = listed(line);
     let mut wrong = Vec::new();
-    for (name, (kind, size)) in defined_symbols(&our_library()) {
-        match list.get(&name).map(String::as_str) {
-            Some("func") if kind != "FUNC" => wrong.push(format!("{name}: {kind}, not FUNC")),
-            Some("data") if kind != "OBJECT" => wrong.push(format!("{name}: {kind}, not OBJECT")),
-            Some("data") if Some(size) != system.get(&name).map(|s| s.1) => {
-                wrong.push(format!("{name}: {size} bytes, the original's {:?}", system.get(&name)))
+    let names = nm_names(library);
+    for name in names.iter().filter(|n| !list.contains_key(*n)) {
+        wrong.push(format!("{name}: exported but not listed for {line} in abi/exports"));
+    }
+    for name in list.keys().filter(|n| !names.contains(n)) {
+        wrong.push(format!("{name}: listed for {line} but not exported"));
+    }
+    for (name, (kind, size)) in defined_symbols(library) {
+        if name.contains('@') {
+            wrong.push(format!("{name}: a versioned export"));
+        }
+        if let Some(export) = list.get(&name) {
+            if export.kind != kind {
+                wrong.push(format!("{name}: {kind}, not {}", export.kind));
             }
-            _ => {}
+            if export.size.is_some_and(|s| s != size) {
+                wrong.push(format!("{name}: {size} bytes, listed as {:?}", export.size));
+            }
         }
     }
+    let dynamic = tool("readelf", &["-d"], library);
+    if !dynamic.contains("Library soname: [libaudit.so.1]") {
+        wrong.push(format!("SONAME:\n{dynamic}"));
+    }
+    // Version definitions would tie callers to our version names; no line has any.
+    if dynamic.contains("(VERDEF)") {
+        wrong.push(format!("defines symbol versions:\n{dynamic}"));
+    }
+    wrong
+}
+
+/// The default build (the line of the installed libaudit, 3.0.9 here) is that line's library.
+#[test]
+fn the_default_build_exports_its_lines_abi() {
+    let library = common::ours().join("libaudit.so.1");
+    // As build.rs chooses: LIBAUDIT_COMPAT, else the installed libaudit's line, else the newest.
+    let line = match std::env::var("LIBAUDIT_COMPAT") {
+        Ok(wanted) => wanted.parse().unwrap(),
+        Err(_) => Line::at_or_below(&installed_version()).unwrap_or(Line::NEWEST),
+    };
+    let wrong = problems(line, &library);
+    assert!(wrong.is_empty(), "the default build ({line}):\n{}", wrong.join("\n"));
+    println!("default build: the {line} line, {} exports as listed", listed(line).len());
+}
+
+fn installed_version() -> String {
+    let out = Command::new("pkg-config").args(["--modversion", "audit"]).output().expect("pkg-config");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// Every line's build against abi/exports, and abi/exports against the line's original.
+#[test]
+fn every_line_exports_exactly_its_originals_abi() {
+    let mut wrong = Vec::new();
+    for line in Line::ALL {
+        let ours = ours_for(line).join("libaudit.so.1");
+        let mine = problems(line, &ours);
+        wrong.extend(mine.iter().map(|p| format!("ours {line}: {p}")));
+        let Some(original) = oracle(line).map(|o| o.join("lib/libaudit.so.1")) else {
+            println!("SKIPPED the {line} line's original: scripts/oracle {line} has no source for it");
+            continue;
+        };
+        let theirs = problems(line, &original);
+        wrong.extend(theirs.iter().map(|p| format!("original {line}: {p}")));
+        let (a, b) = (nm_names(&ours), nm_names(&original));
+        if a != b {
+            wrong.push(format!("{line}: nm -D names differ:\n  ours {a:?}\n  original {b:?}"));
+        }
+        println!(
+            "{line}: {} exports ({} functions, {} data), ours = abi/exports = the original's nm -D",
+            a.len(),
+            listed(line).values().filter(|e| e.kind == "FUNC").count(),
+            listed(line).values().filter(|e| e.kind == "OBJECT").count(),
+        );
+    }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// abi/exports' 3.0.9 line is the system's library (Debian 12's), name for name, kind and size.
+#[test]
+fn the_309_line_is_the_system_librarys_abi() {
+    let system = defined_symbols(Path::new(SYSTEM_LIBRARY));
+    let listed: BTreeMap<_, _> = listed(Line::V3_0_9).into_iter().map(|(n, e)| (n, e.kind.to_string())).collect();
+    let system: BTreeMap<_, _> = system.into_iter().map(|(n, (kind, _))| (n, kind)).collect();
+    assert_eq!(listed, system, "the 3.0.9 entries of abi/exports vs {SYSTEM_LIBRARY}");
+    let wrong = problems(Line::V3_0_9, Path::new(SYSTEM_LIBRARY));
+    assert!(wrong.is_empty(), "{SYSTEM_LIBRARY}:\n{}", wrong.join("\n"));
 }
 
 /// Copies what builds the library (both crates, build.rs, the ABI list) into `dir`.
@@ -116,7 +215,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-/// A name on abi/libaudit.symbols that nothing defines fails the link (build.rs passes
+/// A name on abi/exports that nothing defines fails the link (build.rs passes
 /// --no-undefined-version) instead of leaving the export silently missing.
 #[test]
 fn the_link_fails_when_a_listed_export_is_undefined() {
@@ -130,9 +229,9 @@ fn the_link_fails_when_a_listed_export_is_undefined() {
     for file in ["Cargo.toml", "Cargo.lock", "build.rs"] {
         fs::copy(repo.join(file), src.join(file)).unwrap();
     }
-    let list = src.join("abi/libaudit.symbols");
+    let list = src.join("abi/exports");
     let mut text = fs::read_to_string(&list).unwrap();
-    text.push_str("audit_never_defined func\n");
+    text.push_str("audit_never_defined func - 3.0.9 3.1.2 4.0.2 4.1.2 4.2.1\n");
     fs::write(&list, text).unwrap();
     // The workspace's bench and test targets are not copied: only the library is built.
     let manifest = fs::read_to_string(src.join("Cargo.toml")).unwrap();
@@ -147,4 +246,48 @@ fn the_link_fails_when_a_listed_export_is_undefined() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "linked with an undefined export");
     assert!(stderr.contains("audit_never_defined"), "failed for another reason:\n{stderr}");
+}
+
+/// _audit_parse_syscall (4.0.2 on; 4.x auditctl's -S): c-tests/rules_parse_syscall.c, compiled
+/// against each such line's header, prints the same on the line's original and on ours.
+#[test]
+fn parse_syscall_is_the_originals() {
+    let mut differ = Vec::new();
+    for line in Line::ALL.into_iter().filter(|&l| l >= Line::V4_0_2) {
+        let Some(original) = oracle(line) else {
+            println!("SKIPPED the {line} line: scripts/oracle {line} has no source for it");
+            continue;
+        };
+        let c = common::repo().join("c-tests");
+        let exe = common::work_dir().join(format!("rules_parse_syscall-{line}"));
+        let out = Command::new("cc")
+            .args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I"])
+            .arg(original.join("include"))
+            .arg(c.join("rules_parse_syscall.c"))
+            .arg(c.join("harness.c"))
+            .arg("-L")
+            .arg(original.join("lib"))
+            .args(["-laudit", "-ldl", "-o"])
+            .arg(&exe)
+            .output()
+            .expect("cc");
+        assert!(out.status.success(), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+        let run = |library: &Path| {
+            let out = Command::new(&exe)
+                .env("LD_LIBRARY_PATH", format!("{}:{}", library.display(), original.join("lib").display()))
+                .output()
+                .expect("rules_parse_syscall");
+            assert!(out.status.success(), "{line} on {}: {out:?}", library.display());
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let (theirs, ours) = (run(&original.join("lib")), run(&ours_for(line)));
+        assert!(theirs.lines().count() > 150, "{line}: too little output:\n{theirs}");
+        if theirs == ours {
+            println!("{line}: _audit_parse_syscall: {} lines of output identical", theirs.lines().count());
+        } else {
+            let first = theirs.lines().zip(ours.lines()).find(|(a, b)| a != b);
+            differ.push(format!("{line}: first difference {first:?}"));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
 }

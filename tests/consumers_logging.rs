@@ -9,59 +9,12 @@
 mod common;
 
 use std::fs;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const SUDOERS: &str = "/etc/sudoers.d/libaudit-rs-logging-test";
 const PAM_SERVICE: &str = "libaudit-rs-logging-test";
 const USER: &str = "lauditrs-test";
-
-/// A socket on the kernel's readlog multicast group.
-struct Readlog(OwnedFd);
-
-impl Readlog {
-    fn open() -> Readlog {
-        // SAFETY: plain socket calls on a socket we own.
-        unsafe {
-            let fd = libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, libc::NETLINK_AUDIT);
-            assert!(fd >= 0, "netlink socket");
-            let fd = OwnedFd::from_raw_fd(fd);
-            let mut addr: libc::sockaddr_nl = std::mem::zeroed();
-            addr.nl_family = libc::AF_NETLINK as u16;
-            addr.nl_groups = 1;
-            let rc = libc::bind(
-                fd.as_raw_fd(),
-                (&addr as *const libc::sockaddr_nl).cast(),
-                size_of::<libc::sockaddr_nl>() as u32,
-            );
-            assert_eq!(rc, 0, "bind to the readlog group");
-            Readlog(fd)
-        }
-    }
-
-    /// Every record until none came for `quiet`: (type, text).
-    fn drain(&self, quiet: Duration) -> Vec<(u16, String)> {
-        let mut out = Vec::new();
-        let mut buf = vec![0u8; 9000];
-        loop {
-            let mut pfd = libc::pollfd { fd: self.0.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: one valid pollfd; recv into a buffer we own.
-            let n = unsafe {
-                if libc::poll(&mut pfd, 1, quiet.as_millis() as i32) <= 0 {
-                    return out;
-                }
-                libc::recv(self.0.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0)
-            };
-            if n < 16 {
-                continue;
-            }
-            let msg_type = u16::from_ne_bytes([buf[4], buf[5]]);
-            let text = String::from_utf8_lossy(&buf[16..n as usize]);
-            out.push((msg_type, text.trim_end_matches('\0').to_string()));
-        }
-    }
-}
 
 /// Replaces the value of each `key=` (at a word start, also inside msg='...') with `with`.
 fn replace_values(text: &str, key: &str, with: &str) -> String {
@@ -98,7 +51,7 @@ struct Step<'a>(&'a [&'a str], &'a str);
 /// Runs a step (with our library when `ours`) and returns the records logged by its process.
 fn records_of(Step(args, input): &Step, ours: bool) -> Vec<String> {
     use std::io::Write;
-    let log = Readlog::open();
+    let log = common::Readlog::open();
     let mut cmd = Command::new(args[0]);
     cmd.args(&args[1..]).stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::piped()).env_remove("LD_PRELOAD");
     if ours {

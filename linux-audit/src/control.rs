@@ -132,7 +132,7 @@ pub fn request_signal_info(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Fa
 /// After a request, waits for the kernel's AUDIT_GET reply the way the original does: 40 rounds
 /// of (up to 100 ms for data, one non-blocking read), stopping early at an error or done message.
 /// Err carries the errno the last failed read left (None when an error or done message ended it).
-fn await_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<audit_status, Option<sys::Errno>> {
+pub(crate) fn await_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<audit_status, Option<sys::Errno>> {
     let mut buf = [MaybeUninit::uninit(); netlink::RECEIVE_SIZE];
     let mut last_error = None;
     for _ in 0..40 {
@@ -199,7 +199,8 @@ pub fn probe_features(diag: &dyn Diagnostics) -> (u32, Option<sys::Errno>) {
         Ok(_) => await_status(fd, diag).map_or_else(|e| (0, e), |s| (s.feature_bitmap, None)),
         Err(f) => (0, Some(f.errno)),
     };
-    netlink::close(fd);
+    // The probe's own socket: nothing to report if closing it fails.
+    let _ = netlink::close(fd);
     probed
 }
 

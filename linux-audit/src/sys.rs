@@ -54,9 +54,10 @@ pub(crate) fn open_audit_socket() -> Result<RawFd, Errno> {
         .map(|fd| fd as RawFd)
 }
 
-pub(crate) fn close(fd: RawFd) {
+/// close(2), not retried: on Linux the descriptor is released even when close reports EINTR.
+pub(crate) fn close(fd: RawFd) -> Result<(), Errno> {
     // SAFETY: close takes no pointers; the fd is the caller's to close.
-    let _ = call(|| unsafe { libc::close(fd) as isize });
+    call(|| unsafe { libc::close(fd) as isize }).map(|_| ())
 }
 
 fn kernel_address() -> libc::sockaddr_nl {

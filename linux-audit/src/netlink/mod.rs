@@ -38,11 +38,14 @@ pub fn open() -> Result<RawFd, Errno> {
     Ok(fd)
 }
 
-pub fn close(fd: RawFd) {
-    if fd >= 0 {
-        fdstate::forget(fd);
-        sys::close(fd);
+/// Closes an audit socket (negative fds are ignored): close(2)'s error, e.g. EBADF for a
+/// descriptor that is not open.
+pub fn close(fd: RawFd) -> Result<(), Errno> {
+    if fd < 0 {
+        return Ok(());
     }
+    fdstate::forget(fd);
+    sys::close(fd)
 }
 
 static SEQUENCE: AtomicI32 = AtomicI32::new(0);
