@@ -2,6 +2,8 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::os::fd::RawFd;
+use std::sync::atomic::AtomicU8;
+use std::sync::atomic::Ordering::Relaxed;
 
 use super::{c_bytes, errno, printed, set_errno};
 use crate::compat::LINE;
@@ -47,8 +49,34 @@ fn through_audit_send(fd: RawFd, msg_type: i32, payload: &[u8]) -> (i32, i32) {
     (rc, errno())
 }
 
-/// How the audit_log_* functions send their records: through audit_send.
-const SENDER: Sender = Sender::Function(&through_audit_send);
+/// Whether audit_send resolves to a definition in our own object: 0 not known yet, 1 ours, 2 another
+/// (the program's or a preloaded library's). The dynamic linker fills the GOT entry at load time,
+/// so the answer does not change; racing first calls compute the same.
+static AUDIT_SEND_IS_OURS: AtomicU8 = AtomicU8::new(0);
+
+/// How the audit_log_* functions send their records: through audit_send as resolved; when that
+/// is our own, straight to the socket, framed in place (what our audit_send does, without framing
+/// the record a second time and crossing the export boundary again).
+fn sender() -> Sender<'static> {
+    let mut known = AUDIT_SEND_IS_OURS.load(Relaxed);
+    if known == 0 {
+        let resolved = audit_send_resolved as *const c_void;
+        known = if same_object(resolved, through_audit_send as *const c_void) { 1 } else { 2 };
+        AUDIT_SEND_IS_OURS.store(known, Relaxed);
+    }
+    if known == 1 { Sender::Netlink } else { Sender::Function(&through_audit_send) }
+}
+
+/// Whether two code addresses lie in the same loaded object.
+fn same_object(a: *const c_void, b: *const c_void) -> bool {
+    let base = |addr: *const c_void| {
+        // SAFETY: Dl_info is plain data; dladdr fills it for an address of loaded code.
+        let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid pointer to writable Dl_info.
+        (unsafe { libc::dladdr(addr, &mut info) } != 0).then_some(info.dli_fbase)
+    };
+    matches!((base(a), base(b)), (Some(x), Some(y)) if x == y)
+}
 
 export! {
     /// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
@@ -157,7 +185,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_message(audit_fd, SENDER, r#type, message, origin, result != 0, &AuditMsg))
+        returned(logging::user_message(audit_fd, sender(), r#type, message, origin, result != 0, &AuditMsg))
     }
 }
 
@@ -178,7 +206,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(audit_fd, SENDER, r#type, message, comm, origin, result != 0, &AuditMsg))
+        returned(logging::user_comm_message(audit_fd, sender(), r#type, message, comm, origin, result != 0, &AuditMsg))
     }
 }
 
@@ -202,7 +230,7 @@ export! {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), printed(c_bytes(op)), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, SENDER, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
+        returned(logging::acct_message(audit_fd, sender(), r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
     }
 }
 
@@ -221,7 +249,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_avc_message(Tables::of(LINE), audit_fd, SENDER, r#type, message, origin, uid, &AuditMsg))
+        returned(logging::user_avc_message(Tables::of(LINE), audit_fd, sender(), r#type, message, origin, uid, &AuditMsg))
     }
 }
 
@@ -261,7 +289,7 @@ export! {
         };
         returned(logging::semanage_message(
             audit_fd,
-            SENDER,
+            sender(),
             r#type,
             pgname,
             op,
@@ -289,6 +317,6 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (command, tty) = unsafe { (c_bytes(command), c_bytes(tty)) };
-        returned(logging::user_command(audit_fd, SENDER, r#type, command, tty, result != 0, &AuditMsg))
+        returned(logging::user_command(audit_fd, sender(), r#type, command, tty, result != 0, &AuditMsg))
     }
 }

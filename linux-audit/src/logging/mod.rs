@@ -142,6 +142,7 @@ pub fn user_message(
 }
 
 /// audit_log_user_comm_message.
+#[allow(clippy::too_many_arguments)] // the C function's parameters, and how to send
 pub fn user_comm_message(
     fd: RawFd,
     sender: Sender,
@@ -216,6 +217,7 @@ pub fn acct_message(
 
 /// audit_log_user_avc_message. Without the privilege to log, the record goes to syslog, named by
 /// its message type, and 0 is returned.
+#[allow(clippy::too_many_arguments)] // the C function's parameters, and how to send
 pub fn user_avc_message(
     tables: &Tables,
     fd: RawFd,
@@ -395,6 +397,9 @@ fn finish(sent: Logged) -> Logged {
     }
 }
 
+/// audit_send's contract, and the errno the call left.
+pub type SendFn = dyn Fn(RawFd, i32, &[u8]) -> (i32, Errno);
+
 /// How the logging functions send a record (the original's internal audit_send_user_message
 /// calls audit_send).
 #[derive(Clone, Copy)]
@@ -407,7 +412,7 @@ pub enum Sender<'a> {
     /// library passes its exported audit_send as the dynamic linker resolves it, so that a
     /// program defining its own audit_send (upstream's logging test does) receives the records,
     /// as with the original.
-    Function(&'a dyn Fn(RawFd, i32, &[u8]) -> (i32, Errno)),
+    Function(&'a SendFn),
 }
 
 /// audit_send_user_message (internal to the library): sends the record with its NUL; a retry
