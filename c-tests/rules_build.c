@@ -84,29 +84,14 @@ static void by_name(void)
 	audit_rule_free_data(r);
 }
 
-<<<<<<< HEAD
-/* The io_uring variant (3.1 on): checked on ours against the operation table of a line that has one. */
-=======
 /* The io_uring variant (3.1.2 on), checked against the operation table. */
->>>>>>> tables
 static void uring(void)
 {
 	int (*byname)(struct audit_rule_data *, const char *) = (int (*)(struct audit_rule_data *, const char *))
 		dlsym(RTLD_DEFAULT, "audit_rule_io_uringbyname_data");
-<<<<<<< HEAD
-	int (*s2i)(const char *) = (int (*)(const char *))dlsym(RTLD_DEFAULT, "audit_name_to_uringop");
-	if (!h_is_ours()) {
-		h_check(byname == NULL, "3.0.9 has no io_uring rules");
-		return;
-	}
-	/* Ours built for the 3.0.9 line has no operations to name. */
-	if (s2i == NULL || s2i("openat") != 18)
-		return;
-=======
 	/* Exported from 3.1.2 on (checked here on ours). */
 	if (byname == NULL || !h_is_ours())
 		return;
->>>>>>> tables
 	struct audit_rule_data *r = audit_rule_create_data();
 	_audit_syscalladded = 0;
 	h_check(byname(r, "openat") == 0 && r->mask[0] == 1u << 18, "openat is io_uring op 18");
