@@ -23,13 +23,14 @@ def main():
     p.add_argument("--target-dir", required=True)
     p.add_argument("--offline", action="store_true")
     p.add_argument("--outdir", required=True)
+    p.add_argument("--compat", required=True, help="the release line (LIBAUDIT_COMPAT)")
     a = p.parse_args()
 
     cmd = [a.cargo, "build", "--release", "--lib", "--locked",
            "--manifest-path", a.manifest_path, "--target-dir", a.target_dir]
     if a.offline:
         cmd.append("--offline")
-    if subprocess.run(cmd).returncode != 0:
+    if subprocess.run(cmd, env=dict(os.environ, LIBAUDIT_COMPAT=a.compat)).returncode != 0:
         sys.exit("cargo build failed: " + " ".join(cmd))
 
     built = os.path.join(a.target_dir, "release", "libaudit.so")

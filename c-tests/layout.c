@@ -1,6 +1,6 @@
 /* The layout of every structure libaudit.h declares or uses, its enums and its typedefs' sizes.
  * Compiled against the real header here (c_conformance), and by tests/layout.rs against the real
- * header and against include/libaudit.h, whose outputs must be identical. Lines are
+ * header and against include/3.0.9/libaudit.h, whose outputs must be identical. Lines are
  * "struct.field offset size" and "sizeof struct size align", which tests/layout.rs also checks
  * against the Rust definitions. */
 #include "harness.h"

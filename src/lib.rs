@@ -7,7 +7,7 @@
 //! process. What is C's alone lives
 //! here too: libaudit.h's types and macros, audit_msg's routing (message.rs), errno.
 //!
-//! cbindgen reads this crate, and only this one, to write include/libaudit.h: every export and
+//! cbindgen reads this crate, and only this one, to write include/<line>/: every export and
 //! public constant here is declared there (`REGENERATE_HEADER=1 cargo test --test header`).
 
 /// Defines an export: `#[on_panic(VALUE)] pub [unsafe] fn name(...) -> T { body }` becomes the

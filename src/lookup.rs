@@ -207,7 +207,7 @@ export! {
 }
 
 export! {
-    /// Upstream 4.2.
+    /// Exported from the 3.1.2 line on.
     ///
     /// # Safety
     /// `uringop` is NULL or a NUL-terminated string.
@@ -219,7 +219,7 @@ export! {
 }
 
 export! {
-    /// Upstream 4.2.
+    /// Exported from the 3.1.2 line on.
     #[on_panic(ptr::null(), pure)]
     pub fn audit_uringop_to_name(uringop: c_int) -> *const c_char {
         c_name(tables::uringop_to_name(LINE, uringop))

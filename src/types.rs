@@ -1,4 +1,4 @@
-//! libaudit.h's own types. cbindgen reads this crate to write include/libaudit.h
+//! libaudit.h's own types. cbindgen reads this crate to write include/<line>/
 //! (cbindgen.toml says how; tests/header.rs keeps the committed header in step).
 #![allow(non_camel_case_types)]
 

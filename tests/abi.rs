@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use linux_audit::Line;
 
@@ -75,23 +76,30 @@ fn nm_names(library: &Path) -> Vec<String> {
 }
 
 /// Our library built for `line` (LIBAUDIT_COMPAT, a target dir of its own), staged as
-/// libaudit.so.1 in a directory for LD_LIBRARY_PATH.
+/// libaudit.so.1 in a directory for LD_LIBRARY_PATH; once per test process, since the tests
+/// run in parallel and one must not restage the file while another runs a program on it.
 fn ours_for(line: Line) -> PathBuf {
-    let target = common::work_dir().join("lines").join(line.version());
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--lib", "--target-dir"])
-        .arg(&target)
-        .env("LIBAUDIT_COMPAT", line.version())
-        .current_dir(common::repo())
-        .status()
-        .expect("cargo build");
-    assert!(status.success(), "building the cdylib for the {line} line failed");
-    let stage = common::work_dir().join(format!("ours-{line}"));
-    fs::create_dir_all(&stage).unwrap();
-    let staged = stage.join("libaudit.so.1");
-    let _ = fs::remove_file(&staged);
-    fs::copy(target.join("release/libaudit.so"), &staged).unwrap();
-    stage
+    static STAGES: [OnceLock<PathBuf>; Line::ALL.len()] = [const { OnceLock::new() }; Line::ALL.len()];
+    let index = Line::ALL.iter().position(|&l| l == line).unwrap();
+    STAGES[index]
+        .get_or_init(|| {
+            let target = common::work_dir().join("lines").join(line.version());
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--release", "--lib", "--target-dir"])
+                .arg(&target)
+                .env("LIBAUDIT_COMPAT", line.version())
+                .current_dir(common::repo())
+                .status()
+                .expect("cargo build");
+            assert!(status.success(), "building the cdylib for the {line} line failed");
+            let stage = common::work_dir().join(format!("ours-{line}"));
+            fs::create_dir_all(&stage).unwrap();
+            let staged = stage.join("libaudit.so.1");
+            let _ = fs::remove_file(&staged);
+            fs::copy(target.join("release/libaudit.so"), &staged).unwrap();
+            stage
+        })
+        .clone()
 }
 
 /// The line's original (scripts/oracle: lib/, include/, bin/), or None (exit 77: no source here).
@@ -278,6 +286,10 @@ fn parse_syscall_is_the_originals() {
                 .output()
                 .expect("rules_parse_syscall");
             assert!(out.status.success(), "{line} on {}: {out:?}", library.display());
+            // The harness names the library the loader gave it: the one under test, not the
+            // oracle's behind it on the path.
+            let loaded = format!("harness: libaudit from {}/libaudit.so.1", library.display());
+            assert!(String::from_utf8_lossy(&out.stderr).contains(&loaded), "{line}: not {loaded}: {out:?}");
             String::from_utf8(out.stdout).unwrap()
         };
         let (theirs, ours) = (run(&original.join("lib")), run(&ours_for(line)));

@@ -1,5 +1,5 @@
 //! c-tests/layout.c prints the layout of every structure of libaudit.h and the values and sizes
-//! of its enums. Compiled against the real header and against include/libaudit.h, it must print
+//! of its enums. Compiled against the real header and against include/3.0.9/libaudit.h, it must print
 //! the same; and the Rust definitions must match the real header's layout, field by field.
 
 mod common;
@@ -22,7 +22,8 @@ fn layout(ours: bool) -> String {
     let exe = common::work_dir().join(format!("layout-{}-{ours}-{n}", std::process::id()));
     let mut cc = Command::new("cc");
     if ours {
-        cc.arg("-I").arg(repo.join("include"));
+        // The 3.0.9 line's header: the real one here is Debian 12's.
+        cc.arg("-I").arg(repo.join("include/3.0.9"));
     }
     let out = cc
         .args(["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror", "-I"])

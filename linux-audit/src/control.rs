@@ -18,7 +18,7 @@ pub(crate) fn priority(errno: i32) -> Level {
     if errno == libc::ECONNREFUSED { Level::Debug } else { Level::Warning }
 }
 
-/// Sends a request, logging "Error <what> (<strerror>)" when it fails.
+/// Sends a request, logging `"Error <what> (<strerror>)"` when it fails.
 pub(crate) fn send_logged(
     fd: RawFd,
     msg_type: u16,

@@ -16,6 +16,10 @@ pub enum Error {
     /// The kernel accepted a request but sent no answer in the time allowed (40 rounds of
     /// 100 ms, as libaudit waits).
     NoAnswer,
+    /// A rule could not be built: libaudit's error number for it (EAU_*, as auditctl reports
+    /// them; 0 for the errors it has no number for, such as an unknown syscall name) and the
+    /// message auditctl prints for it.
+    Rule { code: i32, message: String },
 }
 
 impl Error {
@@ -23,7 +27,7 @@ impl Error {
     pub fn raw_os_error(&self) -> Option<i32> {
         match self {
             Error::Os(errno) => Some(*errno),
-            Error::NoAnswer => None,
+            Error::NoAnswer | Error::Rule { .. } => None,
         }
     }
 
@@ -39,6 +43,7 @@ impl fmt::Display for Error {
         match self {
             Error::Os(errno) => write!(f, "{} (os error {errno})", sys::strerror(*errno)),
             Error::NoAnswer => f.write_str("the kernel sent no answer"),
+            Error::Rule { message, .. } => f.write_str(message),
         }
     }
 }
@@ -50,6 +55,7 @@ impl From<Error> for std::io::Error {
         match error {
             Error::Os(errno) => std::io::Error::from_raw_os_error(errno),
             Error::NoAnswer => std::io::Error::new(std::io::ErrorKind::TimedOut, error),
+            Error::Rule { .. } => std::io::Error::new(std::io::ErrorKind::InvalidInput, error),
         }
     }
 }

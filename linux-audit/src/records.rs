@@ -3,7 +3,7 @@
 //! audit_log_user_command write them.
 
 use crate::error::Error;
-use crate::logging::{self, Logged, Origin, ProgramName, Sender};
+use crate::logging::{self, Logged, Origin, ProgramName, Roles, Sender};
 use crate::socket::Socket;
 use crate::wire::AUDIT_USER_CMD;
 
@@ -197,6 +197,122 @@ impl<'a> AcctMessage<'a> {
             self.op,
             name,
             id,
+            origin,
+            self.success,
+            diag,
+        ))
+    }
+}
+
+/// SELinux roles of an account, old or new, as [`SemanageMessage`] records them ("?" for each
+/// not given).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SeRoles<'a> {
+    /// The SELinux user (old-seuser=, new-seuser=).
+    pub seuser: Option<&'a [u8]>,
+    /// The role (old-role=, new-role=).
+    pub role: Option<&'a [u8]>,
+    /// The MLS range (old-range=, new-range=).
+    pub range: Option<&'a [u8]>,
+}
+
+/// A record of an SELinux user or role change (AUDIT_ROLE_ASSIGN, AUDIT_ROLE_REMOVE...), as
+/// semanage writes it: op=, acct= or id=, the old and new seuser, role and range, exe=,
+/// hostname=, addr=, terminal=, res=.
+#[derive(Debug, Clone, Copy)]
+pub struct SemanageMessage<'a> {
+    kind: u16,
+    op: &'a [u8],
+    account: Account<'a>,
+    program: Option<&'a [u8]>,
+    new: SeRoles<'a>,
+    old: SeRoles<'a>,
+    host: Option<&'a [u8]>,
+    addr: Option<&'a [u8]>,
+    terminal: Terminal<'a>,
+    success: bool,
+}
+
+impl<'a> SemanageMessage<'a> {
+    /// A record of type `kind` about `account`, for operation `op`, of a successful operation.
+    pub fn new(kind: u16, op: &'a (impl AsRef<[u8]> + ?Sized), account: Account<'a>) -> Self {
+        SemanageMessage {
+            kind,
+            op: op.as_ref(),
+            account,
+            program: None,
+            new: SeRoles::default(),
+            old: SeRoles::default(),
+            host: None,
+            addr: None,
+            terminal: Terminal::Own,
+            success: true,
+        }
+    }
+
+    /// exe= names this program (unquoted, as the C library writes it) instead of the
+    /// executable's path.
+    pub fn program(mut self, program: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.program = Some(program.as_ref());
+        self
+    }
+
+    /// The roles after the change.
+    pub fn new_roles(mut self, roles: SeRoles<'a>) -> Self {
+        self.new = roles;
+        self
+    }
+
+    /// The roles before the change.
+    pub fn old_roles(mut self, roles: SeRoles<'a>) -> Self {
+        self.old = roles;
+        self
+    }
+
+    /// The remote host (hostname=; addr= is resolved from it unless given).
+    pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.host = Some(host.as_ref());
+        self
+    }
+
+    /// The remote address (addr=).
+    pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.addr = Some(addr.as_ref());
+        self
+    }
+
+    /// The terminal= of the record.
+    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
+        self.terminal = terminal;
+        self
+    }
+
+    /// Whether the operation succeeded (res=success or res=failed).
+    pub fn success(mut self, success: bool) -> Self {
+        self.success = success;
+        self
+    }
+
+    /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
+    /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
+    pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
+        let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
+        let (name, id) = match self.account {
+            Account::Name(name) => (Some(name), u32::MAX),
+            Account::Id(id) => (None, id),
+        };
+        let roles = |r: SeRoles<'a>| Roles { seuser: r.seuser, role: r.role, range: r.range };
+        let (fd, kind, diag) = (socket.raw(), i32::from(self.kind), socket.diag());
+        delivered(logging::semanage_message(
+            fd,
+            Sender::Netlink,
+            kind,
+            self.program,
+            self.op,
+            name,
+            id,
+            roles(self.new),
+            roles(self.old),
             origin,
             self.success,
             diag,

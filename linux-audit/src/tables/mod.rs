@@ -219,7 +219,7 @@ fn c_name(text: &'static [u8], span: Span) -> Option<&'static CStr> {
     Some(unsafe { CStr::from_bytes_with_nul_unchecked(text.get_unchecked(at..=at + len)) })
 }
 
-/// One release line's tables (lines/<line>.rs): [`Tables::of`] a line.
+/// One release line's tables (`lines/<line>.rs`): [`Tables::of`] a line.
 pub struct Tables {
     /// Every name of the set, NUL-terminated; its tables hold spans of it.
     text: &'static [u8],
