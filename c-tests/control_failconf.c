@@ -99,6 +99,8 @@ static void variants(void)
 	action("owned by 65534");
 	h_check(chown(CONF, 0, 65534) == 0, "chown");
 	action("group 65534");
+	h_check(chmod(CONF, 0664) == 0, "chmod");
+	action("group 65534, group writable"); /* refused from 4.0 on */
 
 	write_conf("failure_action = log\n", 21, 0644);
 	rename(CONF, "/etc/real.conf");

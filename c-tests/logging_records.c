@@ -19,7 +19,7 @@ static char *repeat(char c, size_t n)
 
 static const char *hosts[] = { NULL, "", "localhost", "192.0.2.7", "no-such-host.invalid", "host with space" };
 static const char *addrs[] = { NULL, "", "10.1.2.3", "::1", "2001:db8:0:0:0:0:0:1-and-far-too-long-to-be-an-address" };
-static const char *ttys[] = { NULL, "", "pts/7", "tty1", "/dev/tty3", "ssh", "console" };
+static const char *ttys[] = { NULL, "", "pts/7", "tty1", "/dev/tty3", "ssh", "console", "/dev/pts/5" };
 static const char *texts[] = { "op=login acct=\"root\"", "", NULL, "with space \"quoted\"", "caf\xc3\xa9", "ctl\t\x01\x7f" };
 static const char *names[] = { NULL, "", "bob", "a b", "x\"y", "\xc3\xa9t\xc3\xa9", "abcdefghijklmnopqrstuvwxyz0123456789ABCD" };
 

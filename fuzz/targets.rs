@@ -446,7 +446,11 @@ pub fn config_path() -> &'static PathBuf {
 
 fn config_file(content: &[u8]) {
     std::fs::write(config_path(), content).unwrap();
-    let (_, action) = linux_audit::control::failure_action(config_path().to_str().unwrap(), &linux_audit::diag::Silent);
+    let (_, action) = linux_audit::control::failure_action(
+        config_path().to_str().unwrap(),
+        linux_audit::Line::V3_0_9,
+        &linux_audit::diag::Silent,
+    );
     assert!(action <= linux_audit::control::FAIL_TERMINATE);
 }
 

@@ -6,22 +6,26 @@
 #include <stdio.h>
 #include <syslog.h>
 
-/* 0: drop, 1: stderr, 2: syslog. Hidden: this reference makes the Rust definition hidden too,
- * so it never appears in the library's dynamic symbol table. */
+/* 0: drop, 1: stderr, 2: syslog; plus 4: restore errno on return (4.0 and later). Hidden: this
+ * reference makes the Rust definition hidden too, so it never appears in the library's dynamic
+ * symbol table. */
 __attribute__((visibility("hidden"))) int libaudit_rs_message_route(int priority);
 
 void audit_msg(int priority, const char *fmt, ...)
 {
 	va_list ap;
+	int saved_errno = errno;
 	int route = libaudit_rs_message_route(priority);
+	int keep_errno = route & 4;
 
+	route &= 3;
 	if (route == 0)
 		return;
 	if (fmt == NULL) {
 		/* What glibc makes of the original's v*printf(NULL): EINVAL, and only the newline. */
 		if (route == 1)
 			fputc('\n', stderr);
-		errno = EINVAL;
+		errno = keep_errno ? saved_errno : EINVAL;
 		return;
 	}
 	va_start(ap, fmt);
@@ -32,4 +36,6 @@ void audit_msg(int priority, const char *fmt, ...)
 		fputc('\n', stderr);
 	}
 	va_end(ap);
+	if (keep_errno)
+		errno = saved_errno;
 }

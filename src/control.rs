@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
 use super::{c_bytes, printed, seq_or_errno, set_errno, zero_or_errno};
+use crate::compat::LINE;
 use crate::message::{self, AuditMsg};
 use linux_audit::control::{self, CAP_AUDIT_CONTROL, CAP_AUDIT_READ, CAP_AUDIT_WRITE, Setting};
 use linux_audit::errormsg::{self, EAU_FIELDNOSUPPORT};
@@ -17,7 +18,7 @@ pub(crate) fn features() -> (u32, Option<c_int>) {
     static FEATURES: OnceLock<u32> = OnceLock::new();
     let mut errno = None;
     let bitmap = *FEATURES.get_or_init(|| {
-        let (bitmap, probe_errno) = control::probe_features(&AuditMsg);
+        let (bitmap, probe_errno) = control::probe_features(message::status_program(), &AuditMsg);
         errno = probe_errno;
         bitmap
     });
@@ -27,14 +28,14 @@ pub(crate) fn features() -> (u32, Option<c_int>) {
 export! {
     #[on_panic(-libc::EFAULT, cancellation_point)]
     pub fn audit_request_status(fd: c_int) -> c_int {
-        seq_or_errno(control::request_status(fd, &AuditMsg))
+        seq_or_errno(control::request_status(fd, message::status_program(), &AuditMsg))
     }
 }
 
 export! {
     #[on_panic(-1, cancellation_point)]
     pub fn audit_is_enabled(fd: c_int) -> c_int {
-        let (value, errno) = control::is_enabled(fd, &AuditMsg);
+        let (value, errno) = control::is_enabled(fd, message::status_program(), &AuditMsg);
         if let Some(errno) = errno {
             set_errno(errno);
         }
@@ -284,7 +285,7 @@ export! {
     #[on_panic((), cancellation_point)]
     pub unsafe fn audit_number_to_errmsg(errnumber: c_int, opt: *const c_char) {
         // SAFETY: per the contract.
-        if let Some(pieces) = errormsg::line(errnumber, printed(unsafe { c_bytes(opt) })) {
+        if let Some(pieces) = errormsg::line(errnumber, printed(unsafe { c_bytes(opt) }), LINE) {
             message::write_stderr_pieces(&pieces);
         }
     }
@@ -298,7 +299,7 @@ export! {
     /// `failmode` is NULL or writable.
     #[on_panic(1, cancellation_point)]
     pub unsafe fn get_auditfail_action(failmode: *mut auditfail_t) -> c_int {
-        let (ok, action) = control::failure_action(control::CONFIG_FILE, &AuditMsg);
+        let (ok, action) = control::failure_action(control::CONFIG_FILE, LINE, &AuditMsg);
         // SAFETY: per the contract; the original crashes on NULL.
         if let Some(out) = unsafe { failmode.as_mut() } {
             *out = action;
@@ -315,14 +316,16 @@ export! {
 }
 
 export! {
-    /// For audit_msg.c: 0 drop, 1 stderr, 2 syslog. Hidden from the dynamic symbol table by the
-    /// C side's visibility declaration.
+    /// For audit_msg.c: 0 drop, 1 stderr, 2 syslog, plus 4 where audit_msg leaves errno as the
+    /// caller had it (4.0 and later). Hidden from the dynamic symbol table by the C side's
+    /// visibility declaration.
     #[on_panic(0, pure)]
     pub fn libaudit_rs_message_route(priority: c_int) -> c_int {
-        match message::route(priority) {
+        let route = match message::route(priority) {
             None => 0,
             Some(message::MSG_SYSLOG) => 2,
             Some(_) => 1,
-        }
+        };
+        if LINE >= linux_audit::Line::V4_0_2 { route | 4 } else { route }
     }
 }

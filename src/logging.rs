@@ -19,6 +19,12 @@ fn returned(logged: Logged) -> c_int {
     logged.rc
 }
 
+fn syslog_error(line: &[u8]) {
+    let line = std::ffi::CString::new(line).unwrap_or_default();
+    // SAFETY: "%s" with one NUL-terminated string.
+    unsafe { libc::syslog(libc::LOG_ERR, c"%s".as_ptr(), line.as_ptr()) };
+}
+
 /// # Safety
 /// Each pointer is NULL or a NUL-terminated string.
 unsafe fn origin<'a>(host: *const c_char, addr: *const c_char, tty: *const c_char) -> Origin<'a> {
@@ -148,7 +154,7 @@ export! {
         // Written straight into the caller's string; NULL with ENOMEM when malloc fails, as the
         // original's malloc and asprintf do.
         let mut string = std::ptr::null_mut();
-        let written = encode::nv_string(name, value, |len| {
+        let written = encode::nv_string(name, value, LINE, |len| {
             // SAFETY: a fresh allocation of len + 1 bytes, handed out as the len bytes before the
             // NUL, written below.
             unsafe {
@@ -185,7 +191,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_message(audit_fd, sender(), r#type, message, origin, result != 0, &AuditMsg))
+        returned(logging::user_message(audit_fd, sender(), r#type, message, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -206,7 +212,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(audit_fd, sender(), r#type, message, comm, origin, result != 0, &AuditMsg))
+        returned(logging::user_comm_message(audit_fd, sender(), r#type, message, comm, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -230,7 +236,7 @@ export! {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), printed(c_bytes(op)), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, sender(), r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, &AuditMsg))
+        returned(logging::acct_message(audit_fd, sender(), r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -249,7 +255,14 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_avc_message(Tables::of(LINE), audit_fd, sender(), r#type, message, origin, uid, &AuditMsg))
+        match logging::user_avc_message(Tables::of(LINE), audit_fd, sender(), r#type, message, origin, uid, &AuditMsg) {
+            logging::Avc::Logged(logged) => returned(logged),
+            // Without the privilege to log, the record goes to syslog and 0 is returned.
+            logging::Avc::Denied { errno, line } => {
+                syslog_error(&line);
+                returned(Logged { rc: 0, errno })
+            }
+        }
     }
 }
 

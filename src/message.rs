@@ -4,7 +4,11 @@
 
 use std::ffi::{CStr, CString, c_int};
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::os::unix::ffi::OsStrExt;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+
+use crate::compat::LINE;
+use linux_audit::Line;
 
 pub use libc::{LOG_DEBUG, LOG_ERR, LOG_WARNING};
 use linux_audit::diag::{Diagnostics, Level};
@@ -86,6 +90,52 @@ pub(crate) fn write_stderr_pieces(pieces: &[&[u8]]) {
     }
 }
 
+/// The program name 4.1 and later put before the failure message of the status request:
+/// 4.1's is the basename of an empty buffer, "."; 4.2's the basename of the executable (of the
+/// first 255 bytes readlink gives), "unknown" when that cannot be read. Found once per process,
+/// as the original keeps it in a static buffer; never waited for (a child forked while another
+/// thread was finding it finds it again). None before 4.1.
+pub(crate) fn status_program() -> Option<&'static str> {
+    static NAME: AtomicPtr<String> = AtomicPtr::new(std::ptr::null_mut());
+    if LINE < Line::V4_1_2 {
+        return None;
+    }
+    if LINE < Line::V4_2_1 {
+        return Some(".");
+    }
+    let mut name = NAME.load(Ordering::Acquire);
+    if name.is_null() {
+        let found = Box::into_raw(Box::new(match std::fs::read_link("/proc/self/exe") {
+            Ok(path) => {
+                let path = path.as_os_str().as_bytes();
+                String::from_utf8_lossy(posix_basename(&path[..path.len().min(255)])).into_owned()
+            }
+            Err(_) => "unknown".to_owned(),
+        }));
+        name = match NAME.compare_exchange(std::ptr::null_mut(), found, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => found,
+            Err(first) => {
+                // SAFETY: `found` came from Box::into_raw above and was not published.
+                drop(unsafe { Box::from_raw(found) });
+                first
+            }
+        };
+    }
+    // SAFETY: a published name is never freed or changed.
+    Some(unsafe { &*name }.as_str())
+}
+
+/// POSIX basename (libgen.h): the last component, trailing slashes ignored; "." for an empty
+/// path, "/" for one of slashes only.
+fn posix_basename(path: &[u8]) -> &[u8] {
+    let trimmed = match path.iter().rposition(|&b| b != b'/') {
+        Some(last) => &path[..=last],
+        None if path.is_empty() => return b".",
+        None => return b"/",
+    };
+    trimmed.rsplit(|&b| b == b'/').next().unwrap_or(trimmed)
+}
+
 /// The core's diagnostics, printed as audit_msg prints: where set_aumessage_mode says.
 pub(crate) struct AuditMsg;
 
@@ -93,6 +143,7 @@ impl Diagnostics for AuditMsg {
     fn report(&self, level: Level, message: fmt::Arguments<'_>) {
         let priority = match level {
             Level::Debug => LOG_DEBUG,
+            Level::Info => libc::LOG_INFO,
             Level::Warning => LOG_WARNING,
             Level::Error => LOG_ERR,
         };
@@ -103,6 +154,15 @@ impl Diagnostics for AuditMsg {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basenames_as_libgen() {
+        assert_eq!(posix_basename(b"/usr/bin/sudo"), b"sudo");
+        assert_eq!(posix_basename(b"/usr/bin/"), b"bin");
+        assert_eq!(posix_basename(b"sudo"), b"sudo");
+        assert_eq!(posix_basename(b"///"), b"/");
+        assert_eq!(posix_basename(b""), b".");
+    }
 
     #[test]
     fn quiet_by_default_and_debug_gated() {

@@ -120,7 +120,8 @@ export! {
     #[on_panic(-1)]
     pub unsafe fn audit_rule_syscall_data(rule: *mut audit_rule_data, scall: c_int) -> c_int {
         // SAFETY: per the contract.
-        unsafe { rule.as_mut() }.map_or(-1, |r| rules::add_syscall(r, scall))
+        let Some(rule) = (unsafe { rule.as_mut() }) else { return -1 };
+        with_globals(|g| rules::syscall(rule, scall, g, LINE))
     }
 }
 
@@ -133,7 +134,7 @@ export! {
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        let outcome = rules::add_syscall_by_name(Tables::of(LINE), rule, name, load_globals().elf);
+        let outcome = with_globals(|g| rules::add_syscall_by_name(Tables::of(LINE), rule, name, g, LINE));
         if let Some(e) = outcome.errno {
             set_errno(e);
         }
@@ -279,6 +280,12 @@ unsafe fn settle_pair(pair: *const c_char, split: Option<rules::Split>, errno: O
     }
 }
 
+/// The message of a failed realloc (before 4.0 it ends in a newline of its own).
+fn realloc_failed() {
+    let end = if LINE >= linux_audit::Line::V4_0_2 { "" } else { "\n" };
+    message::log(LOG_ERR, format_args!("Cannot realloc memory!{end}"));
+}
+
 /// The rule behind `rulep`, when both pointers are set.
 ///
 /// # Safety
@@ -302,7 +309,7 @@ unsafe fn append_text(rulep: *mut *mut audit_rule_data, text: &[u8]) -> c_int {
         if grown.is_null() {
             libc::free(rule.cast());
             *rulep = ptr::null_mut();
-            message::log(LOG_ERR, format_args!("Cannot realloc memory!\n"));
+            realloc_failed();
             return -3;
         }
         *rulep = grown;
@@ -333,7 +340,7 @@ export! {
         };
         // Some fields depend on the kernel's features: the process's one probe, made when first needed.
         let features = || crate::control::features().0;
-        let outcome = with_globals(|g| rules::fieldpair(Tables::of(LINE), rule, text, flags, g, &features, &AuditMsg));
+        let outcome = with_globals(|g| rules::fieldpair(Tables::of(LINE), rule, text, flags, LINE, g, &features, &AuditMsg));
         let rc = match outcome.result {
             Ok(Added::Done) => 0,
             // SAFETY: *rulep is the caller's malloc'd rule.
@@ -377,7 +384,7 @@ export! {
     #[on_panic(-1)]
     pub unsafe fn audit_update_watch_perms(rule: *mut audit_rule_data, perms: c_int) -> c_int {
         // SAFETY: per the contract.
-        unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms, &AuditMsg))
+        unsafe { rule.as_mut() }.map_or(-1, |r| rules::update_watch_perms(r, perms, LINE, &AuditMsg))
     }
 }
 
@@ -421,7 +428,7 @@ export! {
         // RULE_SIZE + path.len() bytes, all written before the slice is made.
         unsafe {
             let rule = *rulep;
-            if !rules::watch_allowed(rule.as_ref(), kind, &AuditMsg) {
+            if !rules::watch_allowed(rule.as_ref(), kind, LINE, &AuditMsg) {
                 return -1;
             }
             let size = RULE_SIZE + path.len();
@@ -429,7 +436,7 @@ export! {
             if grown.is_null() {
                 libc::free(rule.cast());
                 *rulep = ptr::null_mut();
-                message::log(LOG_ERR, format_args!("Cannot realloc memory!\n"));
+                realloc_failed();
                 return -1;
             }
             *rulep = grown;

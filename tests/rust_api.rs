@@ -307,3 +307,35 @@ fn semanage_features_signal_info() {
         Err(e) => assert!(e.raw_os_error().is_some(), "{e:?}"),
     }
 }
+
+/// A user AVC record from the builder is the C face's for the same inputs.
+#[test]
+fn user_avc_equals_the_c_face_s() {
+    const AUDIT_USER_AVC: u16 = 1107;
+    let _guard = audit_on();
+    let audit = Socket::open().unwrap();
+    let fd = audit::netlink::audit_open();
+    assert!(fd >= 0);
+    let log = common::Readlog::open();
+    let text = "avc:  denied  { send_msg } for scontext=a tcontext=b tclass=dbus";
+    linux_audit::UserAvc::new(text, 1000).terminal(Terminal::Named(b"pts/4")).send(&audit).unwrap();
+    // SAFETY: NUL-terminated strings (or NULL) that outlive the call.
+    let rc = unsafe {
+        let null = std::ptr::null();
+        audit::logging::audit_log_user_avc_message(
+            fd,
+            AUDIT_USER_AVC.into(),
+            c(text).as_ptr(),
+            null,
+            null,
+            c("pts/4").as_ptr(),
+            1000,
+        )
+    };
+    assert!(rc > 0);
+    let records = own_records(&log, AUDIT_USER_AVC);
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(records[0], records[1]);
+    assert!(records[0].contains(" sauid=1000 "), "{}", records[0]);
+    audit::netlink::audit_close(fd);
+}

@@ -7,6 +7,7 @@ use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 
+use crate::Line;
 use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, Sent};
 use crate::num::{self, Base, Parsed};
@@ -105,8 +106,18 @@ pub fn request_features(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Faile
     send_logged(fd, AUDIT_GET_FEATURE, Some(bytes_of(&audit_features::default())), "getting feature", diag)
 }
 
-pub fn request_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
-    send_logged(fd, AUDIT_GET, None, "sending status request", diag)
+/// AUDIT_GET. Its failure is reported as "Error sending status request (...)", after
+/// "`program`: " when one is given (4.1 and later name the program there).
+pub fn request_status(fd: RawFd, program: Option<&str>, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+    let Some(program) = program else {
+        return send_logged(fd, AUDIT_GET, None, "sending status request", diag);
+    };
+    let result = netlink::request(fd, AUDIT_GET, None, 0, diag);
+    if let Err(f) = result {
+        let why = sys::strerror(f.errno);
+        diag.report(priority(f.errno), format_args!("{program}: Error sending status request ({why})"));
+    }
+    result
 }
 
 pub fn request_rules_list(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
@@ -169,11 +180,12 @@ pub fn parse_status(payload: &[u8]) -> audit_status {
 
 /// audit_is_enabled: the kernel's `enabled` (0, 1 or 2); 0 where auditing is absent or the caller
 /// may not ask; -1 on any other failure. The errno is the one the original leaves, if it sets one.
-pub fn is_enabled(fd: RawFd, diag: &dyn Diagnostics) -> (i32, Option<sys::Errno>) {
+/// `program` as for [`request_status`].
+pub fn is_enabled(fd: RawFd, program: Option<&str>, diag: &dyn Diagnostics) -> (i32, Option<sys::Errno>) {
     if fd < 0 {
         return (0, None);
     }
-    let errno = match request_status(fd, diag) {
+    let errno = match request_status(fd, program, diag) {
         Ok(_) => match await_status(fd, diag) {
             Ok(status) => return (status.enabled as i32, None),
             Err(errno) => return (-1, errno),
@@ -190,12 +202,13 @@ pub fn is_enabled(fd: RawFd, diag: &dyn Diagnostics) -> (i32, Option<sys::Errno>
 
 /// The kernel's feature bitmap, asked on a socket of its own, closed afterwards (unlike the
 /// original's): the bitmap (0 if it cannot be had) and the errno of the step that failed.
-pub fn probe_features(diag: &dyn Diagnostics) -> (u32, Option<sys::Errno>) {
+/// `program` as for [`request_status`].
+pub fn probe_features(program: Option<&str>, diag: &dyn Diagnostics) -> (u32, Option<sys::Errno>) {
     let fd = match netlink::open() {
         Ok(fd) => fd,
         Err(e) => return (0, Some(e)),
     };
-    let probed = match request_status(fd, diag) {
+    let probed = match request_status(fd, program, diag) {
         Ok(_) => await_status(fd, diag).map_or_else(|e| (0, e), |s| (s.feature_bitmap, None)),
         Err(f) => (0, Some(f.errno)),
     };
@@ -347,14 +360,16 @@ pub(crate) const FAIL_LOG: u32 = 1;
 pub const FAIL_TERMINATE: u32 = 2;
 
 /// Reads the failure_action tunable. Returns (loaded without error, the action): the action is
-/// FAIL_IGNORE unless a valid line set it, even when a later line fails.
-pub fn failure_action(path: &str, diag: &dyn Diagnostics) -> (bool, u32) {
+/// FAIL_IGNORE unless a valid line set it, even when a later line fails. The file must be
+/// root's, a regular file, not world writable, and (4.0 and later) not group writable unless
+/// its group is root's.
+pub fn failure_action(path: &str, line: Line, diag: &dyn Diagnostics) -> (bool, u32) {
     let mut action = FAIL_IGNORE;
-    let ok = load_config(path, &mut action, diag);
+    let ok = load_config(path, line, &mut action, diag);
     (ok, action)
 }
 
-fn load_config(path: &str, action: &mut u32, diag: &dyn Diagnostics) -> bool {
+fn load_config(path: &str, line: Line, action: &mut u32, diag: &dyn Diagnostics) -> bool {
     let file = match fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -378,6 +393,10 @@ fn load_config(path: &str, action: &mut u32, diag: &dyn Diagnostics) -> bool {
     };
     if meta.uid() != 0 {
         diag.report(Level::Error, format_args!("Error - {path} isn't owned by root"));
+        return false;
+    }
+    if line >= Line::V4_0_2 && meta.gid() != 0 && meta.mode() & libc::S_IWGRP != 0 {
+        diag.report(Level::Error, format_args!("Error - {path} is group writable"));
         return false;
     }
     if meta.mode() & libc::S_IWOTH != 0 {
@@ -510,7 +529,7 @@ mod tests {
     }
 
     fn failure_action_quiet(path: &str) -> (bool, u32) {
-        failure_action(path, &crate::diag::Silent)
+        failure_action(path, Line::NEWEST, &crate::diag::Silent)
     }
 
     #[test]
@@ -526,6 +545,18 @@ mod tests {
         assert_eq!(failure_action_quiet(&write("bad", "failure_action = log\nfoo = bar\n")), (false, FAIL_LOG));
         assert_eq!(failure_action_quiet(&write("val", "failure_action = loud\n")), (false, FAIL_IGNORE));
         assert_eq!(failure_action_quiet(dir.join("missing").to_str().unwrap()), (true, FAIL_IGNORE));
+        // Group writable: refused from 4.0 on when the group is not root's.
+        use std::os::unix::fs::PermissionsExt;
+        let group = write("group", "failure_action = log\n");
+        fs::set_permissions(&group, fs::Permissions::from_mode(0o664)).unwrap();
+        let root_group = fs::metadata(&group).unwrap().gid() == 0;
+        assert_eq!(failure_action(&group, Line::V3_1_2, &crate::diag::Silent), (true, FAIL_LOG));
+        let refused = (false, FAIL_IGNORE);
+        let expected = if root_group { (true, FAIL_LOG) } else { refused };
+        assert_eq!(failure_action(&group, Line::V4_0_2, &crate::diag::Silent), expected);
+        if std::os::unix::fs::chown(&group, None, Some(65534)).is_ok() {
+            assert_eq!(failure_action(&group, Line::V4_0_2, &crate::diag::Silent), refused);
+        }
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -10,6 +10,8 @@ use std::fmt;
 pub enum Level {
     /// Of interest when tracing what the library does.
     Debug,
+    /// Worth knowing, not a failure (syslog's LOG_INFO).
+    Info,
     /// A failure the caller is told about anyway, or one that does not matter.
     Warning,
     /// Something went wrong that the call's result may not show.

@@ -1,6 +1,8 @@
 //! libaudit's own error numbers (returned negated by rule building and a few controls), and the
 //! messages audit_number_to_errmsg prints for them.
 
+use crate::Line;
+
 pub(crate) const EAU_OPMISSING: i32 = 1;
 pub(crate) const EAU_FIELDUNKNOWN: i32 = 2;
 pub(crate) const EAU_ARCHMISPLACED: i32 = 3;
@@ -37,6 +39,8 @@ pub(crate) const EAU_FILTERNOSUPPORT: i32 = 35;
 pub(crate) const EAU_FSTYPEUNKNOWN: i32 = 36;
 pub(crate) const EAU_FIELDVALTOOBIG: i32 = 37;
 pub(crate) const EAU_PRINT_NOTHING: i32 = 38;
+/// 4.0 and later: a perm field's syscalls (with an arch) could not be added.
+pub(crate) const EAU_PERM_SYSCALL: i32 = 39;
 
 /// Where the caller's option text goes around the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +96,16 @@ const MESSAGES: &[(i32, Place, &str)] = &[
     (-EAU_FSTYPEUNKNOWN, Place::After, "file system type is unknown for field:"),
     (-EAU_FIELDVALTOOBIG, Place::After, "value is too large for field:"),
     (-EAU_PRINT_NOTHING, Place::Silent, ""),
+    (-EAU_PERM_SYSCALL, Place::Alone, "Error adding syscalls for perm filtering"),
 ];
 
 /// The line audit_number_to_errmsg prints to stderr (without its newline), if any, in pieces
 /// to be written one after another (the caller's text is not copied). `option` is the caller's
-/// text as bytes.
-pub fn line(errnumber: i32, option: &[u8]) -> Option<[&[u8]; 3]> {
+/// text as bytes. -EAU_PERM_SYSCALL has a message from 4.0 on.
+pub fn line(errnumber: i32, option: &[u8], release: Line) -> Option<[&[u8]; 3]> {
+    if errnumber == -EAU_PERM_SYSCALL && release < Line::V4_0_2 {
+        return None;
+    }
     let &(_, place, text) = MESSAGES.iter().find(|m| m.0 == errnumber)?;
     match place {
         Place::Alone => Some([text.as_bytes(), b"", b""]),
@@ -109,8 +117,17 @@ pub fn line(errnumber: i32, option: &[u8]) -> Option<[&[u8]; 3]> {
 
 #[cfg(test)]
 mod tests {
+    use crate::Line;
+
     fn line(errnumber: i32, option: Option<&[u8]>) -> Option<Vec<u8>> {
-        super::line(errnumber, option.expect("text")).map(|pieces| pieces.concat())
+        super::line(errnumber, option.expect("text"), Line::NEWEST).map(|pieces| pieces.concat())
+    }
+
+    #[test]
+    fn perm_syscall_has_a_message_from_4_0() {
+        assert_eq!(super::line(-39, b"x", Line::V3_1_2), None);
+        let text = super::line(-39, b"x", Line::V4_0_2).map(|p| p.concat());
+        assert_eq!(text.unwrap(), b"Error adding syscalls for perm filtering");
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub use error::Error;
 pub use features::{Feature, Features, SignalInfo, set_login_uid};
 pub use identity::{Capability, has_capability, login_uid, session_id};
 pub use names::Machine;
-pub use records::{Account, AcctMessage, SeRoles, SemanageMessage, Terminal, UserCommand, UserMessage};
+pub use records::{Account, AcctMessage, SeRoles, SemanageMessage, Terminal, UserAvc, UserCommand, UserMessage};
 pub use rule::{Action, List, Operator, Rule};
 pub use socket::{Enabled, FailureMode, Socket, Status};
 

@@ -2,6 +2,7 @@
 //! carry the same fields in the same form as libaudit's audit_log_user_message and
 //! audit_log_user_command write them.
 
+use crate::Line;
 use crate::error::Error;
 use crate::logging::{self, Logged, Origin, ProgramName, Roles, Sender};
 use crate::socket::Socket;
@@ -103,8 +104,18 @@ impl<'a> UserMessage<'a> {
         let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
         let (fd, kind, text, diag) = (socket.raw(), i32::from(self.kind), self.text, socket.diag());
         delivered(match self.comm {
-            None => logging::user_message(fd, Sender::Netlink, kind, text, origin, self.success, diag),
-            Some(comm) => logging::user_comm_message(fd, Sender::Netlink, kind, text, comm, origin, self.success, diag),
+            None => logging::user_message(fd, Sender::Netlink, kind, text, origin, self.success, Line::NEWEST, diag),
+            Some(comm) => logging::user_comm_message(
+                fd,
+                Sender::Netlink,
+                kind,
+                text,
+                comm,
+                origin,
+                self.success,
+                Line::NEWEST,
+                diag,
+            ),
         })
     }
 }
@@ -199,8 +210,75 @@ impl<'a> AcctMessage<'a> {
             id,
             origin,
             self.success,
+            Line::NEWEST,
             diag,
         ))
+    }
+}
+
+/// A user-space access vector decision (AUDIT_USER_AVC, as dbus or systemd's SELinux checks
+/// write it): the text, then exe=, sauid=, hostname=, addr=, terminal=. Unlike the C library,
+/// a process without CAP_AUDIT_WRITE gets [`Error::Os`] EPERM, not a line in syslog.
+#[derive(Debug, Clone, Copy)]
+pub struct UserAvc<'a> {
+    kind: u16,
+    text: &'a [u8],
+    uid: u32,
+    host: Option<&'a [u8]>,
+    addr: Option<&'a [u8]>,
+    terminal: Terminal<'a>,
+}
+
+impl<'a> UserAvc<'a> {
+    /// An AUDIT_USER_AVC record saying `text` (such as "avc:  denied  { send_msg } ..."),
+    /// about the process of user `uid` (sauid=).
+    pub fn new(text: &'a (impl AsRef<[u8]> + ?Sized), uid: u32) -> Self {
+        UserAvc { kind: 1107, text: text.as_ref(), uid, host: None, addr: None, terminal: Terminal::Own }
+    }
+
+    /// Another record type than AUDIT_USER_AVC (such as AUDIT_USER_SELINUX_ERR).
+    pub fn kind(mut self, kind: u16) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The remote host (hostname=; addr= is resolved from it unless given).
+    pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.host = Some(host.as_ref());
+        self
+    }
+
+    /// The remote address (addr=).
+    pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+        self.addr = Some(addr.as_ref());
+        self
+    }
+
+    /// The terminal= of the record.
+    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
+        self.terminal = terminal;
+        self
+    }
+
+    /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
+    /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
+    pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
+        let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
+        let tables = crate::tables::Tables::of(crate::Line::NEWEST);
+        let kind = i32::from(self.kind);
+        match logging::user_avc_message(
+            tables,
+            socket.raw(),
+            Sender::Netlink,
+            kind,
+            self.text,
+            origin,
+            self.uid,
+            socket.diag(),
+        ) {
+            logging::Avc::Logged(logged) => delivered(logged),
+            logging::Avc::Denied { .. } => Err(Error::Os(libc::EPERM)),
+        }
     }
 }
 

@@ -156,8 +156,8 @@ fn empty_data() -> audit_rule_data {
     }
 }
 
-fn rule_error(code: i32, option: &[u8]) -> Error {
-    let message = match errormsg::line(-code, option) {
+fn rule_error(line: Line, code: i32, option: &[u8]) -> Error {
+    let message = match errormsg::line(-code, option, line) {
         Some(pieces) => String::from_utf8_lossy(&pieces.concat()).into_owned(),
         None => String::new(),
     };
@@ -196,7 +196,7 @@ impl Rule {
 
     fn watch_kind(path: &[u8], kind: u32) -> Result<Rule, Error> {
         if path.is_empty() || path.len() > sys::PATH_MAX || path.contains(&0) {
-            return Err(rule_error(errormsg::EAU_STRTOOLONG, path));
+            return Err(rule_error(Line::NEWEST, errormsg::EAU_STRTOOLONG, path));
         }
         let mut rule = Rule::new(List::Exit, Action::Always);
         rule.buf = vec![0; path.len()];
@@ -213,32 +213,36 @@ impl Rule {
                 b'w' => AUDIT_PERM_WRITE,
                 b'x' => AUDIT_PERM_EXEC,
                 b'a' => AUDIT_PERM_ATTR,
-                _ => return Err(rule_error(errormsg::EAU_PERMRWXA, perms.as_bytes())),
+                _ => return Err(rule_error(self.line, errormsg::EAU_PERMRWXA, perms.as_bytes())),
             };
         }
         if perms.is_empty() || perms.len() > 4 {
-            return Err(rule_error(errormsg::EAU_PERMRWXA, perms.as_bytes()));
+            return Err(rule_error(self.line, errormsg::EAU_PERMRWXA, perms.as_bytes()));
         }
-        match rules::update_watch_perms(&mut self.data, bits as i32, &Silent) {
+        match rules::update_watch_perms(&mut self.data, bits as i32, self.line, &Silent) {
             0 => {
                 self.globals.perm_added = 1;
                 Ok(self)
             }
-            -1 => Err(Error::Rule { code: 0, message: "Permissions should be preceeded by other fields".to_string() }),
-            _ => Err(rule_error(errormsg::EAU_FIELDTOOMANY, perms.as_bytes())),
+            -1 => {
+                let spelled = if self.line >= Line::V4_0_2 { "preceded" } else { "preceeded" };
+                Err(Error::Rule { code: 0, message: format!("Permissions should be {spelled} by other fields") })
+            }
+            _ => Err(rule_error(self.line, errormsg::EAU_FIELDTOOMANY, perms.as_bytes())),
         }
     }
 
     /// Adds a field as auditctl's `-F` does: `"uid>=1000"`, `"arch=b64"`, `"exit=-EPERM"`,
     /// `"key=name"`... The error carries libaudit's number and message for the pair.
     pub fn field(mut self, pair: &str) -> Result<Rule, Error> {
-        let features = || control::probe_features(&Silent).0;
+        let features = || control::probe_features(None, &Silent).0;
         let list = (self.data.flags & !FILTER_PREPEND) as i32;
         let outcome = rules::fieldpair(
             Tables::of(self.line),
             &mut self.data,
             pair.as_bytes(),
             list,
+            self.line,
             &mut self.globals,
             &features,
             &Silent,
@@ -255,7 +259,7 @@ impl Rule {
                 rules::append_text(&mut self.data, &mut self.buf[old..], text);
                 Ok(self)
             }
-            Err(code) => Err(rule_error(-code, option)),
+            Err(code) => Err(rule_error(self.line, -code, option)),
         }
     }
 
@@ -272,16 +276,18 @@ impl Rule {
             Some(s) => &pair.as_bytes()[..s.at],
             None => pair.as_bytes(),
         };
-        outcome.result.map(|()| self).map_err(|code| rule_error(-code, option))
+        let line = self.line;
+        outcome.result.map(|()| self).map_err(|code| rule_error(line, -code, option))
     }
 
     /// Adds a syscall by name (of the machine an `arch=` field chose, else this machine's), by
     /// number, or `"all"` (auditctl's `-S`).
     pub fn syscall(mut self, name: &str) -> Result<Rule, Error> {
-        let outcome =
-            rules::add_syscall_by_name(Tables::of(self.line), &mut self.data, name.as_bytes(), self.globals.elf);
+        let tables = Tables::of(self.line);
+        let outcome = rules::add_syscall_by_name(tables, &mut self.data, name.as_bytes(), &mut self.globals, self.line);
         match outcome.value {
             0 => {
+                // As auditctl does for -S (the library itself marks it from 3.1 on only).
                 self.globals.syscall_added = 1;
                 Ok(self)
             }

@@ -43,7 +43,7 @@ impl Socket {
 
     /// The kernel's audit status (needs CAP_AUDIT_CONTROL, or CAP_AUDIT_READ on some kernels).
     pub fn status(&self) -> Result<Status, Error> {
-        control::request_status(self.raw(), self.diag()).map_err(|f| Error::Os(f.errno))?;
+        control::request_status(self.raw(), None, self.diag()).map_err(|f| Error::Os(f.errno))?;
         let status =
             control::await_status(self.raw(), self.diag()).map_err(|errno| errno.map_or(Error::NoAnswer, Error::Os))?;
         Ok(Status::from(status))

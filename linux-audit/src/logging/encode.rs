@@ -8,6 +8,8 @@ pub fn needs_encoding(value: &[u8]) -> bool {
     value.iter().any(|&b| b == b'"' || !(0x21..0x7f).contains(&b))
 }
 
+use crate::Line;
+
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// Two uppercase hex digits per byte.
@@ -44,17 +46,20 @@ pub(crate) fn quoted_bounded(value: &[u8], size: usize) -> Vec<u8> {
 
 /// audit_encode_nv_string: `name=HEX` when the `value` (its first `vlen` bytes) needs encoding,
 /// else `name="value"`, where the quoted form takes `text`, the value up to its NUL, as the
-/// original prints it with %s; `name="?"` without a value. Written into memory `alloc` gives
+/// original prints it with %s (from 4.1 on, the first `vlen` bytes as well); `name="?"`
+/// without a value. Written into memory `alloc` gives
 /// for the whole string (its length; with a NUL after it), so that a value of any size is
 /// copied once, into the caller's string; None (nothing written) when `alloc` gives nothing
 /// or the length overflows.
 pub fn nv_string<'m>(
     name: &[u8],
     value: Option<(&[u8], &[u8])>,
+    line: Line,
     alloc: impl FnOnce(usize) -> Option<&'m mut [u8]>,
 ) -> Option<&'m mut [u8]> {
     let (encoded, body): (bool, &[u8]) = match value {
         Some((bytes, _)) if needs_encoding(bytes) => (true, bytes),
+        Some((bytes, _)) if line >= Line::V4_1_2 => (false, bytes),
         Some((_, text)) => (false, text),
         None => (false, b"?"),
     };
@@ -103,8 +108,12 @@ mod tests {
     }
 
     fn nv(name: &[u8], value: Option<(&[u8], &[u8])>) -> Vec<u8> {
+        nv_in(name, value, Line::V3_0_9)
+    }
+
+    fn nv_in(name: &[u8], value: Option<(&[u8], &[u8])>, line: Line) -> Vec<u8> {
         let mut buf = Vec::new();
-        nv_string(name, value, |len| {
+        nv_string(name, value, line, |len| {
             buf.resize(len, 0);
             Some(&mut buf[..])
         })
@@ -119,7 +128,10 @@ mod tests {
         assert_eq!(nv(b"acct", Some((b"ab", b"abcd"))), b"acct=\"abcd\"");
         assert_eq!(nv(b"acct", None), b"acct=\"?\"");
         // Nothing is written when the memory cannot be had.
-        assert!(nv_string(b"acct", None, |_| None).is_none());
+        assert!(nv_string(b"acct", None, Line::NEWEST, |_| None).is_none());
+        // 4.1 on, a shorter vlen limits the quoted value too.
+        assert_eq!(nv_in(b"acct", Some((b"ab", b"abcd")), Line::V4_1_2), b"acct=\"ab\"");
+        assert_eq!(nv_in(b"acct", Some((b"ab", b"abcd")), Line::V4_0_2), b"acct=\"abcd\"");
     }
 
     #[test]

@@ -10,12 +10,17 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::sync::{Mutex, OnceLock};
 
 use super::encode::{bounded, needs_encoding, quote_or_encode, quoted, quoted_bounded};
+use crate::Line;
 use crate::diag::{Diagnostics, Level};
 use crate::sys::PATH_MAX;
 use crate::wire::MAX_AUDIT_MESSAGE_LENGTH;
 
 /// The original formats exe=, comm= and the like into buffers of 2 * PATH_MAX bytes.
 pub(crate) const FIELD_BUFFER: usize = 2 * PATH_MAX;
+/// 4.2's buffer for exe= values: one byte more.
+const EXE_BUFFER_4_2: usize = FIELD_BUFFER + 1;
+/// The kernel's TASK_COMM_LEN without its NUL: 4.2 cuts a longer comm= to this.
+const COMM_LEN: usize = 15;
 /// ttyname_r's buffer: longer terminal names are not found.
 const TTY_PATH: usize = 32;
 /// gethostname's buffer; the name keeps at most 63 bytes.
@@ -52,15 +57,17 @@ impl ProgramName {
         ProgramName(Mutex::new(None))
     }
 
-    pub(crate) fn exe(&self, program: Option<&[u8]>, diag: &dyn Diagnostics) -> Vec<u8> {
+    /// `line`: 4.2 keeps a name one byte longer.
+    pub(crate) fn exe(&self, program: Option<&[u8]>, line: Line, diag: &dyn Diagnostics) -> Vec<u8> {
+        let size = if line >= Line::V4_2_1 { EXE_BUFFER_4_2 } else { FIELD_BUFFER };
         let mut cached = self.0.lock().unwrap_or_else(|p| p.into_inner());
         match program {
             None => cached.get_or_insert_with(|| exe(diag).to_vec()).clone(),
             Some(name) => {
                 let value = if name.first() == Some(&b'"') {
-                    bounded(name[..name.len().min(FIELD_BUFFER)].to_vec(), FIELD_BUFFER)
+                    bounded(name[..name.len().min(size)].to_vec(), size)
                 } else {
-                    quoted_bounded(name, FIELD_BUFFER)
+                    quoted_bounded(name, size)
                 };
                 cached.insert(value).clone()
             }
@@ -92,9 +99,11 @@ pub(crate) fn terminal(diag: &dyn Diagnostics) -> Option<Vec<u8>> {
     Some(name)
 }
 
-/// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...").
-pub(crate) fn local_host(terminal: &[u8]) -> Option<&'static [u8]> {
-    let local = [&b"pts"[..], b"tty", b"/dev/tty"].iter().any(|p| terminal.starts_with(p));
+/// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...",
+/// and from 4.1 on "/dev/pts...").
+pub(crate) fn local_host(terminal: &[u8], line: Line) -> Option<&'static [u8]> {
+    let local = [&b"pts"[..], b"tty", b"/dev/tty"].iter().any(|p| terminal.starts_with(p))
+        || (line >= Line::V4_1_2 && terminal.starts_with(b"/dev/pts"));
     local.then(host_name)
 }
 
@@ -172,7 +181,8 @@ fn resolve(host: &[u8], diag: &dyn Diagnostics) -> Option<Vec<u8>> {
 
 /// comm=: the given command name, or this process's own; hex or quoted. Unlike the original,
 /// a long name needing encoding is encoded whole instead of overrunning a buffer.
-pub(crate) fn command_name(comm: Option<&[u8]>) -> Vec<u8> {
+/// 4.2 cuts a comm of 16 bytes or more to the kernel's 15, with a warning.
+pub(crate) fn command_name(comm: Option<&[u8]>, line: Line, diag: &dyn Diagnostics) -> Vec<u8> {
     let own;
     let comm = match comm {
         Some(c) => c,
@@ -183,6 +193,12 @@ pub(crate) fn command_name(comm: Option<&[u8]>) -> Vec<u8> {
             }
             None => return b"\"?\"".to_vec(),
         },
+    };
+    let comm = if line >= Line::V4_2_1 && comm.len() > COMM_LEN {
+        diag.report(Level::Warning, format_args!("comm value truncated to {COMM_LEN} bytes"));
+        &comm[..COMM_LEN]
+    } else {
+        comm
     };
     if needs_encoding(comm) {
         // The record keeps less than MAX_AUDIT_MESSAGE_LENGTH bytes: encoding more is never sent.
@@ -224,7 +240,7 @@ mod tests {
     #[test]
     fn acct_program_name_sticks() {
         let names = ProgramName::new();
-        let acct_exe = |program, diag| names.exe(program, diag);
+        let acct_exe = |program, diag| names.exe(program, Line::V3_0_9, diag);
         assert_eq!(acct_exe(Some(b"useradd"), &Silent), b"\"useradd\"");
         assert_eq!(acct_exe(None, &Silent), b"\"useradd\"");
         assert_eq!(acct_exe(Some(b"\"pre quoted\""), &Silent), b"\"pre quoted\"");
@@ -241,16 +257,40 @@ mod tests {
 
     #[test]
     fn local_terminals_name_the_host() {
-        assert!(local_host(b"pts/0").is_some());
-        assert!(local_host(b"/dev/tty1").is_some());
-        assert!(local_host(b"ssh").is_none());
+        assert!(local_host(b"pts/0", Line::V3_0_9).is_some());
+        assert!(local_host(b"/dev/tty1", Line::V3_0_9).is_some());
+        assert!(local_host(b"ssh", Line::NEWEST).is_none());
+        assert!(local_host(b"/dev/pts/1", Line::V4_0_2).is_none());
+        assert!(local_host(b"/dev/pts/1", Line::V4_1_2).is_some());
     }
 
     #[test]
     fn command_names() {
-        assert_eq!(command_name(Some(b"cron")), b"\"cron\"");
-        assert_eq!(command_name(Some(b"a b")), b"612062");
-        assert_eq!(command_name(Some(&[b'x'; 9000])).len(), FIELD_BUFFER - 1);
-        assert_eq!(command_name(Some(&[b' '; 5000])).len(), 10000);
+        let name = |comm: &[u8]| command_name(Some(comm), Line::V4_1_2, &Silent);
+        assert_eq!(name(b"cron"), b"\"cron\"");
+        assert_eq!(name(b"a b"), b"612062");
+        assert_eq!(name(&[b'x'; 9000]).len(), FIELD_BUFFER - 1);
+        assert_eq!(name(&[b' '; 5000]).len(), 10000);
+    }
+
+    /// 4.2 cuts comm= to the kernel's 15 bytes, warning about it.
+    #[test]
+    fn command_names_from_4_2() {
+        let warnings = std::cell::RefCell::new(Vec::new());
+        let diag = |level, m: std::fmt::Arguments<'_>| warnings.borrow_mut().push((level, m.to_string()));
+        let name = |comm: &[u8]| command_name(Some(comm), Line::V4_2_1, &diag);
+        assert_eq!(name(b"abcdefghijklmno"), b"\"abcdefghijklmno\"");
+        assert!(warnings.borrow().is_empty());
+        assert_eq!(name(b"abcdefghijklmnop"), b"\"abcdefghijklmno\"");
+        assert_eq!(name(&[b' '; 5000]), b"20".repeat(15));
+        let warned = (Level::Warning, "comm value truncated to 15 bytes".to_string());
+        assert_eq!(warnings.borrow().as_slice(), [warned.clone(), warned]);
+    }
+
+    #[test]
+    fn acct_program_name_is_one_byte_longer_from_4_2() {
+        let long = [b'p'; 9000];
+        let exe = |line| ProgramName::new().exe(Some(&long), line, &Silent).len();
+        assert_eq!((exe(Line::V4_1_2), exe(Line::V4_2_1)), (FIELD_BUFFER - 1, FIELD_BUFFER));
     }
 }

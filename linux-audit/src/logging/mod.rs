@@ -12,6 +12,7 @@ mod record;
 use std::borrow::Cow;
 use std::os::fd::RawFd;
 
+use crate::Line;
 use crate::control::{self, CAP_AUDIT_WRITE};
 use crate::diag::Diagnostics;
 use crate::netlink::{Errno, Failed, Sent};
@@ -88,9 +89,9 @@ fn process_exe<'a>(diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
 
 impl Place<'_> {
     /// Records from a local terminal name this machine when the caller named no host.
-    fn local_host(&mut self) {
+    fn local_host(&mut self, line: Line) {
         if self.host.is_none() {
-            self.host = self.tty.as_deref().and_then(facts::local_host);
+            self.host = self.tty.as_deref().and_then(|tty| facts::local_host(tty, line));
         }
     }
 
@@ -112,7 +113,8 @@ fn account(name: &[u8]) -> Vec<u8> {
     quote_or_encode(&name[..name.len().min(32)])
 }
 
-/// audit_log_user_message.
+/// audit_log_user_message. `line`: from 4.1 on a "/dev/pts..." terminal names this host too.
+#[allow(clippy::too_many_arguments)] // the C function's parameters, the line, how to send
 pub fn user_message(
     fd: RawFd,
     sender: Sender,
@@ -120,13 +122,14 @@ pub fn user_message(
     message: &[u8],
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
     let mut place = origin.resolve(|| process_exe(diag), false, diag);
-    place.local_host();
+    place.local_host(line);
     let mut record = Record::new();
     record.fields(
         Some(message),
@@ -141,8 +144,8 @@ pub fn user_message(
     send(fd, sender, msg_type, Denied::Hide, &mut record, diag)
 }
 
-/// audit_log_user_comm_message.
-#[allow(clippy::too_many_arguments)] // the C function's parameters, and how to send
+/// audit_log_user_comm_message. `line`: 4.2 cuts comm to the kernel's 15 bytes.
+#[allow(clippy::too_many_arguments)] // the C function's parameters, the line, how to send
 pub fn user_comm_message(
     fd: RawFd,
     sender: Sender,
@@ -151,14 +154,15 @@ pub fn user_comm_message(
     comm: Option<&[u8]>,
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
     let mut place = origin.resolve(|| process_exe(diag), false, diag);
-    let comm = facts::command_name(comm);
-    place.local_host();
+    let comm = facts::command_name(comm, line, diag);
+    place.local_host(line);
     let mut record = Record::new();
     record.fields(
         Some(message),
@@ -175,8 +179,9 @@ pub fn user_comm_message(
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
-/// exe= is `program`, or the name `names` kept from an earlier record.
-#[allow(clippy::too_many_arguments)] // the C function's parameters
+/// exe= is `program`, or the name `names` kept from an earlier record (`line`: 4.2 keeps one
+/// byte more of a long one).
+#[allow(clippy::too_many_arguments)] // the C function's parameters, and the line
 pub fn acct_message(
     fd: RawFd,
     sender: Sender,
@@ -188,13 +193,14 @@ pub fn acct_message(
     id: u32,
     origin: Origin,
     success: bool,
+    line: Line,
     diag: &dyn Diagnostics,
 ) -> Logged {
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, diag)), false, diag);
-    place.local_host();
+    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, line, diag)), false, diag);
+    place.local_host(line);
     let account = match name {
         Some(name) if id == u32::MAX => (" acct=", account(name)),
         _ => (" id=", id.to_string().into_bytes()),
@@ -215,8 +221,18 @@ pub fn acct_message(
     send(fd, sender, msg_type, Denied::Report, &mut record, diag)
 }
 
-/// audit_log_user_avc_message. Without the privilege to log, the record goes to syslog, named by
-/// its message type, and 0 is returned.
+/// What became of a user AVC record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Avc {
+    /// Sent, or failed, as the other records.
+    Logged(Logged),
+    /// Refused for want of CAP_AUDIT_WRITE: the C library sends `line` to syslog instead and
+    /// returns 0 with `errno`.
+    Denied { errno: Option<Errno>, line: Vec<u8> },
+}
+
+/// audit_log_user_avc_message, without the C library's fallback: where the process may not
+/// log, the line the C library sends to syslog (named by its message type) is returned.
 #[allow(clippy::too_many_arguments)] // the C function's parameters, and how to send
 pub fn user_avc_message(
     tables: &Tables,
@@ -227,9 +243,9 @@ pub fn user_avc_message(
     origin: Origin,
     uid: u32,
     diag: &dyn Diagnostics,
-) -> Logged {
+) -> Avc {
     if fd < 0 {
-        return NOT_SENT;
+        return Avc::Logged(NOT_SENT);
     }
     let place = origin.resolve(|| process_exe(diag), false, diag);
     let sauid = (uid as i32).to_string().into_bytes();
@@ -248,16 +264,9 @@ pub fn user_avc_message(
     if sent.rc == -libc::EPERM && !control::capable(CAP_AUDIT_WRITE) {
         let name = tables.msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
         let line = [&b"Can't send to audit system: "[..], name, b" ", record.text()].concat();
-        syslog_error(&line);
-        return Logged { rc: 0, errno: sent.errno };
+        return Avc::Denied { errno: sent.errno, line };
     }
-    finish(sent)
-}
-
-fn syslog_error(line: &[u8]) {
-    let line = std::ffi::CString::new(line).unwrap_or_default();
-    // SAFETY: "%s" with one NUL-terminated string.
-    unsafe { libc::syslog(libc::LOG_ERR, c"%s".as_ptr(), line.as_ptr()) };
+    Avc::Logged(finish(sent))
 }
 
 /// SELinux user and role changes: (seuser, role, range).

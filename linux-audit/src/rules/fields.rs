@@ -5,7 +5,8 @@
 //! string at the operator (the original overwrites the operator with NULs, so the caller's text
 //! ends at the field name afterwards; auditctl prints it that way in its error messages).
 
-use super::{Globals, next_slot};
+use super::{Globals, add_perm_syscalls, next_slot};
+use crate::Line;
 use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
 use crate::num::{Base, is_negative_number, starts_with_digit, strtol, strtoul};
@@ -72,14 +73,16 @@ fn refused<T>(split: Option<Split>, error: i32) -> Outcome<T> {
 /// What adding a field reads and changes besides the rule: the process-wide flags, the errno
 /// the original leaves, the kernel's feature bitmap, and where diagnostics go.
 struct Context<'c> {
-    /// The line's tables, which name things.
-    tables: &'static Tables,
     globals: &'c mut Globals,
     errno: Option<i32>,
     /// Asked only when a check depends on the kernel (the C library probes the kernel once per
     /// process, at the first such check).
     features: &'c dyn Fn() -> u32,
     diag: &'c dyn Diagnostics,
+    /// The release line whose checks apply.
+    line: Line,
+    /// The line's tables, which name things.
+    tables: &'c Tables,
 }
 
 impl Context<'_> {
@@ -108,12 +111,15 @@ impl Context<'_> {
 
 /// audit_rule_fieldpair_data on the fixed part of the rule. `flags` is the filter list.
 /// `features` gives the kernel's feature bitmap (AUDIT_FEATURE_BITMAP_*), which some fields
-/// and lists depend on; it is called only for those.
+/// and lists depend on; it is called only for those. `line` chooses the release whose checks
+/// apply (they changed for the exclude list in 3.1 and for perm in 4.0).
+#[allow(clippy::too_many_arguments)] // the C function's three, and what it reads besides
 pub fn fieldpair<'p>(
-    tables: &'static Tables,
+    tables: &Tables,
     rule: &mut audit_rule_data,
     pair: &'p [u8],
     flags: i32,
+    line: Line,
     globals: &mut Globals,
     features: &dyn Fn() -> u32,
     diag: &dyn Diagnostics,
@@ -125,7 +131,7 @@ pub fn fieldpair<'p>(
         return refused(None, EAU_OPMISSING);
     };
     let (name, value) = (&pair[..s.at], &pair[s.at + s.len..]);
-    let mut cx = Context { tables, globals, errno: None, features, diag };
+    let mut cx = Context { globals, errno: None, features, diag, line, tables };
     let result = if name.is_empty() {
         Err(-EAU_FIELDNAME)
     } else if value.is_empty() {
@@ -189,6 +195,12 @@ fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mu
     // From here on the slot's field and operator stay written, even when the value is refused.
     rule.fields[slot] = f.field;
     rule.fieldflags[slot] = f.op;
+    if f.field == AUDIT_PERM {
+        // Also adds syscalls to the rule (4.0 on): the whole rule, not only the slot.
+        rule.values[slot] = perm(f, rule, cx)?;
+        rule.field_count += 1;
+        return Ok(Added::Done);
+    }
     let value = &mut rule.values[slot];
     let added = match f.field {
         AUDIT_UID | AUDIT_EUID | AUDIT_SUID | AUDIT_FSUID | AUDIT_LOGINUID | AUDIT_OBJ_UID => user(f, value, cx),
@@ -199,7 +211,6 @@ fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mu
         | AUDIT_DIR | AUDIT_SUBJ_USER | AUDIT_SUBJ_ROLE | AUDIT_SUBJ_TYPE | AUDIT_SUBJ_SEN | AUDIT_SUBJ_CLR
         | AUDIT_FILTERKEY | AUDIT_EXE => return text(f, value, cx),
         AUDIT_ARCH => arch(f, value, cx),
-        AUDIT_PERM => perm(f, value),
         AUDIT_FILETYPE => file_type(f, value, cx),
         AUDIT_FSTYPE => fs_type(f, value, cx),
         AUDIT_ARG0..=AUDIT_ARG3 => argument(f, value, cx),
@@ -212,10 +223,16 @@ fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mu
     Ok(Added::Done)
 }
 
-/// Whether the filter list takes the field: the exclude list takes message types, and more
-/// where the kernel extends it; the fs list needs a kernel that has it.
+/// Whether the filter list takes the field: before 3.1, the exclude list takes message types,
+/// and more where the kernel extends it; from 3.1 on, those more where the kernel does not
+/// extend it, and any field (each with its own checks) where it does. The fs list needs a
+/// kernel that has it.
 fn list_takes(f: &Field, cx: &Context) -> Result<(), i32> {
-    if f.list == AUDIT_FILTER_EXCLUDE {
+    if f.list == AUDIT_FILTER_EXCLUDE && cx.line >= Line::V3_1_2 {
+        if !cx.kernel_has(AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND) && !excludable(f.field) {
+            return Err(-EAU_MSGTYPECREDEXCLUDE);
+        }
+    } else if f.list == AUDIT_FILTER_EXCLUDE {
         if !cx.kernel_has(AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND) {
             if f.field != AUDIT_MSGTYPE {
                 return Err(-EAU_FIELDNOSUPPORT);
@@ -379,9 +396,13 @@ fn arch(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     Ok(())
 }
 
-/// Watch permissions: up to four of r, w, x, a.
-fn perm(f: &Field, value: &mut u32) -> Result<(), i32> {
-    f.exit_only()?;
+/// Watch permissions: up to four of r, w, x, a, on the exit list (from 3.1 on also the exclude
+/// list). From 4.0 on each letter also adds its class's syscalls (see add_perm_syscalls), in
+/// the order written; a failure there is -EAU_PERM_SYSCALL, with the bits set so far kept.
+fn perm(f: &Field, rule: &mut audit_rule_data, cx: &mut Context) -> Result<u32, i32> {
+    if !(f.list == AUDIT_FILTER_EXIT || (f.list == AUDIT_FILTER_EXCLUDE && cx.line >= Line::V3_1_2)) {
+        return Err(-EAU_EXITONLY);
+    }
     if f.op != AUDIT_EQUAL {
         return Err(-EAU_OPEQ);
     }
@@ -390,16 +411,19 @@ fn perm(f: &Field, value: &mut u32) -> Result<(), i32> {
     }
     let mut perms = 0;
     for c in f.text {
-        perms |= match c.to_ascii_lowercase() {
+        let perm = match c.to_ascii_lowercase() {
             b'r' => AUDIT_PERM_READ,
             b'w' => AUDIT_PERM_WRITE,
             b'x' => AUDIT_PERM_EXEC,
             b'a' => AUDIT_PERM_ATTR,
             _ => return Err(-EAU_PERMRWXA),
         };
+        perms |= perm;
+        if cx.line >= Line::V4_0_2 && add_perm_syscalls(cx.tables, rule, perm, cx.globals, cx.line, cx.diag) != 0 {
+            return Err(-EAU_PERM_SYSCALL);
+        }
     }
-    *value = perms;
-    Ok(())
+    Ok(perms)
 }
 
 /// A file type by name.

@@ -11,6 +11,7 @@ mod fields;
 
 use std::os::fd::RawFd;
 
+use crate::Line;
 use crate::control::{self, priority};
 use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, MAX_PAYLOAD, Sent};
@@ -44,8 +45,18 @@ fn next_slot(rule: &audit_rule_data) -> Option<usize> {
     (n < AUDIT_MAX_FIELDS - 1).then_some(n)
 }
 
-/// audit_rule_syscall_data: sets syscall `nr` in the mask; -1 if it is beyond the mask.
-/// Unlike the original, a negative number is refused instead of setting a bit outside the mask.
+/// audit_rule_syscall_data: sets syscall `nr` in the mask (0), or -1 if it is beyond the mask.
+/// From 3.1 on, a set bit also sets `syscall_added`.
+pub fn syscall(rule: &mut audit_rule_data, nr: i32, globals: &mut Globals, line: Line) -> i32 {
+    let value = add_syscall(rule, nr);
+    if value == 0 && line >= Line::V3_1_2 {
+        globals.syscall_added = 1;
+    }
+    value
+}
+
+/// Sets syscall `nr` in the mask; -1 if it is beyond the mask. Unlike the original, a negative
+/// number is refused instead of setting a bit outside the mask.
 pub fn add_syscall(rule: &mut audit_rule_data, nr: i32) -> i32 {
     let Ok(nr) = usize::try_from(nr) else {
         return -1;
@@ -75,7 +86,13 @@ fn number(name: &[u8]) -> Option<(i32, bool)> {
 
 /// Sets the bit of a number found by name or read as digits, as the original does: -1 for a
 /// negative one or none; strtol's ERANGE is left in errno whatever the result.
-fn add_found(rule: &mut audit_rule_data, name: &[u8], found: Option<i32>) -> tables::Outcome {
+fn add_found(
+    rule: &mut audit_rule_data,
+    name: &[u8],
+    found: Option<i32>,
+    globals: &mut Globals,
+    line: Line,
+) -> tables::Outcome {
     let (nr, errno) = match found {
         Some(nr) => (Some(nr), None),
         None => match number(name) {
@@ -84,23 +101,113 @@ fn add_found(rule: &mut audit_rule_data, name: &[u8], found: Option<i32>) -> tab
         },
     };
     let value = match nr {
-        Some(nr) if nr >= 0 => add_syscall(rule, nr),
+        Some(nr) if nr >= 0 => syscall(rule, nr, globals, line),
         _ => -1,
     };
     tables::Outcome { value, errno }
 }
 
-/// audit_rule_syscallbyname_data: "all", a syscall name of the rule's machine (`elf`, or this
-/// machine's when 0), or a number. -2 when the machine is unknown, -1 for an unknown name.
-pub fn add_syscall_by_name(tables: &Tables, rule: &mut audit_rule_data, name: &[u8], elf: u32) -> tables::Outcome {
+/// audit_rule_syscallbyname_data: "all", a syscall name of the rule's machine (`globals.elf`,
+/// or this machine's when 0), or a number. -2 when the machine is unknown, -1 for an unknown
+/// name. A number or name (not "all") sets `syscall_added` from 3.1 on, as [`syscall`] does.
+pub fn add_syscall_by_name(
+    tables: &Tables,
+    rule: &mut audit_rule_data,
+    name: &[u8],
+    globals: &mut Globals,
+    line: Line,
+) -> tables::Outcome {
     if name == b"all" {
         return tables::Outcome { value: add_all(rule), errno: None };
     }
+    let elf = globals.elf;
     let machine = if elf == 0 { tables.detect_machine() } else { tables.elf_to_machine(elf) };
     let Some(machine) = machine else {
         return tables::Outcome { value: -2, errno: None };
     };
-    add_found(rule, name, tables.name_to_syscall(name, machine))
+    add_found(rule, name, tables.name_to_syscall(name, machine), globals, line)
+}
+
+/// The syscalls of a permission class that a perm field adds, from 4.0 on, to a rule with an
+/// arch (upstream's permtab of each line), separated by commas.
+fn perm_syscalls(perm: u32, line: Line) -> &'static [u8] {
+    let newer = line >= Line::V4_1_2;
+    match perm {
+        AUDIT_PERM_EXEC if line >= Line::V4_2_1 => b"execve,execveat",
+        AUDIT_PERM_EXEC => b"execve",
+        AUDIT_PERM_WRITE if newer => {
+            b"rename,mkdir,rmdir,creat,link,unlink,symlink,mknod,mkdirat,mknodat,unlinkat,renameat,linkat,\
+symlinkat,renameat2,acct,swapon,quotactl,quotactl_fd,truncate,ftruncate,bind,fallocate,open,openat,openat2"
+        }
+        AUDIT_PERM_WRITE => {
+            b"rename,mkdir,rmdir,creat,link,unlink,symlink,mknod,mkdirat,mknodat,unlinkat,renameat,linkat,\
+symlinkat,renameat2,acct,swapon,quotactl,truncate,ftruncate,bind,fallocate,open,openat,openat2"
+        }
+        AUDIT_PERM_READ if line >= Line::V4_2_1 => {
+            b"readlink,quotactl,quotactl_fd,listxattr,listxattrat,llistxattr,flistxattr,getxattr,getxattrat,\
+lgetxattr,fgetxattr,readlinkat,open,openat,openat2,file_getattr,stat,lstat,fstat,newfstatat,statx"
+        }
+        AUDIT_PERM_READ if newer => {
+            b"readlink,quotactl,listxattr,listxattrat,llistxattr,flistxattr,getxattr,getxattrat,lgetxattr,\
+fgetxattr,readlinkat,open,openat,openat2,file_getattr"
+        }
+        AUDIT_PERM_READ => {
+            b"readlink,quotactl,listxattr,llistxattr,flistxattr,getxattr,lgetxattr,fgetxattr,readlinkat,open,\
+openat,openat2"
+        }
+        AUDIT_PERM_ATTR if newer => {
+            b"chmod,fchmod,chown,lchown,fchown,setxattr,setxattrat,lsetxattr,fsetxattr,removexattr,removexattrat,\
+lremovexattr,fremovexattr,fchownat,fchmodat,fchmodat2,file_setattr,link,linkat"
+        }
+        _ => {
+            b"chmod,fchmod,chown,lchown,fchown,setxattr,lsetxattr,fsetxattr,removexattr,lremovexattr,fremovexattr,\
+fchownat,fchmodat,link,linkat"
+        }
+    }
+}
+
+/// What a perm field adds besides its value, from 4.0 on: on a rule with an arch, the syscalls
+/// of the permission's class (`perm`, one AUDIT_PERM_* bit), as a comma-separated `-S` list
+/// adds them; without an arch, only a note that such a rule is slower. From 4.1 on, names the
+/// arch does not have are left out first (all of them unknown: the list as it is, with a
+/// warning). 0, or the first failing name's result (-3 after the message "Syscall name unknown:
+/// NAME" for an unknown one). Bits set before a failure stay.
+pub(crate) fn add_perm_syscalls(
+    tables: &Tables,
+    rule: &mut audit_rule_data,
+    perm: u32,
+    globals: &mut Globals,
+    line: Line,
+    diag: &dyn Diagnostics,
+) -> i32 {
+    if globals.elf == 0 {
+        diag.report(Level::Info, format_args!("perm used without an arch is slower"));
+        return 0;
+    }
+    let all = perm_syscalls(perm, line);
+    let mut names: Vec<&[u8]> = all.split(|&b| b == b',').collect();
+    if line >= Line::V4_1_2 {
+        let machine = tables.elf_to_machine(globals.elf);
+        names.retain(|name| machine.is_some_and(|m| tables.name_to_syscall(name, m).is_some()));
+        if names.is_empty() {
+            diag.report(Level::Warning, format_args!("Filtering syscalls failed; using original syscalls."));
+            names = all.split(|&b| b == b',').collect();
+        }
+    }
+    let listed = names.len() > 1;
+    for name in names {
+        match add_syscall_by_name(tables, rule, name, globals, line).value {
+            0 => {}
+            -1 => {
+                diag.report(Level::Error, format_args!("Syscall name unknown: {}", String::from_utf8_lossy(name)));
+                // A list reports its failures as "already reported"; a single name as itself.
+                return if listed { -3 } else { -1 };
+            }
+            failed => return failed,
+        }
+    }
+    globals.syscall_added = 1;
+    0
 }
 
 /// audit_rule_io_uringbyname_data, as upstream (4.1 and later, built with io_uring support)
@@ -121,7 +228,7 @@ pub fn add_uringop_by_name(
         }
         tables::Outcome { value: 0, errno: None }
     } else {
-        add_found(rule, name, tables.name_to_uringop(name))
+        add_found(rule, name, tables.name_to_uringop(name), globals, Line::NEWEST)
     };
     if outcome.value == 0 {
         globals.syscall_added = 1;
@@ -130,10 +237,11 @@ pub fn add_uringop_by_name(
 }
 
 /// audit_update_watch_perms: sets every permission field to `perms`, or adds one. 0, or -1
-/// (an empty rule) or -2 (no room), each with its message.
-pub fn update_watch_perms(rule: &mut audit_rule_data, perms: i32, diag: &dyn Diagnostics) -> i32 {
+/// (an empty rule) or -2 (no room), each with its message (4.0 fixed the first one's spelling).
+pub fn update_watch_perms(rule: &mut audit_rule_data, perms: i32, line: Line, diag: &dyn Diagnostics) -> i32 {
     if rule.field_count < 1 {
-        diag.report(Level::Error, format_args!("Permissions should be preceeded by other fields"));
+        let spelled = if line >= Line::V4_0_2 { "preceded" } else { "preceeded" };
+        diag.report(Level::Error, format_args!("Permissions should be {spelled} by other fields"));
         return -1;
     }
     let count = (rule.field_count as usize).min(AUDIT_MAX_FIELDS);
@@ -172,14 +280,16 @@ pub(crate) fn is_watch_type(kind: i32) -> bool {
 }
 
 /// audit_add_watch_dir's checks before it reallocates: the rule must be empty (or absent) and
-/// the type a watch or a directory. Logs why not.
-pub fn watch_allowed(rule: Option<&audit_rule_data>, kind: i32, diag: &dyn Diagnostics) -> bool {
+/// the type a watch or a directory. Logs why not (before 4.0 the messages end in a newline of
+/// their own, printed as an empty line).
+pub fn watch_allowed(rule: Option<&audit_rule_data>, kind: i32, line: Line, diag: &dyn Diagnostics) -> bool {
+    let end = if line >= Line::V4_0_2 { "" } else { "\n" };
     if rule.is_some_and(|r| r.field_count != 0) {
-        diag.report(Level::Error, format_args!("Rule is not empty\n"));
+        diag.report(Level::Error, format_args!("Rule is not empty{end}"));
         return false;
     }
     if !is_watch_type(kind) {
-        diag.report(Level::Error, format_args!("Invalid type used\n"));
+        diag.report(Level::Error, format_args!("Invalid type used{end}"));
         return false;
     }
     true
@@ -260,7 +370,6 @@ pub fn make_equivalent(fd: RawFd, mount_point: &[u8], subtree: &[u8], diag: &dyn
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Line;
     use crate::diag::Silent;
 
     pub(super) fn empty() -> audit_rule_data {
@@ -292,8 +401,10 @@ mod tests {
     fn syscall_numbers_by_name_leave_strtol_errno() {
         let mut r = empty();
         let x86_64 = 0xc000_003e;
-        let by_name =
-            |r: &mut audit_rule_data, name: &[u8]| add_syscall_by_name(Tables::of(Line::NEWEST), r, name, x86_64);
+        let mut g = Globals { elf: x86_64, ..Globals::default() };
+        let mut by_name = |r: &mut audit_rule_data, name: &[u8]| {
+            add_syscall_by_name(Tables::of(Line::V3_0_9), r, name, &mut g, Line::V3_0_9)
+        };
         assert_eq!(by_name(&mut r, b"openat"), tables::Outcome { value: 0, errno: None });
         assert_eq!(r.mask[8], 1 << 1); // openat is 257 on x86_64
         assert_eq!(by_name(&mut r, b"0x10"), tables::Outcome { value: 0, errno: None });
@@ -303,10 +414,52 @@ mod tests {
         assert_eq!(by_name(&mut r, b"9223372036854775807"), tables::Outcome { value: -1, errno: None });
         assert_eq!(by_name(&mut r, b"-1"), tables::Outcome { value: -1, errno: None });
         assert_eq!(by_name(&mut r, b"bogus"), tables::Outcome { value: -1, errno: None });
+        let mut unknown = Globals { elf: 0x1234, ..Globals::default() };
+        let outcome = add_syscall_by_name(Tables::of(Line::V3_0_9), &mut r, b"open", &mut unknown, Line::V3_0_9);
+        assert_eq!(outcome, tables::Outcome { value: -2, errno: None });
+        assert_eq!(g.syscall_added, 0);
+    }
+
+    /// 3.1 on: a syscall set by number or name (not "all") sets `syscall_added`.
+    #[test]
+    fn syscalls_mark_the_rule_from_3_1() {
+        for (line, marked) in [(Line::V3_0_9, 0), (Line::V3_1_2, 1), (Line::NEWEST, 1)] {
+            let (mut r, mut g) = (empty(), Globals::default());
+            assert_eq!(syscall(&mut r, 2048, &mut g, line), -1);
+            assert_eq!(add_syscall_by_name(Tables::of(line), &mut r, b"all", &mut g, line).value, 0);
+            assert_eq!(g.syscall_added, 0);
+            assert_eq!(syscall(&mut r, 5, &mut g, line), 0);
+            assert_eq!(g.syscall_added, marked, "{line}");
+            let mut g = Globals::default();
+            assert_eq!(add_syscall_by_name(Tables::of(line), &mut r, b"7", &mut g, line).value, 0);
+            assert_eq!(g.syscall_added, marked, "{line}");
+        }
+    }
+
+    /// 4.0 on: a perm letter adds its class's syscalls to a rule with an arch.
+    #[test]
+    fn perm_syscalls_need_an_arch() {
+        let notes = std::cell::RefCell::new(Vec::new());
+        let diag = |level: Level, m: std::fmt::Arguments<'_>| notes.borrow_mut().push((level, m.to_string()));
+        let (mut r, mut g) = (empty(), Globals::default());
         assert_eq!(
-            add_syscall_by_name(Tables::of(Line::NEWEST), &mut r, b"open", 0x1234),
-            tables::Outcome { value: -2, errno: None }
+            add_perm_syscalls(Tables::of(Line::V4_0_2), &mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_0_2, &diag),
+            0
         );
+        assert_eq!((r.mask, g), ([0; AUDIT_BITMASK_SIZE], Globals::default()));
+        assert_eq!(notes.borrow().as_slice(), [(Level::Info, "perm used without an arch is slower".to_string())]);
+        let x86_64 = 0xc000_003e;
+        let mut g = Globals { elf: x86_64, ..Globals::default() };
+        assert_eq!(
+            add_perm_syscalls(Tables::of(Line::V4_0_2), &mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_0_2, &diag),
+            0
+        );
+        assert_eq!((r.mask[1], g.syscall_added), (1 << (59 - 32), 1)); // execve is 59
+        assert_eq!(
+            add_perm_syscalls(Tables::of(Line::V4_2_1), &mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_2_1, &diag),
+            0
+        );
+        assert_eq!(r.mask[10], 1 << (322 - 320)); // execveat is 322
     }
 
     /// Upstream's behaviour (lib/libaudit.c of audit-userspace 4.1, built with io_uring):
@@ -350,15 +503,16 @@ mod tests {
     #[test]
     fn perms_update_or_append() {
         let mut r = empty();
-        assert_eq!(update_watch_perms(&mut r, 3, &Silent), -1);
+        let line = Line::NEWEST;
+        assert_eq!(update_watch_perms(&mut r, 3, line, &Silent), -1);
         r.field_count = 1;
-        assert_eq!(update_watch_perms(&mut r, 3, &Silent), 0);
+        assert_eq!(update_watch_perms(&mut r, 3, line, &Silent), 0);
         assert_eq!((r.field_count, r.fields[1], r.values[1], r.fieldflags[1]), (2, AUDIT_PERM, 3, AUDIT_EQUAL));
-        assert_eq!(update_watch_perms(&mut r, 5, &Silent), 0);
+        assert_eq!(update_watch_perms(&mut r, 5, line, &Silent), 0);
         assert_eq!((r.field_count, r.values[1]), (2, 5));
         r.field_count = 63;
         r.fields[1] = 0;
-        assert_eq!(update_watch_perms(&mut r, 5, &Silent), -2);
+        assert_eq!(update_watch_perms(&mut r, 5, line, &Silent), -2);
     }
 
     #[test]
@@ -366,12 +520,12 @@ mod tests {
         let mut r = empty();
         let mut g = Globals::default();
         let mut buf = [0u8; 4];
-        assert!(watch_allowed(None, AUDIT_DIR as i32, &Silent));
-        assert!(!watch_allowed(None, 3, &Silent));
+        assert!(watch_allowed(None, AUDIT_DIR as i32, Line::NEWEST, &Silent));
+        assert!(!watch_allowed(None, 3, Line::NEWEST, &Silent));
         fill_watch(&mut r, &mut buf, AUDIT_WATCH as i32, b"/etc", &mut g);
         assert_eq!(&buf, b"/etc");
         assert_eq!((r.flags, r.action, r.field_count, r.buflen, r.values[1]), (4, 2, 2, 4, 15));
         assert_eq!(g.perm_added, 1);
-        assert!(!watch_allowed(Some(&r), AUDIT_WATCH as i32, &Silent));
+        assert!(!watch_allowed(Some(&r), AUDIT_WATCH as i32, Line::NEWEST, &Silent));
     }
 }
