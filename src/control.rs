@@ -18,6 +18,8 @@ pub(crate) fn features() -> (u32, Option<c_int>) {
     static FEATURES: OnceLock<u32> = OnceLock::new();
     let mut errno = None;
     let bitmap = *FEATURES.get_or_init(|| {
+        // The probe talks to the kernel; the rule builders (`pure`) ask for it.
+        let _no_cancellation = linux_audit::cancel::Section::guard();
         let (bitmap, probe_errno) = control::probe_features(message::status_program(), &AuditMsg);
         errno = probe_errno;
         bitmap

@@ -44,6 +44,8 @@ pub(crate) fn route(priority: c_int) -> Option<u8> {
 /// Emits one diagnostic as audit_msg would.
 pub(crate) fn log(priority: c_int, args: fmt::Arguments<'_>) {
     let Some(mode) = route(priority) else { return };
+    // syslog and stderr are cancellation points; `pure` exports print only through here.
+    let _no_cancellation = linux_audit::cancel::Section::guard();
     let text = CString::new(fmt::format(args).replace('\0', "")).unwrap_or_default();
     if mode == MSG_SYSLOG {
         // SAFETY: "%s" with one NUL-terminated string.
@@ -57,6 +59,8 @@ pub(crate) fn log(priority: c_int, args: fmt::Arguments<'_>) {
 /// checked) as audit_msg("%s%s...") would.
 pub(crate) fn log_pieces(priority: c_int, pieces: &[&[u8]]) {
     let Some(mode) = route(priority) else { return };
+    // syslog and stderr are cancellation points; `pure` exports print only through here.
+    let _no_cancellation = linux_audit::cancel::Section::guard();
     if mode == MSG_SYSLOG {
         let text: Vec<u8> = pieces.concat().into_iter().filter(|&b| b != 0).collect();
         let text = CString::new(text).unwrap_or_default();

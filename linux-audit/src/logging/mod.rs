@@ -65,7 +65,11 @@ impl<'a> Origin<'a> {
     /// name), exe=, then the terminal as given (an empty one means none, unless
     /// `detect_empty`), or the process's own when none was given.
     fn resolve(&self, exe: impl FnOnce() -> Cow<'a, [u8]>, detect_empty: bool, diag: &dyn Diagnostics) -> Place<'a> {
-        let host = self.host.filter(|h| !h.is_empty());
+        // Through a slice, None as empty: with the C face inlined (LTO), filtering the Option
+        // itself compiles to a select on the length of a None, which is never written
+        // (harmless, but valgrind reports the branch on it as one on uninitialised memory).
+        let host: &[u8] = self.host.unwrap_or_default();
+        let host = (!host.is_empty()).then_some(host);
         let addr = facts::address(self.addr, host, diag);
         let exe = exe();
         let tty = match self.tty {

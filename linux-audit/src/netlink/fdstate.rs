@@ -38,6 +38,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
 use std::os::fd::RawFd;
+#[cfg(not(miri))]
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -178,11 +179,15 @@ fn reentered() -> bool {
 
 /// Takes the lock; None when this thread must not wait for it (see `reentered`).
 fn lock() -> Option<Locked> {
-    static AT_FORK: Once = Once::new();
-    AT_FORK.call_once(|| {
-        // SAFETY: registers a handler that is sound in the child (see in_child).
-        unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
-    });
+    // Miri has no fork (nor pthread_atfork).
+    #[cfg(not(miri))]
+    {
+        static AT_FORK: Once = Once::new();
+        AT_FORK.call_once(|| {
+            // SAFETY: registers a handler that is sound in the child (see in_child).
+            unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
+        });
+    }
     if reentered() {
         return None;
     }
@@ -201,6 +206,7 @@ fn lock() -> Option<Locked> {
 }
 
 /// pthread_atfork's child handler: the child has only the thread that forked.
+#[cfg(not(miri))]
 extern "C" fn in_child() {
     let was_held = TABLE.held.swap(false, Ordering::Relaxed);
     HOLDING.set(false);
