@@ -44,18 +44,12 @@ impl Original {
     }
 }
 
-/// H_LINE of c-tests/harness.h: 4.2.1 is 40201.
-fn h_line(line: Line) -> u32 {
-    let v: Vec<u32> = line.version().split('.').map(|n| n.parse().unwrap()).collect();
-    v[0] * 10000 + v[1] * 100 + v[2]
-}
-
 fn compile(source: &Path, out_dir: &Path, line: Line, original: &Original) -> Result<PathBuf, String> {
     let c = common::repo().join("c-tests");
     let exe = out_dir.join(source.file_stem().unwrap());
     let mut cc = Command::new("cc");
     cc.args(["-std=gnu11", "-O1", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror", "-rdynamic"])
-        .arg(format!("-DH_LINE={}", h_line(line)))
+        .arg(format!("-DH_LINE={}", common::h_line(line)))
         .arg("-I")
         .arg(&c);
     if let Some(oracle) = original.oracle {

@@ -80,6 +80,12 @@ pub fn ours_for(line: Line) -> &'static Path {
     })
 }
 
+/// H_LINE of c-tests/harness.h, which a C program is compiled with for `line`: 4.2.1 is 40201.
+pub fn h_line(line: Line) -> u32 {
+    let v: Vec<u32> = line.version().split('.').map(|n| n.parse().unwrap()).collect();
+    v[0] * 10000 + v[1] * 100 + v[2]
+}
+
 /// Exit status of scripts/oracle when a line has no source: skip that line.
 const ORACLE_SKIP: i32 = 77;
 
