@@ -107,7 +107,7 @@ extern "C" fn note_signal(_: libc::c_int) {
 fn catch_signals() {
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
         // SAFETY: installs a handler that only stores to an atomic.
-        unsafe { libc::signal(sig, note_signal as *const () as libc::sighandler_t) };
+        unsafe { libc::signal(sig, (note_signal as *const ()).expose_provenance()) };
     }
 }
 

@@ -335,17 +335,23 @@ fn ack_wait_scripted(input: &[u8]) {
 
 /// The installed original, loaded so that it binds to itself rather than to ours.
 fn original(symbol: &str) -> *mut c_void {
-    static HANDLE: OnceLock<usize> = OnceLock::new();
-    let handle = *HANDLE.get_or_init(|| {
+    /// A dlopen handle, valid on every thread.
+    struct Library(*mut c_void);
+    // SAFETY: a dlopen handle is process-wide; dlsym may be called with it from any thread.
+    unsafe impl Send for Library {}
+    // SAFETY: as above.
+    unsafe impl Sync for Library {}
+    static HANDLE: OnceLock<Library> = OnceLock::new();
+    let handle = HANDLE.get_or_init(|| {
         let path = c"/usr/lib/x86_64-linux-gnu/libaudit.so.1";
         // SAFETY: dlopen of the system library; its constructors are harmless.
         let h = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL | libc::RTLD_DEEPBIND) };
         assert!(!h.is_null(), "cannot load the original libaudit");
-        h as usize
+        Library(h)
     });
     let name = CString::new(symbol).unwrap();
     // SAFETY: dlsym on a live handle.
-    let f = unsafe { libc::dlsym(handle as *mut c_void, name.as_ptr()) };
+    let f = unsafe { libc::dlsym(handle.0, name.as_ptr()) };
     assert!(!f.is_null(), "the original has no {symbol}");
     f
 }

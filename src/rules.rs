@@ -214,8 +214,8 @@ unsafe fn clear_operator(pair: *const c_char, split: Split) {
     let mut at = start;
     while at < end {
         // One probe per page: the operator (1 or 2 bytes) may straddle two.
-        let page_end = ((at as usize | (PROBE_PAGE - 1)) + 1) as *mut u8;
-        let len = end.min(page_end) as usize - at as usize;
+        let page_end = at.map_addr(|a| (a | (PROBE_PAGE - 1)) + 1);
+        let len = end.addr().min(page_end.addr()) - at.addr();
         // SAFETY: `at..at + len` lies within the caller's string.
         if unsafe { writable_by_kernel(at, len) } {
             // SAFETY: the bytes belong to the caller's string, and the kernel just wrote to them.

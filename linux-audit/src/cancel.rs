@@ -15,7 +15,8 @@
 //! Outside a section (Rust callers of the core), waits are plain system calls.
 
 use std::cell::Cell;
-use std::ffi::{c_int, c_long, c_void};
+#[cfg_attr(miri, allow(unused_imports))] // c_int: only the C calls, which Miri cannot make
+use std::ffi::{c_int, c_void};
 
 thread_local! {
     /// The current call's blocking waits are cancellation points.
@@ -25,6 +26,7 @@ thread_local! {
 }
 
 /// One blocking system call, as cancel.c makes it.
+#[cfg(not(miri))]
 #[repr(C)]
 struct BlockingCall {
     /// 0: poll, 1: recvfrom.
@@ -47,7 +49,7 @@ unsafe extern "C-unwind" {
 }
 
 /// glibc's PTHREAD_CANCELED: what pthread_join reports for a cancelled thread.
-const PTHREAD_CANCELED: *mut c_void = usize::MAX as *mut c_void;
+const PTHREAD_CANCELED: *mut c_void = std::ptr::without_provenance_mut(usize::MAX);
 
 /// Acts on a cancellation pending for the calling thread, if its cancellation is enabled
 /// (pthread_testcancel): the thread ends, unwinding its frames.
@@ -72,7 +74,9 @@ pub unsafe fn end_thread() -> ! {
 }
 
 unsafe extern "C" {
-    fn linux_audit_cancellable_call(call: *const BlockingCall, cancelled: *mut c_int) -> c_long;
+    #[cfg(not(miri))]
+    fn linux_audit_cancellable_call(call: *const BlockingCall, cancelled: *mut c_int) -> std::ffi::c_long;
+    #[cfg(not(miri))]
     fn linux_audit_cancel_disable() -> c_int;
     fn linux_audit_cancel_enable();
 }
@@ -88,7 +92,11 @@ impl Section {
     /// `points`: the call's blocking waits are cancellation points (the original's are), if the
     /// caller can be cancelled at all (its cancellation is enabled).
     pub fn enter(points: bool) -> Section {
+        // Under Miri, which cannot call into cancel.c, there are no cancellation points.
+        #[cfg(miri)]
+        let was_enabled = false;
         // SAFETY: pthread_setcancelstate on the calling thread.
+        #[cfg(not(miri))]
         let was_enabled = unsafe { linux_audit_cancel_disable() } != 0;
         let was_armed = ARMED.replace(points && was_enabled);
         Section { was_armed, was_enabled }
@@ -112,6 +120,7 @@ pub fn cancelled() -> bool {
     CANCELLED.get()
 }
 
+#[cfg(not(miri))]
 /// A blocking wait of the call: None when it is not to be a cancellation point (the caller
 /// makes it as a plain system call); else the call's result, as libc returns it (-1 with errno
 /// ECANCELED when the thread was cancelled in it).
@@ -129,6 +138,7 @@ fn blocking(call: &BlockingCall) -> Option<isize> {
     Some(rc as isize)
 }
 
+#[cfg(not(miri))]
 /// poll(2) as a cancellation point (see `blocking`).
 pub(crate) fn poll(fds: *mut libc::pollfd, nfds: libc::nfds_t, timeout: c_int) -> Option<isize> {
     blocking(&BlockingCall {
@@ -145,6 +155,7 @@ pub(crate) fn poll(fds: *mut libc::pollfd, nfds: libc::nfds_t, timeout: c_int) -
     })
 }
 
+#[cfg(not(miri))]
 /// recvfrom(2) as a cancellation point (see `blocking`).
 ///
 /// # Safety

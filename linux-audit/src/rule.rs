@@ -467,6 +467,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore = "uname (arch=b64): a foreign call Miri cannot make")]
     fn bytes_round_trip() {
         let rule = Rule::new(List::Exit, Action::Always)
             .field("arch=b64")

@@ -60,6 +60,12 @@ fn with<R>(fd: RawFd, f: impl FnOnce(&mut Script) -> R) -> Option<R> {
     SCRIPT.with(|s| s.borrow_mut().as_mut().filter(|script| script.fd == fd).map(f))
 }
 
+/// A script is installed for `fd` on the calling thread.
+#[cfg(miri)]
+pub(crate) fn holds(fd: RawFd) -> bool {
+    with(fd, |_| ()).is_some()
+}
+
 /// The virtual clock in milliseconds, while a script is installed.
 pub(crate) fn now_ms() -> Option<u64> {
     SCRIPT.with(|s| s.borrow().as_ref().map(|script| script.elapsed.as_millis() as u64))

@@ -1,10 +1,14 @@
 //! The syscalls the core makes, as safe functions returning the errno on failure. Each leaves
 //! the caller's `errno` as it found it: the C library decides what errno its caller sees.
 
-use std::mem::{MaybeUninit, size_of};
+use std::mem::MaybeUninit;
+#[cfg(not(miri))]
+use std::mem::size_of;
 use std::os::fd::RawFd;
 
+#[cfg(not(miri))]
 use crate::cancel;
+#[cfg(not(miri))]
 use crate::wire::NETLINK_AUDIT;
 
 /// PATH_MAX of glibc: the buffers of readlink, getcwd, and the longest path a rule takes.
@@ -23,6 +27,7 @@ pub(crate) fn set_errno(value: Errno) {
     unsafe { *libc::__errno_location() = value }
 }
 
+#[cfg(not(miri))]
 /// Runs one libc call that reports failure as -1, keeping errno untouched. Once the thread was
 /// cancelled inside a wait of this call (see cancel), no call is made: ECANCELED.
 fn call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
@@ -48,6 +53,10 @@ fn call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
 }
 
 pub(crate) fn open_audit_socket() -> Result<RawFd, Errno> {
+    // Miri cannot open sockets: what a kernel without audit support answers.
+    #[cfg(miri)]
+    return Err(libc::EPROTONOSUPPORT);
+    #[cfg(not(miri))]
     // SOCK_CLOEXEC in the same call: no window in which a forked child inherits the socket.
     // SAFETY: socket takes no pointers.
     call(|| unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, NETLINK_AUDIT) as isize })
@@ -139,10 +148,15 @@ pub(crate) fn c_path<'a>(parts: &[&[u8]], buf: &'a mut [u8]) -> Option<&'a std::
 
 /// close(2), not retried: on Linux the descriptor is released even when close reports EINTR.
 pub(crate) fn close(fd: RawFd) -> Result<(), Errno> {
+    // Under Miri no socket was ever opened (scripts name fds that are not open).
+    #[cfg(miri)]
+    return if crate::script::holds(fd) { Ok(()) } else { Err(libc::EBADF) };
+    #[cfg(not(miri))]
     // SAFETY: close takes no pointers; the fd is the caller's to close.
     call(|| unsafe { libc::close(fd) as isize }).map(|_| ())
 }
 
+#[cfg(not(miri))]
 fn kernel_address() -> libc::sockaddr_nl {
     // SAFETY: sockaddr_nl is plain data; all zero is a valid value.
     let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
@@ -152,10 +166,18 @@ fn kernel_address() -> libc::sockaddr_nl {
 
 /// sendto the kernel (port 0), retried on EINTR.
 pub(crate) fn send_to_kernel(fd: RawFd, datagram: &[u8]) -> Result<usize, Errno> {
-    #[cfg(feature = "scripted-socket")]
+    #[cfg(any(feature = "scripted-socket", miri))]
     if let Some(sent) = crate::script::send(fd, datagram) {
         return sent;
     }
+    #[cfg(miri)]
+    return Err(libc::EBADF);
+    #[cfg(not(miri))]
+    send_datagram(fd, datagram)
+}
+
+#[cfg(not(miri))]
+fn send_datagram(fd: RawFd, datagram: &[u8]) -> Result<usize, Errno> {
     let addr = kernel_address();
     loop {
         // SAFETY: `datagram` is readable for its length, `addr` is a sockaddr_nl of the size given.
@@ -187,7 +209,7 @@ pub(crate) struct Received<'a> {
 
 /// recvfrom into `buf` (which may be uninitialised), retried on EINTR.
 pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Received<'_>, Errno> {
-    #[cfg(feature = "scripted-socket")]
+    #[cfg(any(feature = "scripted-socket", miri))]
     if let Some(mut received) = crate::script::recv(fd, buf, flags) {
         while received == Err(libc::EINTR) {
             received = crate::script::recv(fd, buf, flags).unwrap_or(Err(libc::EBADF));
@@ -197,6 +219,14 @@ pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result
         let data = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), len) };
         return Ok(Received { data, address_ok: true, sender_port });
     }
+    #[cfg(miri)]
+    return Err(libc::EBADF);
+    #[cfg(not(miri))]
+    receive_datagram(fd, buf, flags)
+}
+
+#[cfg(not(miri))]
+fn receive_datagram(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result<Received<'_>, Errno> {
     let mut addr = kernel_address();
     loop {
         let mut addr_len = size_of::<libc::sockaddr_nl>() as libc::socklen_t;
@@ -231,22 +261,25 @@ pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Result
 /// Waits up to `timeout_ms` for `fd` to become readable (EINTR restarts the wait); a
 /// cancellation point (see cancel).
 pub(crate) fn wait_readable(fd: RawFd, timeout_ms: i32) {
-    #[cfg(feature = "scripted-socket")]
+    #[cfg(any(feature = "scripted-socket", miri))]
     if crate::script::poll(fd, timeout_ms).is_some() {
         return;
     }
+    #[cfg(not(miri))]
     poll(&mut [libc::pollfd { fd, events: libc::POLLIN, revents: 0 }], timeout_ms);
 }
 
 /// Waits `timeout_ms`; a cancellation point (see cancel).
 pub(crate) fn pause(timeout_ms: i32) {
-    #[cfg(feature = "scripted-socket")]
+    #[cfg(any(feature = "scripted-socket", miri))]
     if crate::script::pause(timeout_ms).is_some() {
         return;
     }
+    #[cfg(not(miri))]
     poll(&mut [], timeout_ms);
 }
 
+#[cfg(not(miri))]
 fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) {
     let (all, n) = (fds.as_mut_ptr(), fds.len() as libc::nfds_t);
     // SAFETY: `all` points to `n` pollfds.
@@ -259,7 +292,7 @@ fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) {
 /// clock_gettime rather than std's Instant, whose arithmetic can panic (the library links no
 /// panic path: tests/size.rs).
 pub(crate) fn now_ms() -> u64 {
-    #[cfg(feature = "scripted-socket")]
+    #[cfg(any(feature = "scripted-socket", miri))]
     if let Some(now) = crate::script::now_ms() {
         return now;
     }

@@ -195,17 +195,21 @@ fn reentered() -> bool {
 
 /// Takes the lock; None when this thread must not wait for it (see `reentered`).
 fn lock() -> Option<Locked> {
-    // 0: not registered, 1: being registered, 2: registered. A thread that finds it being
-    // registered waits the moment it takes (not a std Once: its poisoning can panic).
-    static AT_FORK: AtomicU8 = AtomicU8::new(0);
-    if AT_FORK.load(Ordering::Acquire) != 2 {
-        if AT_FORK.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire).is_ok() {
-            // SAFETY: registers a handler that is sound in the child (see in_child).
-            unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
-            AT_FORK.store(2, Ordering::Release);
-        }
-        while AT_FORK.load(Ordering::Acquire) != 2 {
-            std::thread::yield_now();
+    // Miri has no fork (nor pthread_atfork).
+    #[cfg(not(miri))]
+    {
+        // 0: not registered, 1: being registered, 2: registered. A thread that finds it being
+        // registered waits the moment it takes (not a std Once: its poisoning can panic).
+        static AT_FORK: AtomicU8 = AtomicU8::new(0);
+        if AT_FORK.load(Ordering::Acquire) != 2 {
+            if AT_FORK.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                // SAFETY: registers a handler that is sound in the child (see in_child).
+                unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
+                AT_FORK.store(2, Ordering::Release);
+            }
+            while AT_FORK.load(Ordering::Acquire) != 2 {
+                std::thread::yield_now();
+            }
         }
     }
     if reentered() {
@@ -226,6 +230,7 @@ fn lock() -> Option<Locked> {
 }
 
 /// pthread_atfork's child handler: the child has only the thread that forked.
+#[cfg(not(miri))]
 extern "C" fn in_child() {
     let was_held = TABLE.held.swap(false, Ordering::Relaxed);
     HOLDING.set(false);

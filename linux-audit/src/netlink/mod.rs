@@ -644,6 +644,55 @@ mod tests {
         assert_eq!(next_sequence(), 2);
     }
 
+    /// The request path over a scripted socket, the path Miri runs (under Miri no system call
+    /// is made: sys.rs sends every socket operation to the script).
+    #[cfg(any(feature = "scripted-socket", miri))]
+    #[test]
+    fn request_waits_for_its_own_ack_over_a_script() {
+        use crate::script::{self, Incoming};
+        use std::time::Duration;
+        const FD: RawFd = 900_003;
+        let record = |text: &[u8]| {
+            let mut d = Vec::new();
+            d.extend_from_slice(&((NLMSG_HDRLEN + text.len()) as u32).to_ne_bytes());
+            d.extend_from_slice(&1300u16.to_ne_bytes());
+            d.extend_from_slice(&[0; 10]);
+            d.extend_from_slice(text);
+            d
+        };
+        fdstate::forget(FD);
+        script::install(
+            FD,
+            vec![
+                Incoming::Ack { delta: -1, error: -libc::EPERM },
+                Incoming::Datagram { data: record(b"spoofed"), port: 77 },
+                Incoming::Error(libc::EINTR),
+                Incoming::Datagram { data: record(b"kept"), port: 0 },
+                Incoming::Pause(Duration::from_secs(2)),
+                Incoming::Ack { delta: 0, error: 0 },
+            ],
+        );
+        let sent = request(FD, AUDIT_USER, Some(b"hi\0"), 3, &Silent);
+        let done = script::remove().expect("installed");
+        assert_eq!(sent.map(|s| s.ack), Ok(0), "the stale ACK and the spoofed record are passed over");
+        assert_eq!(done.sent.len(), 1);
+        assert_eq!(&done.sent[0][NLMSG_HDRLEN..], b"hi\0\0");
+        assert_eq!(done.elapsed, Duration::from_secs(2));
+        // The record read ahead of the ACK is audit_get_reply's next; then the fd is not open.
+        let mut out = [MaybeUninit::uninit(); RECEIVE_SIZE];
+        let reply = get_reply(FD, &mut out, 0, &Silent).expect("the kept record");
+        assert_eq!((reply.len, reply.header.nlmsg_type), (NLMSG_HDRLEN + 4, 1300));
+        assert_eq!(get_reply(FD, &mut out, 0, &Silent), Err(ReplyError::Receive(libc::EBADF)));
+
+        // Nothing but records: the deadline holds in virtual time, and none is lost.
+        script::install(FD, vec![Incoming::Pause(Duration::from_secs(60))]);
+        let late = request(FD, AUDIT_USER, None, 0, &Silent);
+        let done = script::remove().expect("installed");
+        assert_eq!(late.map_err(|f| f.errno), Err(libc::EAGAIN));
+        assert!(done.elapsed <= Duration::from_millis(41_500), "{:?}", done.elapsed);
+        fdstate::forget(FD);
+    }
+
     #[test]
     fn payload_kinds_follow_the_type_ranges() {
         assert_eq!(payload_kind(2), Payload::Error);
