@@ -208,22 +208,18 @@ export! {
         let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
         // SAFETY: per the contract, op and res are NULL or strings.
         let (op, res) = unsafe { (printed(c_bytes(op)), printed(c_bytes(res))) };
-        // SAFETY: per the contract, buf has len (> 0) writable bytes.
-        let out = unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), len as usize) };
-        // The text, cut to len - 1 bytes, then a NUL.
+        // The text, cut to len - 1 bytes, then a NUL: only what is written is touched.
+        let (out, room) = (buf.cast::<u8>(), len as usize - 1);
         let mut n = 0;
-        let room = out.len() - 1;
         control::format_signal_info(op, auid, pid, ctx, res, &mut |piece| {
-            for &b in piece.iter().take(room.saturating_sub(n)) {
-                if let Some(slot) = out.get_mut(n) {
-                    *slot = b;
-                    n += 1;
-                }
+            for &b in piece.iter().take(room - n) {
+                // SAFETY: n < room < len: inside the caller's buffer (the contract).
+                unsafe { *out.add(n) = b };
+                n += 1;
             }
         });
-        if let Some(end) = out.get_mut(n) {
-            *end = 0;
-        }
+        // SAFETY: n <= room < len.
+        unsafe { *out.add(n) = 0 };
         buf
     }
 }

@@ -63,6 +63,23 @@ pub(crate) fn open_audit_socket() -> Result<RawFd, Errno> {
         .map(|fd| fd as RawFd)
 }
 
+/// `call` for the file system calls, also under Miri (where only the errno is kept).
+fn file_call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
+    #[cfg(not(miri))]
+    return call(f);
+    #[cfg(miri)]
+    {
+        let saved = errno();
+        let rc = f();
+        if rc >= 0 {
+            return Ok(rc as usize);
+        }
+        let failed = errno();
+        set_errno(saved);
+        Err(failed)
+    }
+}
+
 /// A file opened with open(2), closed when dropped: std::fs without its allocations and panic
 /// paths (the library links none: tests/size.rs).
 pub(crate) struct File(RawFd);
@@ -72,7 +89,7 @@ impl File {
     pub(crate) fn open(path: &std::ffi::CStr, flags: i32) -> Result<File, Errno> {
         loop {
             // SAFETY: `path` is NUL-terminated; the mode is read only with O_CREAT (not used).
-            match call(|| unsafe { libc::open(path.as_ptr(), flags | libc::O_CLOEXEC) as isize }) {
+            match file_call(|| unsafe { libc::open(path.as_ptr(), flags | libc::O_CLOEXEC) as isize }) {
                 Err(libc::EINTR) => continue,
                 result => return result.map(|fd| File(fd as RawFd)),
             }
@@ -83,7 +100,7 @@ impl File {
     pub(crate) fn read(&self, buf: &mut [u8]) -> Result<usize, Errno> {
         loop {
             // SAFETY: read writes at most buf.len() bytes into buf.
-            match call(|| unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) }) {
+            match file_call(|| unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) }) {
                 Err(libc::EINTR) => continue,
                 result => return result,
             }
@@ -94,7 +111,7 @@ impl File {
     pub(crate) fn write_all(&self, mut bytes: &[u8]) -> Result<(), Errno> {
         while !bytes.is_empty() {
             // SAFETY: write reads at most bytes.len() bytes from bytes.
-            match call(|| unsafe { libc::write(self.0, bytes.as_ptr().cast(), bytes.len()) }) {
+            match file_call(|| unsafe { libc::write(self.0, bytes.as_ptr().cast(), bytes.len()) }) {
                 Err(libc::EINTR) => continue,
                 Err(e) => return Err(e),
                 Ok(0) => return Err(libc::EIO),
@@ -108,7 +125,7 @@ impl File {
     pub(crate) fn stat(&self) -> Result<libc::stat, Errno> {
         let mut st = MaybeUninit::<libc::stat>::uninit();
         // SAFETY: fstat fills `st` when it succeeds.
-        call(|| unsafe { libc::fstat(self.0, st.as_mut_ptr()) as isize })?;
+        file_call(|| unsafe { libc::fstat(self.0, st.as_mut_ptr()) as isize })?;
         // SAFETY: initialised by the successful fstat.
         Ok(unsafe { st.assume_init() })
     }
@@ -116,7 +133,8 @@ impl File {
 
 impl Drop for File {
     fn drop(&mut self) {
-        let _ = close(self.0);
+        // SAFETY: close takes no pointers; the fd is this File's.
+        let _ = file_call(|| unsafe { libc::close(self.0) as isize });
     }
 }
 
@@ -124,7 +142,7 @@ impl Drop for File {
 pub(crate) fn stat(path: &std::ffi::CStr, follow: bool) -> Result<libc::stat, Errno> {
     let mut st = MaybeUninit::<libc::stat>::uninit();
     // SAFETY: `path` is NUL-terminated; stat fills `st` when it succeeds.
-    call(|| unsafe {
+    file_call(|| unsafe {
         (if follow { libc::stat(path.as_ptr(), st.as_mut_ptr()) } else { libc::lstat(path.as_ptr(), st.as_mut_ptr()) })
             as isize
     })?;

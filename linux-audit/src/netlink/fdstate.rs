@@ -36,7 +36,7 @@ use std::cell::{Cell, UnsafeCell};
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::bytes::{try_copy, try_push};
 
@@ -198,6 +198,7 @@ fn lock() -> Option<Locked> {
     // Miri has no fork (nor pthread_atfork).
     #[cfg(not(miri))]
     {
+        use std::sync::atomic::AtomicU8;
         // 0: not registered, 1: being registered, 2: registered. A thread that finds it being
         // registered waits the moment it takes (not a std Once: its poisoning can panic).
         static AT_FORK: AtomicU8 = AtomicU8::new(0);
