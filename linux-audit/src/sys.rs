@@ -81,7 +81,7 @@ fn file_call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
 }
 
 /// A file opened with open(2), closed when dropped: std::fs without its allocations and panic
-/// paths (the library links none: tests/size.rs).
+/// paths (scripts/panic-paths).
 pub(crate) struct File(RawFd);
 
 impl File {
@@ -307,8 +307,8 @@ fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) {
 }
 
 /// The monotonic clock in milliseconds (the script's, while one is installed). Read with
-/// clock_gettime rather than std's Instant, whose arithmetic can panic (the library links no
-/// panic path: tests/size.rs).
+/// clock_gettime rather than std's Instant, whose arithmetic can panic (the C face calls no
+/// panic path: scripts/panic-paths).
 pub(crate) fn now_ms() -> u64 {
     #[cfg(any(feature = "scripted-socket", miri))]
     if let Some(now) = crate::script::now_ms() {
