@@ -22,7 +22,11 @@ pub(crate) fn features() -> (u32, Option<c_int>) {
     if known & KNOWN != 0 {
         return (known as u32, None);
     }
-    let (bitmap, errno) = control::probe_features(message::status_program(), &AuditMsg);
+    let (bitmap, errno) = {
+        // The probe talks to the kernel; the rule builders (`pure`) ask for it.
+        let _no_cancellation = linux_audit::cancel::Section::guard();
+        control::probe_features(message::status_program(), &AuditMsg)
+    };
     FEATURES.store(KNOWN | u64::from(bitmap), Ordering::Release);
     (bitmap, errno)
 }

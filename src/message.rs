@@ -61,6 +61,8 @@ pub(crate) fn syslog(priority: c_int, pieces: &[&[u8]]) {
 /// Sends `pieces`, one message without the NULs inside, where `mode` says: to stderr straight
 /// from where they are; to syslog as one NUL-terminated copy (dropped if memory is short).
 fn emit(priority: c_int, mode: u8, pieces: &[&[u8]]) {
+    // syslog and stderr are cancellation points; `pure` exports print only through here.
+    let _no_cancellation = linux_audit::cancel::Section::guard();
     if mode != MSG_SYSLOG {
         return write_stderr_pieces(pieces);
     }

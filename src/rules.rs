@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicI32, AtomicU32};
 use super::{c_bytes, errno, fail, seq_or_errno, set_errno};
 use crate::compat::LINE;
 use crate::message::{self, AuditMsg, LOG_ERR};
+use crate::writable::{self, Memory};
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
 use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
@@ -81,7 +82,7 @@ fn with_globals<R>(f: impl FnOnce(&mut Globals) -> R) -> R {
 }
 
 export! {
-    #[on_panic(ptr::null_mut())]
+    #[on_panic(ptr::null_mut(), pure)]
     pub fn audit_rule_create_data() -> *mut audit_rule_data {
         // SAFETY: a zeroed allocation of the fixed part, from libc so the caller may free() it.
         unsafe { libc::calloc(1, RULE_SIZE).cast() }
@@ -93,7 +94,7 @@ export! {
     ///
     /// # Safety
     /// `rule` is NULL or points to at least the fixed part of a rule.
-    #[on_panic(())]
+    #[on_panic((), pure)]
     pub unsafe fn audit_rule_init_data(rule: *mut audit_rule_data) {
         // SAFETY: per the contract.
         unsafe {
@@ -107,7 +108,7 @@ export! {
 export! {
     /// # Safety
     /// `rule` is NULL or a rule from malloc (audit_rule_create_data or the add functions).
-    #[on_panic(())]
+    #[on_panic((), pure)]
     pub unsafe fn audit_rule_free_data(rule: *mut audit_rule_data) {
         // SAFETY: per the contract.
         unsafe { libc::free(rule.cast()) }
@@ -117,7 +118,7 @@ export! {
 export! {
     /// # Safety
     /// `rule` is NULL (-1) or points to at least the fixed part of a rule.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_rule_syscall_data(rule: *mut audit_rule_data, scall: c_int) -> c_int {
         // SAFETY: per the contract.
         let Some(rule) = (unsafe { rule.as_mut() }) else { return -1 };
@@ -128,7 +129,7 @@ export! {
 export! {
     /// # Safety
     /// `rule` is NULL or points to at least the fixed part of a rule; `scall` is NULL or a string.
-    #[on_panic(-1)]
+    #[on_panic(-1, pure)]
     pub unsafe fn audit_rule_syscallbyname_data(rule: *mut audit_rule_data, scall: *const c_char) -> c_int {
         // SAFETY: per the contract; NULLs give -1 where the original crashes.
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
@@ -204,6 +205,9 @@ export! {
 /// Overwrites the operator in the caller's pair with NULs, as the original does (callers see
 /// their string end at the field name). If those bytes are read-only, as for a string literal
 /// passed where the header says `const char *`, the original crashes; they are left alone.
+/// Where they lie is known without a system call for the caller's stack, the brk heap and the
+/// loaded objects (src/writable.rs, which argues why that is sound); elsewhere the kernel is
+/// asked.
 ///
 /// # Safety
 /// `pair` points to a string of which `split` covers a part.
@@ -213,12 +217,19 @@ unsafe fn clear_operator(pair: *const c_char, split: Split) {
     let end = start.wrapping_add(split.len);
     let mut at = start;
     while at < end {
-        // One probe per page: the operator (1 or 2 bytes) may straddle two.
+        // One look per page: the operator (1 or 2 bytes) may straddle two.
         let page_end = at.map_addr(|a| (a | (PROBE_PAGE - 1)) + 1);
         let len = end.addr().min(page_end.addr()) - at.addr();
-        // SAFETY: `at..at + len` lies within the caller's string.
-        if unsafe { writable_by_kernel(at, len) } {
-            // SAFETY: the bytes belong to the caller's string, and the kernel just wrote to them.
+        let writable = match writable::classify(at.addr(), len) {
+            Memory::Writable => true,
+            Memory::ReadOnly => false,
+            // SAFETY: `at..at + len` lies within the caller's string.
+            Memory::Unknown => unsafe { writable_by_kernel(at, len) },
+        };
+        if writable {
+            // SAFETY: the bytes belong to the caller's string, and the kernel just wrote to them
+            // or they lie in memory mapped writable (src/writable.rs: only a page the host made
+            // read-only itself there would fault, as the original, which always writes, does).
             unsafe { ptr::write_bytes(at, 0, len) };
         }
         at = at.wrapping_add(len);
@@ -327,7 +338,7 @@ export! {
     /// # Safety
     /// `rulep` points to a malloc'd rule (NULL pointers give -EFAULT; the original crashes);
     /// `pair` is NULL or a string.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, pure)]
     pub unsafe fn audit_rule_fieldpair_data(
         rulep: *mut *mut audit_rule_data,
         pair: *const c_char,
@@ -360,7 +371,7 @@ export! {
     ///
     /// # Safety
     /// As audit_rule_fieldpair_data.
-    #[on_panic(-libc::EFAULT)]
+    #[on_panic(-libc::EFAULT, pure)]
     pub unsafe fn audit_rule_interfield_comp_data(
         rulep: *mut *mut audit_rule_data,
         pair: *const c_char,

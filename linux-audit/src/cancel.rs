@@ -92,15 +92,28 @@ impl Section {
     /// `points`: the call's blocking waits are cancellation points (the original's are), if the
     /// caller can be cancelled at all (its cancellation is enabled).
     pub fn enter(points: bool) -> Section {
-        // Under Miri, which cannot call into cancel.c, there are no cancellation points.
-        #[cfg(miri)]
-        let was_enabled = false;
-        // SAFETY: pthread_setcancelstate on the calling thread.
-        #[cfg(not(miri))]
-        let was_enabled = unsafe { linux_audit_cancel_disable() } != 0;
+        let was_enabled = disable();
         let was_armed = ARMED.replace(points && was_enabled);
         Section { was_armed, was_enabled }
     }
+
+    /// For the part of a call that may reach a cancellation point (a file read, a name
+    /// lookup, a message) where the call as a whole opened no section (the C face's `pure`
+    /// exports, Rust callers): cancellation is disabled while it lives. Inside a section it
+    /// changes nothing: the section's waits stay what they were.
+    pub fn guard() -> Section {
+        Section { was_armed: ARMED.get(), was_enabled: disable() }
+    }
+}
+
+/// Disables the calling thread's cancellation; whether it was enabled.
+fn disable() -> bool {
+    // Under Miri, which cannot call into cancel.c, there are no cancellation points.
+    #[cfg(miri)]
+    return false;
+    // SAFETY: pthread_setcancelstate on the calling thread.
+    #[cfg(not(miri))]
+    return unsafe { linux_audit_cancel_disable() } != 0;
 }
 
 impl Drop for Section {

@@ -39,6 +39,40 @@ fn delivered(logged: Logged) -> Result<u32, Error> {
     }
 }
 
+/// The setters the record builders share, each written once: `shared_setters!(host, addr, ...)`
+/// inside a builder's `impl` (its fields have these names).
+macro_rules! shared_setters {
+    ($($setter:ident),*) => { $(shared_setters!(@ $setter);)* };
+    (@host) => {
+        /// The remote host (hostname=; addr= is resolved from it unless given).
+        pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+            self.host = Some(host.as_ref());
+            self
+        }
+    };
+    (@addr) => {
+        /// The remote address (addr=).
+        pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
+            self.addr = Some(addr.as_ref());
+            self
+        }
+    };
+    (@terminal) => {
+        /// The terminal= of the record.
+        pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
+            self.terminal = terminal;
+            self
+        }
+    };
+    (@success) => {
+        /// Whether the operation succeeded (res=success or res=failed).
+        pub fn success(mut self, success: bool) -> Self {
+            self.success = success;
+            self
+        }
+    };
+}
+
 /// A record of a trusted program (type AUDIT_USER_*, 1100-1199; AUDIT_USER 1005 for kernels
 /// that know no such type): its text, then exe=, hostname=, addr=, terminal= and res=.
 #[derive(Debug, Clone, Copy)]
@@ -54,6 +88,8 @@ pub struct UserMessage<'a> {
 }
 
 impl<'a> UserMessage<'a> {
+    shared_setters!(host, addr, terminal, success);
+
     /// A record of type `kind` (see the `AUDIT_USER_*` constants of [`crate::wire`]) saying
     /// `text`, such as `op=login acct="alice"`, of a successful operation.
     pub fn new(kind: u16, text: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
@@ -66,29 +102,6 @@ impl<'a> UserMessage<'a> {
             success: true,
             comm: None,
         }
-    }
-
-    /// The remote host the user came from (hostname=; addr= is resolved from it unless given).
-    pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        self.host = Some(host.as_ref());
-        self
-    }
-
-    /// The remote address (addr=).
-    pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        self.addr = Some(addr.as_ref());
-        self
-    }
-
-    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
-        self.terminal = terminal;
-        self
-    }
-
-    /// Whether the operation succeeded (res=success or res=failed).
-    pub fn success(mut self, success: bool) -> Self {
-        self.success = success;
-        self
     }
 
     /// Adds comm= after the text: the command name given, or None for this process's own (as
@@ -134,6 +147,8 @@ pub struct AcctMessage<'a> {
 }
 
 impl<'a> AcctMessage<'a> {
+    shared_setters!(host, addr, terminal, success);
+
     /// A record of type `kind` about `account`, for operation `op` (such as "adding user"), of
     /// a successful operation.
     pub fn new(kind: u16, op: &'a (impl AsRef<[u8]> + ?Sized), account: Account<'a>) -> Self {
@@ -152,29 +167,6 @@ impl<'a> AcctMessage<'a> {
     /// exe= names this program (quoted) instead of the executable's path.
     pub fn program(mut self, program: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
         self.program = Some(program.as_ref());
-        self
-    }
-
-    /// The remote host (hostname=; addr= is resolved from it unless given).
-    pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        self.host = Some(host.as_ref());
-        self
-    }
-
-    /// The remote address (addr=).
-    pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        self.addr = Some(addr.as_ref());
-        self
-    }
-
-    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
-        self.terminal = terminal;
-        self
-    }
-
-    /// Whether the operation succeeded (res=success or res=failed).
-    pub fn success(mut self, success: bool) -> Self {
-        self.success = success;
         self
     }
 
@@ -219,6 +211,8 @@ pub struct UserAvc<'a> {
 }
 
 impl<'a> UserAvc<'a> {
+    shared_setters!(host, addr, terminal);
+
     /// An AUDIT_USER_AVC record saying `text` (such as "avc:  denied  { send_msg } ..."),
     /// about the process of user `uid` (sauid=).
     pub fn new(text: &'a (impl AsRef<[u8]> + ?Sized), uid: u32) -> Self {
@@ -228,24 +222,6 @@ impl<'a> UserAvc<'a> {
     /// Another record type than AUDIT_USER_AVC (such as AUDIT_USER_SELINUX_ERR).
     pub fn kind(mut self, kind: u16) -> Self {
         self.kind = kind;
-        self
-    }
-
-    /// The remote host (hostname=; addr= is resolved from it unless given).
-    pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        self.host = Some(host.as_ref());
-        self
-    }
-
-    /// The remote address (addr=).
-    pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        self.addr = Some(addr.as_ref());
-        self
-    }
-
-    /// The terminal= of the record.
-    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
-        self.terminal = terminal;
         self
     }
 
@@ -292,6 +268,8 @@ pub struct SemanageMessage<'a> {
 }
 
 impl<'a> SemanageMessage<'a> {
+    shared_setters!(host, addr, terminal, success);
+
     /// A record of type `kind` about `account`, for operation `op`, of a successful operation.
     pub fn new(kind: u16, op: &'a (impl AsRef<[u8]> + ?Sized), account: Account<'a>) -> Self {
         SemanageMessage {
@@ -324,30 +302,6 @@ impl<'a> SemanageMessage<'a> {
     /// The roles before the change.
     pub fn old_roles(mut self, roles: SeRoles<'a>) -> Self {
         self.old = roles;
-        self
-    }
-
-    /// The remote host (hostname=; addr= is resolved from it unless given).
-    pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        self.host = Some(host.as_ref());
-        self
-    }
-
-    /// The remote address (addr=).
-    pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        self.addr = Some(addr.as_ref());
-        self
-    }
-
-    /// The terminal= of the record.
-    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
-        self.terminal = terminal;
-        self
-    }
-
-    /// Whether the operation succeeded (res=success or res=failed).
-    pub fn success(mut self, success: bool) -> Self {
-        self.success = success;
         self
     }
 
@@ -387,20 +341,11 @@ pub struct UserCommand<'a> {
 }
 
 impl<'a> UserCommand<'a> {
+    shared_setters!(terminal, success);
+
     /// The command line as run, such as `/usr/bin/id -u`, of a successful run.
     pub fn new(command: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
         UserCommand { command: command.as_ref(), terminal: Terminal::Own, success: true }
-    }
-
-    pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
-        self.terminal = terminal;
-        self
-    }
-
-    /// Whether the command was allowed to run (res=success or res=failed).
-    pub fn success(mut self, success: bool) -> Self {
-        self.success = success;
-        self
     }
 
     /// Sends the record: Ok with the request's sequence number once the kernel accepted it.

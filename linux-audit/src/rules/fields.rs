@@ -42,11 +42,47 @@ const FIELD_OPERATORS: &[(&[u8], u32)] = &[
 
 const COMPARE_OPERATORS: &[(&[u8], u32)] = &[(b"!=", AUDIT_NOT_EQUAL), (b"=", AUDIT_EQUAL)];
 
+/// The first operator of the list that occurs anywhere in the pair, at its first occurrence (as
+/// the original's strstr for each in turn finds it), in one pass over the pair: at each byte
+/// that can start an operator, only operators earlier in the list than the best so far are
+/// tried. Operators are one or two bytes long.
 fn split(pair: &[u8], operators: &[(&[u8], u32)]) -> Option<Split> {
-    operators.iter().find_map(|&(token, op)| {
-        pair.windows(token.len()).position(|w| w == token).map(|at| Split { at, len: token.len(), op })
-    })
+    let (mut best, mut tried) = (None, operators.len());
+    for (at, &b) in pair.iter().enumerate() {
+        if !matches!(b, b'!' | b'<' | b'>' | b'&' | b'=') {
+            continue;
+        }
+        let next = pair.get(at + 1).copied();
+        let found = operators[..tried].iter().position(|&(token, _)| match *token {
+            [first] => first == b,
+            [first, second] => first == b && Some(second) == next,
+            _ => false,
+        });
+        if let Some(k) = found {
+            (best, tried) = (Some(at), k);
+            if k == 0 {
+                break;
+            }
+        }
+    }
+    best.map(|at| Split { at, len: operators[tried].0.len(), op: operators[tried].1 })
 }
+
+/// split's operators start with one of the bytes it looks for, and are one or two bytes long.
+const _: () = {
+    let lists = [FIELD_OPERATORS, COMPARE_OPERATORS];
+    let mut l = 0;
+    while l < lists.len() {
+        let mut i = 0;
+        while i < lists[l].len() {
+            let token = lists[l][i].0;
+            assert!(token.len() == 1 || token.len() == 2);
+            assert!(matches!(token[0], b'!' | b'<' | b'>' | b'&' | b'='));
+            i += 1;
+        }
+        l += 1;
+    }
+};
 
 /// What a successful pair still needs from the caller's side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -606,6 +642,9 @@ mod accounts {
             return None;
         }
         let name = CStr::from_bytes_with_nul(c_name.as_slice()).ok()?;
+        // The databases are files and sockets, read at cancellation points: none may act
+        // inside the rule builders (they run without a section of their own).
+        let _no_cancellation = crate::cancel::Section::guard();
         let mut size = 1024;
         loop {
             let Ok(mut buf) = Bytes::zeroed(size) else {
@@ -661,7 +700,41 @@ mod tests {
         assert_eq!(at(b"a&b"), Some((1, 1, AUDIT_BIT_MASK)));
         assert_eq!(at(b"a&=b"), Some((1, 2, AUDIT_BIT_TEST)));
         assert_eq!(at(b"uid"), None);
+        assert_eq!(at(b"a>b<c&d=e"), Some((7, 1, AUDIT_EQUAL)));
+        assert_eq!(at(b"a=b&=c!=d"), Some((6, 2, AUDIT_NOT_EQUAL)));
+        assert_eq!(at(b"a>b>=c<=d"), Some((3, 2, AUDIT_GREATER_THAN_OR_EQUAL)));
+        assert_eq!(at(b"a<b<=c>=d"), Some((6, 2, AUDIT_GREATER_THAN_OR_EQUAL)));
+        assert_eq!(at(b"=!="), Some((1, 2, AUDIT_NOT_EQUAL)));
+        assert_eq!(at(b"!"), None);
         assert_eq!(split(b"a>b", COMPARE_OPERATORS), None);
+        assert_eq!(split(b"a=b!=c", COMPARE_OPERATORS).map(|s| s.at), Some(3));
+    }
+
+    /// The one-pass search finds what strstr for each operator in turn finds, for every pair
+    /// of up to six bytes over the operators' bytes and one other.
+    #[test]
+    fn one_pass_split_matches_the_search_per_operator() {
+        let per_operator = |pair: &[u8], operators: &[(&[u8], u32)]| {
+            operators.iter().find_map(|&(token, op)| {
+                pair.windows(token.len()).position(|w| w == token).map(|at| Split { at, len: token.len(), op })
+            })
+        };
+        let alphabet = b"a!<>&=";
+        for len in 0..=6u32 {
+            for n in 0..alphabet.len().pow(len) {
+                let mut rest = n;
+                let pair: Vec<u8> = (0..len)
+                    .map(|_| {
+                        let b = alphabet[rest % alphabet.len()];
+                        rest /= alphabet.len();
+                        b
+                    })
+                    .collect();
+                for operators in [FIELD_OPERATORS, COMPARE_OPERATORS] {
+                    assert_eq!(split(&pair, operators), per_operator(&pair, operators), "{:?}", pair);
+                }
+            }
+        }
     }
 
     #[test]
