@@ -53,7 +53,7 @@ fn split(pair: &[u8], operators: &[(&[u8], u32)]) -> Option<Split> {
             continue;
         }
         let next = pair.get(at + 1).copied();
-        let found = operators[..tried].iter().position(|&(token, _)| match *token {
+        let found = operators.get(..tried).unwrap_or_default().iter().position(|&(token, _)| match *token {
             [first] => first == b,
             [first, second] => first == b && Some(second) == next,
             _ => false,
@@ -65,7 +65,8 @@ fn split(pair: &[u8], operators: &[(&[u8], u32)]) -> Option<Split> {
             }
         }
     }
-    best.map(|at| Split { at, len: operators[tried].0.len(), op: operators[tried].1 })
+    let &(token, op) = operators.get(tried)?;
+    best.map(|at| Split { at, len: token.len(), op })
 }
 
 /// split's operators start with one of the bytes it looks for, and are one or two bytes long.
