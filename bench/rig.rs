@@ -97,7 +97,12 @@ pub fn parse(line: &str) -> Result<Outcome, String> {
 }
 
 /// Runs a driver command to completion and parses its output.
-pub fn run(mut cmd: Command) -> Result<Outcome, String> {
+pub fn run(cmd: Command) -> Result<Outcome, String> {
+    parse(&run_line(cmd)?)
+}
+
+/// Runs a driver command to completion: its line of output.
+pub fn run_line(mut cmd: Command) -> Result<String, String> {
     let out = cmd.output().map_err(|e| format!("running the driver: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
@@ -108,5 +113,5 @@ pub fn run(mut cmd: Command) -> Result<Outcome, String> {
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    parse(stdout.trim())
+    Ok(stdout.trim().to_string())
 }

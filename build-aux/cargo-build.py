@@ -3,7 +3,8 @@
 with the libaudit.so.1 and libaudit.so links beside it.
 
 cargo owns the link step (build.rs: SONAME, version script, the C shim for audit_msg), so the
-library meson installs is byte for byte the one `cargo build --release` makes.
+library meson installs is byte for byte the one `cargo rustc --release --lib --crate-type cdylib`
+makes (the cdylib alone: built together with the rlib, as `cargo build` does, it gets no LTO).
 """
 import argparse
 import filecmp
@@ -26,7 +27,7 @@ def main():
     p.add_argument("--compat", required=True, help="the release line (LIBAUDIT_COMPAT)")
     a = p.parse_args()
 
-    cmd = [a.cargo, "build", "--release", "--lib", "--locked",
+    cmd = [a.cargo, "rustc", "--release", "--lib", "--crate-type", "cdylib", "--locked",
            "--manifest-path", a.manifest_path, "--target-dir", a.target_dir]
     if a.offline:
         cmd.append("--offline")

@@ -84,19 +84,8 @@ fn ours_for(line: Line) -> PathBuf {
     STAGES[index]
         .get_or_init(|| {
             let target = common::work_dir().join("lines").join(line.version());
-            let status = Command::new(env!("CARGO"))
-                .args(["build", "--release", "--lib", "--target-dir"])
-                .arg(&target)
-                .env("LIBAUDIT_COMPAT", line.version())
-                .current_dir(common::repo())
-                .status()
-                .expect("cargo build");
-            assert!(status.success(), "building the cdylib for the {line} line failed");
             let stage = common::work_dir().join(format!("ours-{line}"));
-            fs::create_dir_all(&stage).unwrap();
-            let staged = stage.join("libaudit.so.1");
-            let _ = fs::remove_file(&staged);
-            fs::copy(target.join("release/libaudit.so"), &staged).unwrap();
+            common::build_and_stage(&target, Some(line.version()), &stage);
             stage
         })
         .clone()

@@ -34,3 +34,21 @@ fn every_benchmark_runs_against_both_libraries() {
         }
     }
 }
+
+/// The private dirty memory benchmark finds the library's mappings in /proc/self/smaps: some of
+/// its pages are always dirtied (relocation, the data the library writes).
+#[test]
+fn private_dirty_memory_is_measured_for_both_libraries() {
+    let driver = rig::compile_driver(&common::repo(), &common::work_dir().join("bench-smoke-dirty"));
+    let _lock = common::kernel_lock();
+    for lib in [None, Some(common::ours())] {
+        let line = rig::run_line(rig::driver(&driver, lib, "dirty", 1, None)).unwrap();
+        let kb = |key: &str| -> u64 {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+                .unwrap_or_else(|| panic!("no {key} in {line:?}"))
+        };
+        assert!(kb("dirty_kb") >= 4 && kb("anon_kb") >= 4, "{line}");
+        assert!(kb("rw_kb") <= kb("dirty_kb"), "{line}");
+    }
+}

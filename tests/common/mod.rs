@@ -21,24 +21,43 @@ pub fn work_dir() -> PathBuf {
     dir
 }
 
+/// The command that builds the library we ship, as build-aux/cargo-build.py (meson) and
+/// scripts/demo run it: `cargo rustc --release --lib --crate-type cdylib`. Plain `cargo build`
+/// compiles the lib as cdylib and rlib together, and cargo skips LTO for such a unit (`lto` in
+/// Cargo.toml is silently ignored): the .so would be bigger, with a GOT entry and a relocation
+/// for every internal call.
+pub fn cargo_build_library(target_dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.args(["rustc", "--release", "--lib", "--crate-type", "cdylib", "--target-dir"])
+        .arg(target_dir)
+        .current_dir(repo());
+    cmd
+}
+
+/// Builds the library into `target_dir` (`line`: LIBAUDIT_COMPAT, else as build.rs chooses) and
+/// stages it as `libaudit.so.1` in `stage`, written to disk (synced: a mapping of dirty
+/// page-cache pages would count as private dirty memory in the benchmarks).
+pub fn build_and_stage(target_dir: &Path, line: Option<&str>, stage: &Path) {
+    let mut cmd = cargo_build_library(target_dir);
+    if let Some(line) = line {
+        cmd.env("LIBAUDIT_COMPAT", line);
+    }
+    let status = cmd.status().expect("cargo rustc");
+    assert!(status.success(), "building the cdylib failed ({line:?})");
+    fs::create_dir_all(stage).unwrap();
+    let staged = stage.join("libaudit.so.1");
+    let _ = fs::remove_file(&staged);
+    fs::copy(target_dir.join("release/libaudit.so"), &staged).unwrap();
+    fs::File::open(&staged).and_then(|f| f.sync_all()).unwrap();
+}
+
 /// A directory holding our release build as `libaudit.so.1`, for LD_LIBRARY_PATH. Built once
 /// per test process.
 pub fn ours() -> &'static Path {
     static STAGE: OnceLock<PathBuf> = OnceLock::new();
     STAGE.get_or_init(|| {
-        let target = work_dir().join("cargo");
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--release", "--lib", "--target-dir"])
-            .arg(&target)
-            .current_dir(repo())
-            .status()
-            .expect("cargo build");
-        assert!(status.success(), "building the cdylib failed");
         let stage = work_dir().join("ours");
-        fs::create_dir_all(&stage).unwrap();
-        let staged = stage.join("libaudit.so.1");
-        let _ = fs::remove_file(&staged);
-        fs::copy(target.join("release/libaudit.so"), &staged).unwrap();
+        build_and_stage(&work_dir().join("cargo"), None, &stage);
         stage
     })
 }

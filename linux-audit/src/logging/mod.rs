@@ -74,7 +74,11 @@ impl<'a> Origin<'a> {
         detect_empty: bool,
         diag: &dyn Diagnostics,
     ) -> Option<Place<'a>> {
-        let host = self.host.filter(|h| !h.is_empty());
+        // Through a slice, None as empty: with the C face inlined (LTO), filtering the Option
+        // itself compiles to a select on the length of a None, which is never written
+        // (harmless, but valgrind reports the branch on it as one on uninitialised memory).
+        let host: &[u8] = self.host.unwrap_or_default();
+        let host = (!host.is_empty()).then_some(host);
         let addr = facts::address(self.addr, host, diag);
         let exe = exe()?;
         let tty = match self.tty {
