@@ -327,7 +327,9 @@ pub fn semanage_message(
         return NO_MEMORY;
     };
     let (id, mut kept) = (Decimal::new(id.into()), Vec::new());
-    let Some(account) = account_field(name.filter(|n| !n.is_empty()), &id, &mut kept) else { return NO_MEMORY };
+    // Through a slice, None as empty (see Origin::resolve: valgrind and a None's length).
+    let name: &[u8] = name.unwrap_or_default();
+    let Some(account) = account_field((!name.is_empty()).then_some(name), &id, &mut kept) else { return NO_MEMORY };
     fn or_unknown(s: Option<&[u8]>) -> &[u8] {
         s.filter(|s| !s.is_empty()).unwrap_or(b"?")
     }
