@@ -12,10 +12,41 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The release line the program is compiled for, as major*10000 + minor*100 + patch (3.0.9 is
+ * 30009): tests/c_conformance.rs passes -DH_LINE for the line whose header is on the include
+ * path; without it, the system's 3.0.9 header. h_line() returns it, for per-line expectations:
+ * each line's expectations are what that line's original does, measured. */
+#ifndef H_LINE
+#define H_LINE 30009
+#endif
+int h_line(void);
+
 /* libaudit exports these without declaring them in libaudit.h. */
 extern int audit_send(int fd, int type, const void *data, unsigned int size);
 extern int __audit_send(int fd, int type, const void *data, unsigned int size, int *seq);
-extern void audit_msg(int priority, const char *fmt, ...);
+#if H_LINE >= 40102
+/* 4.1 on: still exported, no longer declared (nor its enums). */
+typedef enum { MSG_STDERR, MSG_SYSLOG, MSG_QUIET } message_t;
+typedef enum { DBG_NO, DBG_YES } debug_message_t;
+void set_aumessage_mode(message_t mode, debug_message_t debug);
+#endif
+
+/* Exported by some lines only: audit_rule_syscall_data up to 3.1.2, audit_msg up to 4.0.2. A
+ * program calls them only where h_line() says the line has them; on the other lines the names
+ * are routed to the harness (so the program still links against that line's library), which
+ * looks the function up at run time and reports a call to a missing one. */
+#if H_LINE >= 40002
+#define audit_rule_syscall_data h_audit_rule_syscall_data
+#endif
+int audit_rule_syscall_data(struct audit_rule_data *rule, int scall);
+#if H_LINE >= 40102
+#define audit_msg h_audit_msg
+#endif
+void audit_msg(int priority, const char *fmt, ...);
+#define H_HAS_SYSCALL_DATA (H_LINE < 40002)
+#define H_HAS_AUDIT_MSG (H_LINE < 40102)
+/* io_uring operations and rules: 3.1 on. */
+#define H_HAS_URING (H_LINE >= 30102)
 
 void h_init(void);
 int h_is_ours(void);

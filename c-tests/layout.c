@@ -1,6 +1,8 @@
-/* The layout of every structure libaudit.h declares or uses, its enums and its typedefs' sizes.
- * Compiled against the real header here (c_conformance), and by tests/layout.rs against the real
- * header and against include/3.0.9/libaudit.h, whose outputs must be identical. Lines are
+/* The layout of every structure libaudit.h declares or uses, its enums and its typedefs' sizes,
+ * as the line's header (H_LINE) has them: MACH_IO_URING from 3.1, MACH_RISCV32/64 from 4.1,
+ * message_t and debug_message_t up to 4.0 (4.1 dropped them from the header). Compiled against
+ * each line's real header here (c_conformance), and by tests/layout.rs against each line's real
+ * header and against include/<line>/libaudit.h, whose outputs must be identical. Lines are
  * "struct.field offset size" and "sizeof struct size align", which tests/layout.rs also checks
  * against the Rust definitions. */
 #include "harness.h"
@@ -100,10 +102,18 @@ int main(void)
 	VALUE(MACH_ARM);
 	VALUE(MACH_AARCH64);
 	VALUE(MACH_PPC64LE);
+#if H_LINE >= 30102
+	VALUE(MACH_IO_URING);
+#endif
+#if H_LINE >= 40102
+	VALUE(MACH_RISCV32);
+	VALUE(MACH_RISCV64);
+#endif
 	TYPE(auditfail_t);
 	VALUE(FAIL_IGNORE);
 	VALUE(FAIL_LOG);
 	VALUE(FAIL_TERMINATE);
+#if H_LINE < 40102
 	TYPE(message_t);
 	VALUE(MSG_STDERR);
 	VALUE(MSG_SYSLOG);
@@ -111,6 +121,7 @@ int main(void)
 	TYPE(debug_message_t);
 	VALUE(DBG_NO);
 	VALUE(DBG_YES);
+#endif
 	TYPE(reply_t);
 	VALUE(GET_REPLY_BLOCKING);
 	VALUE(GET_REPLY_NONBLOCKING);
@@ -118,7 +129,10 @@ int main(void)
 	VALUE(WAIT_NO);
 	VALUE(WAIT_YES);
 	/* An enum type is unsigned when no enumerator is negative: so is each typedef. */
-	printf("unsigned: %d %d %d %d %d %d\n", (machine_t)-1 > 0, (auditfail_t)-1 > 0,
-	       (message_t)-1 > 0, (debug_message_t)-1 > 0, (reply_t)-1 > 0, (rep_wait_t)-1 > 0);
+	printf("unsigned: %d %d %d %d\n", (machine_t)-1 > 0, (auditfail_t)-1 > 0, (reply_t)-1 > 0,
+	       (rep_wait_t)-1 > 0);
+#if H_LINE < 40102
+	printf("unsigned: %d %d\n", (message_t)-1 > 0, (debug_message_t)-1 > 0);
+#endif
 	return h_done();
 }

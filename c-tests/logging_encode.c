@@ -56,7 +56,9 @@ int main(void)
 	nv("short vlen, dirty prefix", "acct", "a c def", 3);
 	nv("embedded NUL", "acct", "ab\0cd", 5);
 	nv("high bit", "name", "\xc3\xa9", 0);
-	nv("NULL name", NULL, "v", 0);
+	/* 4.1 on, the original crashes on a NULL name (c-tests/null_logging.c pins ours). */
+	if (h_line() < 40102)
+		nv("NULL name", NULL, "v", 0);
 	nv("empty name", "", "v v", 0);
 	long_value = malloc(10001);
 	memset(long_value, 'v', 10000);

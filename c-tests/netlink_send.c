@@ -31,10 +31,10 @@ int main(void)
 	/* Deviation: a size whose NLMSG_SPACE wraps past 2^32 is sent by the original as an empty
 	 * message (and, with a non-NULL pointer, overruns its stack buffer); ours refuses it. */
 	rc = audit_send(fd, AUDIT_USER, NULL, 4294967295u);
-	if (h_is_ours())
-		h_check(rc == -EINVAL && errno == EINVAL, "ours refuses a wrapping size with EINVAL");
+	if (h_is_ours() || h_line() >= 40201)
+		h_check(rc == -EINVAL && errno == EINVAL, "ours and 4.2.1 refuse a wrapping size with EINVAL");
 	else
-		h_check(rc > 0, "the original sends a wrapping size as an empty message");
+		h_check(rc > 0, "the original before 4.2 sends a wrapping size as an empty message");
 	errno = 0;
 
 	audit_close(fd);

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 /* Exported by 3.0.9 without a declaration in libaudit.h. */
-extern int audit_rule_syscall_data(struct audit_rule_data *rule, int scall);
 extern unsigned int _audit_elf;
 extern int _audit_syscalladded, _audit_permadded, _audit_archadded, _audit_exeadded, _audit_filterfsadded;
 
@@ -36,9 +35,13 @@ static void objects(void)
 	memset(r, 0xff, sizeof *r);
 	audit_rule_init_data(r);
 	dump("init", r);
-	/* The rule is plain malloc memory: realloc and free work on it. */
+	/* The rule is plain malloc memory: realloc and free work on it (4.1 on, the header pairs
+	 * audit_rule_create_data with audit_rule_free_data for gcc's allocation checks). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-dealloc"
 	r = realloc(r, sizeof *r + 100);
 	free(r);
+#pragma GCC diagnostic pop
 	memset(&stack, 0x5a, sizeof stack);
 	audit_rule_init_data(&stack);
 	dump("init on the stack", &stack);
@@ -50,6 +53,11 @@ static void by_number(void)
 	static const int numbers[] = { 0, 1, 31, 32, 63, 64, 1000, 2047, 2048, 4096, 65536, 2147483647 };
 	struct audit_rule_data *r = audit_rule_create_data();
 	char label[64];
+	if (!H_HAS_SYSCALL_DATA) {
+		printf("audit_rule_syscall_data: not in this line\n");
+		audit_rule_free_data(r);
+		return;
+	}
 	for (size_t i = 0; i < sizeof numbers / sizeof *numbers; i++) {
 		snprintf(label, sizeof label, "syscall %d rc=%d", numbers[i], audit_rule_syscall_data(r, numbers[i]));
 		dump(label, r);
@@ -84,30 +92,34 @@ static void by_name(void)
 	audit_rule_free_data(r);
 }
 
-/* The io_uring variant (3.1.2 on), checked against the operation table. */
+/* The io_uring variant (3.1 on), checked against the operation table. */
 static void uring(void)
 {
 	int (*byname)(struct audit_rule_data *, const char *) = (int (*)(struct audit_rule_data *, const char *))
 		dlsym(RTLD_DEFAULT, "audit_rule_io_uringbyname_data");
-	/* Exported from 3.1.2 on (checked here on ours). */
-	if (byname == NULL || !h_is_ours())
+	if (!H_HAS_URING) {
+		h_check(h_is_ours() || byname == NULL, "3.0.9 has no io_uring rules");
 		return;
+	}
 	struct audit_rule_data *r = audit_rule_create_data();
-	_audit_syscalladded = 0;
-	h_check(byname(r, "openat") == 0 && r->mask[0] == 1u << 18, "openat is io_uring op 18");
-	h_check(_audit_syscalladded == 1 && r->flags == 0 && r->field_count == 0, "a bit set, nothing else but the flag");
-	h_check(byname(r, "connect") == 0 && r->mask[0] == (1u << 18 | 1u << 16), "connect is 16");
-	h_check(byname(r, "40") == 0 && r->mask[1] == 1u << 8, "by number");
-	h_check(byname(r, "bogus") == -1, "unknown op");
-	errno = 0;
-	h_check(byname(r, "99999999999999999999") == -1 && errno == ERANGE, "overflow: -1, ERANGE");
-	h_check(byname(r, "2048") == -1, "beyond the mask");
-	/* Upstream's "all" sets the named operations' bits only, not the whole mask. */
+	static const char *ops[] = { "openat", "connect", "40", "bogus", "99999999999999999999", "2048", "all", "" };
+	char label[64];
+	/* Each op printed after a fresh init but for "connect", which adds to "openat"'s bit. The
+	 * named operations follow each line's table; "all" covers only those below 37 on every
+	 * line (upstream's fallback IORING_OP_LAST). */
+	for (size_t i = 0; i < sizeof ops / sizeof *ops; i++) {
+		if (i != 1)
+			audit_rule_init_data(r);
+		_audit_syscalladded = 0;
+		errno = 0;
+		int rc = byname(r, ops[i]);
+		snprintf(label, sizeof label, "io_uring byname %s rc=%d errno=%d added=%d", ops[i], rc, errno,
+			 _audit_syscalladded);
+		dump(label, r);
+	}
 	audit_rule_init_data(r);
-	h_check(byname(r, "all") == 0 && r->mask[0] == (1u << 9 | 1u << 10 | 1u << 13 | 1u << 16 | 1u << 17 | 1u << 18 |
-							    1u << 19 | 1u << 28) &&
-			r->mask[2] == 0 && r->mask[63] == 0,
-		"all: the named operations");
+	h_check(byname(r, "openat") == 0 && r->mask[0] == 1u << 18, "openat is io_uring op 18");
+	h_check(r->flags == 0 && r->field_count == 0, "a bit set, nothing else");
 	audit_rule_free_data(r);
 	_audit_syscalladded = 0;
 	errno = 0;
@@ -261,7 +273,7 @@ static void deviations(void)
 	h_check(audit_rule_fieldpair_data(&none, pair, AUDIT_FILTER_EXIT) == -EFAULT, "NULL *rulep");
 	h_check(strcmp(pair, "uid=0") == 0, "pair untouched when there is no rule");
 	h_check(audit_rule_interfield_comp_data(&none, pair, AUDIT_FILTER_EXIT) == -EFAULT, "NULL rule, comparison");
-	h_check(audit_rule_syscall_data(NULL, 1) == -1, "syscall, NULL rule");
+	h_check(!H_HAS_SYSCALL_DATA || audit_rule_syscall_data(NULL, 1) == -1, "syscall, NULL rule");
 	h_check(audit_rule_syscallbyname_data(NULL, "open") == -1, "byname, NULL rule");
 	h_check(audit_rule_syscallbyname_data(r, NULL) == -1, "byname, NULL name");
 	h_check(audit_update_watch_perms(NULL, 1) == -1, "perms, NULL rule");

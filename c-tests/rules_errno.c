@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-extern int audit_rule_syscall_data(struct audit_rule_data *rule, int scall);
 extern unsigned int _audit_elf;
 extern int _audit_syscalladded, _audit_permadded, _audit_archadded, _audit_exeadded, _audit_filterfsadded;
 
@@ -69,7 +68,7 @@ static void syscalls(void)
 			mask(r);
 		}
 	_audit_elf = 0;
-	for (size_t n = 0; n < sizeof numbers / sizeof *numbers; n++) {
+	for (size_t n = 0; H_HAS_SYSCALL_DATA && n < sizeof numbers / sizeof *numbers; n++) {
 		audit_rule_init_data(r);
 		arm();
 		int rc = audit_rule_syscall_data(r, numbers[n]);

@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
 
 use linux_audit::Line;
 
@@ -75,34 +74,15 @@ fn nm_names(library: &Path) -> Vec<String> {
         .collect()
 }
 
-/// Our library built for `line` (LIBAUDIT_COMPAT, a target dir of its own), staged as
-/// libaudit.so.1 in a directory for LD_LIBRARY_PATH; once per test process, since the tests
-/// run in parallel and one must not restage the file while another runs a program on it.
+/// Our library built for `line` (common::ours_for: once per test process, since the tests run in
+/// parallel and one must not restage the file while another runs a program on it).
 fn ours_for(line: Line) -> PathBuf {
-    static STAGES: [OnceLock<PathBuf>; Line::ALL.len()] = [const { OnceLock::new() }; Line::ALL.len()];
-    let index = Line::ALL.iter().position(|&l| l == line).unwrap();
-    STAGES[index]
-        .get_or_init(|| {
-            let target = common::work_dir().join("lines").join(line.version());
-            let stage = common::work_dir().join(format!("ours-{line}"));
-            common::build_and_stage(&target, Some(line.version()), &stage);
-            stage
-        })
-        .clone()
+    common::ours_for(line).to_path_buf()
 }
 
-/// The line's original (scripts/oracle: lib/, include/, bin/), or None (exit 77: no source here).
+/// The line's original (common::oracle: scripts/oracle), or None (no source here).
 fn oracle(line: Line) -> Option<PathBuf> {
-    let out = Command::new(common::repo().join("scripts/oracle"))
-        .arg(line.version())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .expect("scripts/oracle");
-    match out.status.code() {
-        Some(0) => Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())),
-        Some(77) => None,
-        _ => panic!("scripts/oracle {line} failed: {}", out.status),
-    }
+    common::oracle(line).map(Path::to_path_buf)
 }
 
 /// What is wrong with `library` as the `line` line's libaudit.so.1 (empty: nothing).

@@ -9,6 +9,8 @@ use std::process::Command;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
+use linux_audit::Line;
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -60,6 +62,138 @@ pub fn ours() -> &'static Path {
         build_and_stage(&work_dir().join("cargo"), None, &stage);
         stage
     })
+}
+
+fn line_index(line: Line) -> usize {
+    Line::ALL.iter().position(|l| *l == line).unwrap()
+}
+
+/// A directory holding our release build for `line` (LIBAUDIT_COMPAT=<line>, in its own target
+/// dir target/it/lines/<line>) as `libaudit.so.1`: target/it/ours-<line>/. Built once per test
+/// process and line.
+pub fn ours_for(line: Line) -> &'static Path {
+    static STAGES: [OnceLock<PathBuf>; Line::ALL.len()] = [const { OnceLock::new() }; Line::ALL.len()];
+    STAGES[line_index(line)].get_or_init(|| {
+        let stage = work_dir().join(format!("ours-{line}"));
+        build_and_stage(&work_dir().join("lines").join(line.version()), Some(line.version()), &stage);
+        stage
+    })
+}
+
+/// H_LINE of c-tests/harness.h, which a C program is compiled with for `line`: 4.2.1 is 40201.
+pub fn h_line(line: Line) -> u32 {
+    let v: Vec<u32> = line.version().split('.').map(|n| n.parse().unwrap()).collect();
+    v[0] * 10000 + v[1] * 100 + v[2]
+}
+
+/// Exit status of scripts/oracle when a line has no source: skip that line.
+const ORACLE_SKIP: i32 = 77;
+
+/// The oracle of `line` (scripts/oracle: upstream's build, cached; lib/, include/, bin/,
+/// test/), or None when the line has no source here: then the reason and how to provide it are
+/// printed and the caller skips the line. Any other failure of the build panics.
+pub fn oracle(line: Line) -> Option<&'static Path> {
+    static DIRS: [OnceLock<Option<PathBuf>>; Line::ALL.len()] = [const { OnceLock::new() }; Line::ALL.len()];
+    DIRS[line_index(line)]
+        .get_or_init(|| {
+            let out = Command::new(repo().join("scripts/oracle"))
+                .arg(line.version())
+                .stderr(std::process::Stdio::inherit())
+                .output()
+                .expect("scripts/oracle");
+            match out.status.code() {
+                Some(0) => Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())),
+                Some(ORACLE_SKIP) => {
+                    println!(
+                        "SKIPPED line {line}: scripts/oracle {line} has no source for it (its message above says \
+                         how to provide one: ../shared/oracles/audit-userspace-{line}.tar.gz or ORACLE_SOURCES)"
+                    );
+                    None
+                }
+                _ => panic!("scripts/oracle {line} failed: {}", out.status),
+            }
+        })
+        .as_deref()
+}
+
+/// tests/data/lines-known-differences: the (line, check) pairs where ours built for that line
+/// is known to differ from the line's original, while the fixes are under way. A listed pair
+/// must still differ (the list only shrinks); an unlisted one must agree.
+pub struct KnownDifferences {
+    pairs: Vec<(Line, String)>,
+    /// Which pairs a test judged: a listed pair no test judges (a renamed or removed check)
+    /// is reported by `unjudged`.
+    judged: Mutex<Vec<bool>>,
+}
+
+impl KnownDifferences {
+    pub const PATH: &str = "tests/data/lines-known-differences";
+
+    pub fn load() -> Self {
+        let text = fs::read_to_string(repo().join(Self::PATH)).unwrap_or_default();
+        let pairs: Vec<(Line, String)> = text
+            .lines()
+            .map(|l| l.split('#').next().unwrap().trim())
+            .filter(|l| !l.is_empty())
+            .map(|l| {
+                let mut words = l.split_whitespace();
+                let line = words.next().unwrap().parse().unwrap_or_else(|e| panic!("{}: {l}: {e}", Self::PATH));
+                let check = words.next().unwrap_or_else(|| panic!("{}: {l}: no check named", Self::PATH));
+                (line, check.to_string())
+            })
+            .collect();
+        let judged = Mutex::new(vec![false; pairs.len()]);
+        KnownDifferences { pairs, judged }
+    }
+
+    /// The listed pairs of `lines` whose check starts with `prefix` that no test judged.
+    pub fn unjudged(&self, prefix: &str, lines: &[Line]) -> Vec<String> {
+        let judged = self.judged.lock().unwrap();
+        self.pairs
+            .iter()
+            .zip(judged.iter())
+            .filter(|((line, check), seen)| !**seen && check.starts_with(prefix) && lines.contains(line))
+            .map(|((line, check), _)| format!("{line} {check}"))
+            .collect()
+    }
+
+    pub fn listed(&self, line: Line, check: &str) -> bool {
+        self.pairs.iter().any(|(l, c)| *l == line && c == check)
+    }
+
+    /// Judges one check's outcome against the list: Ok with a note for the report, or Err.
+    pub fn judge(&self, line: Line, check: &str, problems: Result<(), String>) -> Result<String, String> {
+        if let Some(i) = self.pairs.iter().position(|(l, c)| *l == line && c == check) {
+            self.judged.lock().unwrap()[i] = true;
+        }
+        match (problems, self.listed(line, check)) {
+            (Ok(()), false) => Ok("ok".into()),
+            (Ok(()), true) => Err(format!(
+                "agrees with the original now, but {} lists \"{line} {check}\" as a known difference: remove it",
+                Self::PATH
+            )),
+            (Err(why), true) => Ok(format!("known difference ({}):\n{}", Self::PATH, summary(&why))),
+            (Err(why), false) => Err(why),
+        }
+    }
+}
+
+/// The first lines of a long difference report.
+pub fn summary(text: &str) -> String {
+    const MAX: usize = 12;
+    let lines: Vec<&str> = text.lines().collect();
+    const WIDTH: usize = 200;
+    let mut out = String::new();
+    for l in lines.iter().take(MAX) {
+        match l.char_indices().nth(WIDTH) {
+            Some((cut, _)) => out.push_str(&format!("    {}... ({} bytes)\n", &l[..cut], l.len())),
+            None => out.push_str(&format!("    {l}\n")),
+        }
+    }
+    if lines.len() > MAX {
+        out.push_str(&format!("    ... ({} more lines)\n", lines.len() - MAX));
+    }
+    out
 }
 
 /// Held while a test may touch kernel audit state: by every test in this process (a mutex)

@@ -210,26 +210,39 @@ pub(crate) fn add_perm_syscalls(
     0
 }
 
-/// audit_rule_io_uringbyname_data, as upstream (4.1 and later, built with io_uring support)
-/// has it: "all" sets the bit of every operation with a name (not the whole mask), else an
-/// operation's name or a number sets its bit; -1 otherwise. Setting a bit also sets
-/// `syscall_added`, as upstream's mask setter does since 4.0. Neither the rule's list nor its
-/// fields are touched: the caller sends the rule to AUDIT_FILTER_URING_EXIT.
+/// The operations "all" covers on a line: the named ones below this bound. Upstream loops up to
+/// IORING_OP_LAST, and lib/libaudit.c falls back to 37 when that is no macro; in
+/// <linux/io_uring.h> it is an enumerator, never a macro, so every line's library was built with
+/// 37 whatever its kernel headers (measured on each line's libaudit.so.1: "all" sets operations
+/// 9 10 13 16-19 28 34-36, 11 of the line's 22 to 30 names). 0 before 3.1: no io_uring rules.
+fn uring_all_bound(line: Line) -> i32 {
+    match line {
+        Line::V3_0_9 => 0,
+        Line::V3_1_2 | Line::V4_0_2 | Line::V4_1_2 | Line::V4_2_1 => 37,
+    }
+}
+
+/// audit_rule_io_uringbyname_data, as upstream (3.1 and later, built with io_uring support)
+/// has it: "all" sets the bit of every operation with a name below [`uring_all_bound`] (not the
+/// whole mask, nor the later operations), else an operation's name or a number sets its bit;
+/// -1 otherwise. Setting a bit also sets `syscall_added`, as upstream's mask setter does since
+/// 3.1. Neither the rule's list nor its fields are touched: the caller sends the rule to
+/// AUDIT_FILTER_URING_EXIT.
 pub fn add_uringop_by_name(
     tables: &Tables,
     rule: &mut audit_rule_data,
     name: &[u8],
     globals: &mut Globals,
 ) -> tables::Outcome {
-    let outcome = if name == b"all" {
-        // An SQE's opcode is one byte: no operation is numbered beyond.
-        for op in (0..=u8::MAX as i32).filter(|&op| tables.uringop_to_name(op).is_some()) {
+    if name == b"all" {
+        for op in (0..uring_all_bound(tables.line())).filter(|&op| tables.uringop_to_name(op).is_some()) {
+            // Below 37, every bit fits the mask.
             add_syscall(rule, op);
+            globals.syscall_added = 1;
         }
-        tables::Outcome { value: 0, errno: None }
-    } else {
-        add_found(rule, name, tables.name_to_uringop(name), globals, Line::NEWEST)
-    };
+        return tables::Outcome { value: 0, errno: None };
+    }
+    let outcome = add_found(rule, name, tables.name_to_uringop(name), globals, Line::NEWEST);
     if outcome.value == 0 {
         globals.syscall_added = 1;
     }
@@ -467,7 +480,7 @@ mod tests {
         assert_eq!(r.mask[10], 1 << (322 - 320)); // execveat is 322
     }
 
-    /// Upstream's behaviour (lib/libaudit.c of audit-userspace 4.1, built with io_uring):
+    /// Upstream's behaviour (lib/libaudit.c from 3.1 on, built with io_uring):
     /// names, numbers, "all" as the named operations, `syscall_added` on success, nothing else
     /// of the rule or the globals touched.
     #[test]
@@ -495,13 +508,20 @@ mod tests {
         assert_eq!((r.mask[0], r.mask[1]), (1 << 18 | 1 << 28 | 1 << 3, 1 << 15));
         assert_eq!((r.flags, r.action, r.field_count, g.elf, g.arch_added), (0, 0, 0, 0, 0));
 
-        let mut all = empty();
-        let mut g = Globals::default();
-        assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut all, b"all", &mut g), outcome(0, None));
-        assert_eq!(g.syscall_added, 1);
-        for op in 0..(AUDIT_BITMASK_SIZE * 32) as i32 {
-            let set = all.mask[op as usize / 32] & 1 << (op % 32) != 0;
-            assert_eq!(set, Tables::of(Line::NEWEST).uringop_to_name(op).is_some(), "operation {op}");
+        // "all": the named operations below 37 on every line, measured on each line's library
+        // (the later ones, 37-57 and 64 on 4.2.1, are left out).
+        const ALL_MEASURED: [i32; 11] = [9, 10, 13, 16, 17, 18, 19, 28, 34, 35, 36];
+        for line in Line::ALL.into_iter().filter(|&line| line >= Line::V3_1_2) {
+            let mut all = empty();
+            let mut g = Globals::default();
+            assert_eq!(add_uringop_by_name(Tables::of(line), &mut all, b"all", &mut g), outcome(0, None));
+            assert_eq!(g.syscall_added, 1);
+            let set: Vec<i32> = (0..(AUDIT_BITMASK_SIZE * 32) as i32)
+                .filter(|&op| all.mask[op as usize / 32] & 1 << (op % 32) != 0)
+                .collect();
+            assert_eq!(set, ALL_MEASURED, "line {line}");
+            assert_eq!((all.mask[0], all.mask[1]), (0x100f_2600, 0x1c), "line {line}");
+            assert!(Tables::of(line).uringop_to_name(37).is_some(), "line {line} names operations beyond");
         }
     }
 
