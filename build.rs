@@ -49,6 +49,18 @@ fn libc_applies_relr() -> bool {
     fs::read(&path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
 }
 
+/// The directory of the C compiler's libgcc_eh.a, on GNU targets that have one.
+fn static_unwinder() -> Option<PathBuf> {
+    if env::var("CARGO_CFG_TARGET_ENV").ok()? != "gnu" {
+        return None;
+    }
+    let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
+    let out = Command::new(compiler.path()).arg("-print-file-name=libgcc_eh.a").output().ok()?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    // A bare name: the compiler did not find it.
+    (out.status.success() && path.is_absolute() && path.exists()).then(|| path.parent().unwrap().to_path_buf())
+}
+
 fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let (line, why) = chosen_line();
@@ -101,9 +113,23 @@ fn main() {
     if libc_applies_relr() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-z,pack-relative-relocs");
     }
+    // Every segment starting on a page of its own in the file too: rust-lld otherwise starts the
+    // writable data (.data and .bss, under a page) at the file offset's place within its page,
+    // spreading it over two pages, both made private by the first write (bench/analysis.md,
+    // memory). Costs at most a page of file padding per segment.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,separate-loadable-segments");
     // Except when instrumented (cargo-fuzz's --cfg fuzzing, -Zsanitizer): the instrumentation's
     // hooks are defined by the program that loads the library.
     if env::var_os("CARGO_CFG_FUZZING").is_none() && env::var_os("CARGO_CFG_SANITIZE").is_none() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-z,defs");
+        // The unwinder (catch_unwind at the boundary; glibc's forced unwind of a cancelled
+        // thread through our frames) linked in from libgcc_eh.a, the static twin of
+        // libgcc_s.so.1, as `gcc -static-libgcc` does; --as-needed then leaves libgcc_s.so.1
+        // out, whose loading was most of our load time (bench/analysis.md). Its symbols stay
+        // local (the version script).
+        if let Some(dir) = static_unwinder() {
+            println!("cargo:rustc-link-search=native={}", dir.display());
+            println!("cargo:rustc-link-lib=static:-bundle=gcc_eh");
+        }
     }
 }

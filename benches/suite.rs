@@ -602,19 +602,15 @@ fn default_line() -> Line {
 }
 
 /// The line's original: None for the system's libaudit.so.1 (the installed line's), else the
-/// lib/ directory of scripts/oracle's build; Err when neither is here.
-fn original(line: Line, repo: &Path) -> Result<Option<PathBuf>, String> {
+/// lib/ directory of scripts/oracle's build; Err when neither is here (scripts/oracle has said
+/// why).
+fn original(line: Line) -> Result<Option<PathBuf>, String> {
     if installed_line() == Some(line) && Path::new(SYSTEM_LIB).exists() {
         return Ok(None);
     }
-    let out = Command::new(repo.join("scripts/oracle"))
-        .arg(line.version())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .expect("scripts/oracle");
-    match out.status.code() {
-        Some(0) => Ok(Some(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("lib"))),
-        _ => Err(format!("scripts/oracle {line}: {} (no original to compare with)", out.status)),
+    match common::oracle(line) {
+        Some(dir) => Ok(Some(dir.join("lib"))),
+        None => Err(format!("scripts/oracle {line} has no source for it (no original to compare with)")),
     }
 }
 
@@ -659,7 +655,7 @@ fn main() {
     let mut runs = Vec::new();
     let mut full = None;
     for (index, &line) in lines.iter().enumerate() {
-        let original = match original(line, &repo) {
+        let original = match original(line) {
             Ok(dir) => dir,
             Err(e) => {
                 eprintln!("{line}: skipped: {e}");
@@ -667,17 +663,7 @@ fn main() {
             }
         };
         eprintln!("== the {line} line: building ours (LIBAUDIT_COMPAT={line})");
-        let ours = if line == default_line() {
-            common::ours().to_path_buf()
-        } else {
-            let stage = common::work_dir().join(format!("ours-{line}"));
-            common::build_and_stage(
-                &common::work_dir().join("lines").join(line.version()),
-                Some(line.version()),
-                &stage,
-            );
-            stage
-        };
+        let ours = if line == default_line() { common::ours() } else { common::ours_for(line) }.to_path_buf();
         let suite = Suite { driver: driver.clone(), ours, original, reps, seconds, work: work.clone() };
         let original_file = suite.lib_file(Lib::System);
         let described = match &suite.original {

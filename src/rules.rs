@@ -84,10 +84,15 @@ fn with_globals<R>(f: impl FnOnce(&mut Globals) -> R) -> R {
 export! {
     #[on_panic(ptr::null_mut(), pure)]
     pub fn audit_rule_create_data() -> *mut audit_rule_data {
-        // SAFETY: a zeroed allocation of the fixed part, from libc so the caller may free() it.
-        unsafe { libc::calloc(1, RULE_SIZE).cast() }
+        // SAFETY: a zeroed allocation of the fixed part and room for strings, from libc so the
+        // caller may free() it.
+        unsafe { libc::calloc(1, RULE_SIZE + RULE_ROOM).cast() }
     }
 }
+
+/// Room for strings (a key, a path) that a new rule gets beyond its fixed part, so that adding
+/// them needs no realloc (append_text). Invisible to callers: the rule is theirs to free().
+const RULE_ROOM: usize = 256;
 
 export! {
     /// Zeroes the fixed part of a rule (NULL is ignored; the original crashes).
@@ -212,7 +217,6 @@ export! {
 /// # Safety
 /// `pair` points to a string of which `split` covers a part.
 unsafe fn clear_operator(pair: *const c_char, split: Split) {
-    let saved = errno();
     let start = pair.wrapping_add(split.at).cast_mut().cast::<u8>();
     let end = start.wrapping_add(split.len);
     let mut at = start;
@@ -223,8 +227,13 @@ unsafe fn clear_operator(pair: *const c_char, split: Split) {
         let writable = match writable::classify(at.addr(), len) {
             Memory::Writable => true,
             Memory::ReadOnly => false,
-            // SAFETY: `at..at + len` lies within the caller's string.
-            Memory::Unknown => unsafe { writable_by_kernel(at, len) },
+            Memory::Unknown => {
+                let saved = errno();
+                // SAFETY: `at..at + len` lies within the caller's string.
+                let writable = unsafe { writable_by_kernel(at, len) };
+                set_errno(saved);
+                writable
+            }
         };
         if writable {
             // SAFETY: the bytes belong to the caller's string, and the kernel just wrote to them
@@ -234,7 +243,6 @@ unsafe fn clear_operator(pair: *const c_char, split: Split) {
         }
         at = at.wrapping_add(len);
     }
-    set_errno(saved);
 }
 
 /// A page size no system has a smaller one of: a probe within it never spans two pages.
@@ -316,7 +324,14 @@ unsafe fn append_text(rulep: *mut *mut audit_rule_data, text: &[u8]) -> c_int {
     unsafe {
         let rule = *rulep;
         let offset = RULE_SIZE + (*rule).buflen as usize;
-        let grown = libc::realloc(rule.cast(), offset + text.len()).cast::<audit_rule_data>();
+        let size = offset + text.len();
+        // The allocation may hold the text already (RULE_ROOM; malloc_usable_size is what the
+        // allocator guarantees, its own or one interposed with it).
+        let grown = if libc::malloc_usable_size(rule.cast()) >= size {
+            rule
+        } else {
+            libc::realloc(rule.cast(), size).cast::<audit_rule_data>()
+        };
         if grown.is_null() {
             libc::free(rule.cast());
             *rulep = ptr::null_mut();

@@ -59,6 +59,14 @@ pub(crate) fn classify(at: usize, len: usize) -> Memory {
 static MAIN_STACK_LOW: AtomicUsize = AtomicUsize::new(0);
 static MAIN_STACK_HIGH: AtomicUsize = AtomicUsize::new(0);
 
+/// Runs `f`, leaving the caller's errno as it was (the pair functions set the original's).
+fn keeping_errno<T>(f: impl FnOnce() -> T) -> T {
+    let saved = crate::errno();
+    let result = f();
+    crate::set_errno(saved);
+    result
+}
+
 thread_local! {
     /// Another thread's stack as pthread_getattr_np describes it: its lowest address and one
     /// past its highest; (0, 0) before it was asked, (1, 1) if it could not be had.
@@ -75,7 +83,7 @@ fn on_this_stack(at: usize, end: usize) -> bool {
     let here = std::ptr::from_ref(std::hint::black_box(&marker)).addr();
     let mut low = MAIN_STACK_LOW.load(Ordering::Acquire);
     if low == 0 {
-        let (l, h) = main_stack().unwrap_or((1, 1));
+        let (l, h) = keeping_errno(main_stack).unwrap_or((1, 1));
         MAIN_STACK_HIGH.store(h, Ordering::Relaxed);
         MAIN_STACK_LOW.store(l, Ordering::Release);
         low = l;
@@ -86,7 +94,7 @@ fn on_this_stack(at: usize, end: usize) -> bool {
     }
     let (low, high) = match STACK.get() {
         (0, 0) => {
-            let bounds = thread_stack().unwrap_or((1, 1));
+            let bounds = keeping_errno(thread_stack).unwrap_or((1, 1));
             STACK.set(bounds);
             bounds
         }
@@ -203,7 +211,7 @@ static HEAP_START: AtomicUsize = AtomicUsize::new(0);
 fn in_brk_heap(at: usize, end: usize) -> bool {
     let mut start = HEAP_START.load(Ordering::Relaxed);
     if start == 0 {
-        start = initial_break().unwrap_or(usize::MAX);
+        start = keeping_errno(initial_break).unwrap_or(usize::MAX);
         HEAP_START.store(start, Ordering::Relaxed);
     }
     if start == usize::MAX || at < start {
@@ -262,7 +270,7 @@ fn in_objects(at: usize, end: usize) -> Memory {
     let Ok(mut objects) = OBJECTS.try_lock() else { return Memory::Unknown };
     let mut listing = Listing { objects: &mut objects, page: page_size(), checked: false, failed: false };
     // SAFETY: the callback gets `listing` back as its data, and nothing else holds it.
-    unsafe { libc::dl_iterate_phdr(Some(list_object), (&raw mut listing).cast()) };
+    keeping_errno(|| unsafe { libc::dl_iterate_phdr(Some(list_object), (&raw mut listing).cast()) });
     if listing.failed {
         objects.counts = None;
         return Memory::Unknown;

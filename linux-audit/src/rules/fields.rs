@@ -42,48 +42,58 @@ const FIELD_OPERATORS: &[(&[u8], u32)] = &[
 
 const COMPARE_OPERATORS: &[(&[u8], u32)] = &[(b"!=", AUDIT_NOT_EQUAL), (b"=", AUDIT_EQUAL)];
 
+/// An operator list's ranks (positions in the list) by first byte: of its one-byte operator
+/// that is that byte, and of its two-byte one that starts with it (every two-byte operator ends
+/// in '='); NONE where there is none.
+struct Ranks {
+    single: [u8; 256],
+    before_equals: [u8; 256],
+}
+
+const NONE: u8 = u8::MAX;
+
+const fn ranks(operators: &[(&[u8], u32)]) -> Ranks {
+    let mut r = Ranks { single: [NONE; 256], before_equals: [NONE; 256] };
+    let mut k = operators.len();
+    // From the end, so that an earlier operator's rank wins.
+    while k > 0 {
+        k -= 1;
+        let token = operators[k].0;
+        match token {
+            [b] => r.single[*b as usize] = k as u8,
+            [b, b'='] => r.before_equals[*b as usize] = k as u8,
+            _ => panic!("operators are one byte, or two ending in '='"),
+        }
+    }
+    r
+}
+
+/// Each list with its ranks.
+const FIELD: (&[(&[u8], u32)], &Ranks) = (FIELD_OPERATORS, &ranks(FIELD_OPERATORS));
+const COMPARE: (&[(&[u8], u32)], &Ranks) = (COMPARE_OPERATORS, &ranks(COMPARE_OPERATORS));
+
 /// The first operator of the list that occurs anywhere in the pair, at its first occurrence (as
-/// the original's strstr for each in turn finds it), in one pass over the pair: at each byte
-/// that can start an operator, only operators earlier in the list than the best so far are
-/// tried. Operators are one or two bytes long.
-fn split(pair: &[u8], operators: &[(&[u8], u32)]) -> Option<Split> {
-    let (mut best, mut tried) = (None, operators.len());
+/// the original's strstr for each in turn finds it), in one pass over the pair: the best rank
+/// so far is replaced only by a better one.
+fn split(pair: &[u8], (operators, ranks): (&[(&[u8], u32)], &Ranks)) -> Option<Split> {
+    let (mut best, mut rank) = (0, NONE);
     for (at, &b) in pair.iter().enumerate() {
-        if !matches!(b, b'!' | b'<' | b'>' | b'&' | b'=') {
+        let single = ranks.single[usize::from(b)];
+        let double = ranks.before_equals[usize::from(b)];
+        if single == NONE && double == NONE {
             continue;
         }
-        let next = pair.get(at + 1).copied();
-        let found = operators.get(..tried).unwrap_or_default().iter().position(|&(token, _)| match *token {
-            [first] => first == b,
-            [first, second] => first == b && Some(second) == next,
-            _ => false,
-        });
-        if let Some(k) = found {
-            (best, tried) = (Some(at), k);
-            if k == 0 {
+        let here = if pair.get(at + 1) == Some(&b'=') { single.min(double) } else { single };
+        if here < rank {
+            (best, rank) = (at, here);
+            if rank == 0 {
                 break;
             }
         }
     }
-    let &(token, op) = operators.get(tried)?;
-    best.map(|at| Split { at, len: token.len(), op })
+    let &(token, op) = operators.get(usize::from(rank))?;
+    Some(Split { at: best, len: token.len(), op })
 }
-
-/// split's operators start with one of the bytes it looks for, and are one or two bytes long.
-const _: () = {
-    let lists = [FIELD_OPERATORS, COMPARE_OPERATORS];
-    let mut l = 0;
-    while l < lists.len() {
-        let mut i = 0;
-        while i < lists[l].len() {
-            let token = lists[l][i].0;
-            assert!(token.len() == 1 || token.len() == 2);
-            assert!(matches!(token[0], b'!' | b'<' | b'>' | b'&' | b'='));
-            i += 1;
-        }
-        l += 1;
-    }
-};
 
 /// What a successful pair still needs from the caller's side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,7 +175,7 @@ pub fn fieldpair<'p>(
     let Some(slot) = next_slot(rule) else {
         return refused(None, EAU_FIELDTOOMANY);
     };
-    let Some(s) = split(pair, FIELD_OPERATORS) else {
+    let Some(s) = split(pair, FIELD) else {
         return refused(None, EAU_OPMISSING);
     };
     let (Some(name), Some(value)) = (pair.get(..s.at), pair.get(s.at + s.len..)) else {
@@ -593,7 +603,7 @@ pub fn compare(tables: &Tables, rule: &mut audit_rule_data, pair: &[u8], flags: 
     let Some(slot) = next_slot(rule) else {
         return refused(None, EAU_FIELDTOOMANY);
     };
-    let Some(s) = split(pair, COMPARE_OPERATORS) else {
+    let Some(s) = split(pair, COMPARE) else {
         return refused(None, EAU_OPEQNOTEQ);
     };
     let (Some(left), Some(right)) = (pair.get(..s.at), pair.get(s.at + s.len..)) else {
@@ -693,7 +703,7 @@ mod tests {
 
     #[test]
     fn operators_are_found_in_the_original_order() {
-        let at = |p: &[u8]| split(p, FIELD_OPERATORS).map(|s| (s.at, s.len, s.op));
+        let at = |p: &[u8]| split(p, FIELD).map(|s| (s.at, s.len, s.op));
         assert_eq!(at(b"uid=0"), Some((3, 1, AUDIT_EQUAL)));
         assert_eq!(at(b"uid!=0"), Some((3, 2, AUDIT_NOT_EQUAL)));
         assert_eq!(at(b"a=b!=c"), Some((3, 2, AUDIT_NOT_EQUAL)));
@@ -707,8 +717,8 @@ mod tests {
         assert_eq!(at(b"a<b<=c>=d"), Some((6, 2, AUDIT_GREATER_THAN_OR_EQUAL)));
         assert_eq!(at(b"=!="), Some((1, 2, AUDIT_NOT_EQUAL)));
         assert_eq!(at(b"!"), None);
-        assert_eq!(split(b"a>b", COMPARE_OPERATORS), None);
-        assert_eq!(split(b"a=b!=c", COMPARE_OPERATORS).map(|s| s.at), Some(3));
+        assert_eq!(split(b"a>b", COMPARE), None);
+        assert_eq!(split(b"a=b!=c", COMPARE).map(|s| s.at), Some(3));
     }
 
     /// The one-pass search finds what strstr for each operator in turn finds, for every pair
@@ -731,8 +741,8 @@ mod tests {
                         b
                     })
                     .collect();
-                for operators in [FIELD_OPERATORS, COMPARE_OPERATORS] {
-                    assert_eq!(split(&pair, operators), per_operator(&pair, operators), "{:?}", pair);
+                for list in [FIELD, COMPARE] {
+                    assert_eq!(split(&pair, list), per_operator(&pair, list.0), "{:?}", pair);
                 }
             }
         }

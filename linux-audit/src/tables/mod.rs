@@ -443,6 +443,8 @@ by_line! {
     #[inline]
     syscall_to_name(sc: i32, machine: i32) -> Option<&'static CStr>;
     name_to_field(name: &[u8]) -> Option<i32>;
+    // So are the other number-to-name indexes (an inlined name-to-number search measured worse).
+    #[inline]
     field_to_name(field: i32) -> Option<&'static CStr>;
     name_to_flag(name: &[u8]) -> Option<i32>;
     flag_to_name(flag: i32) -> Option<&'static CStr>;
@@ -459,6 +461,7 @@ by_line! {
     operator_to_symbol(op: i32) -> Option<&'static CStr>;
     name_to_errno(name: &[u8]) -> Option<i32>;
     errno_to_name(errno: i32) -> Option<&'static CStr>;
+    #[inline]
     msg_type_to_name(msg_type: i32) -> Option<&'static CStr>;
     machine_to_elf(machine: i32) -> Option<u32>;
     elf_to_machine(elf: u32) -> Option<i32>;
