@@ -1,11 +1,14 @@
 //! User-space audit records and the value encoders.
 
-use std::ffi::{c_char, c_int, c_uint};
+use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::os::fd::RawFd;
+use std::sync::atomic::AtomicU8;
+use std::sync::atomic::Ordering::Relaxed;
 
-use super::{c_bytes, printed, set_errno};
+use super::{c_bytes, errno, printed, set_errno};
 use crate::compat::LINE;
 use crate::message::AuditMsg;
-use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, encode};
+use linux_audit::logging::{self, Logged, Origin, ProgramName, Roles, Sender, encode};
 use linux_audit::tables::Tables;
 
 /// Sets errno as the original leaves it and returns the result.
@@ -29,6 +32,55 @@ unsafe fn origin<'a>(host: *const c_char, addr: *const c_char, tty: *const c_cha
 
 /// audit_log_acct_message's program name sticks for the life of the process, as the original's.
 static PROGRAM_NAME: ProgramName = ProgramName::new();
+
+unsafe extern "C" {
+    /// audit_send as the dynamic linker resolves it: ours, unless the program or a preloaded
+    /// library defines its own, which then receives the records of the audit_log_* functions, as
+    /// with the original (whose internal calls go through its exported symbols; upstream's
+    /// logging test relies on it). An import of our own export: called through the GOT, not
+    /// bound to our definition, since the symbol is global and the library is not linked with
+    /// -Bsymbolic (tests/interpose.rs checks the relocation and the interposition).
+    #[link_name = "audit_send"]
+    fn audit_send_resolved(fd: c_int, msg_type: c_int, data: *const c_void, size: c_uint) -> c_int;
+}
+
+/// audit_send's value and the errno it leaves: the original clears errno before it sends.
+fn through_audit_send(fd: RawFd, msg_type: i32, payload: &[u8]) -> (i32, i32) {
+    set_errno(0);
+    // SAFETY: audit_send reads `size` bytes of `data`, which the payload holds (a record is at
+    // most MAX_AUDIT_MESSAGE_LENGTH bytes, so the size fits).
+    let rc = unsafe { audit_send_resolved(fd, msg_type, payload.as_ptr().cast(), payload.len() as c_uint) };
+    (rc, errno())
+}
+
+/// Whether audit_send resolves to a definition in our own object: 0 not known yet, 1 ours, 2 another
+/// (the program's or a preloaded library's). The dynamic linker fills the GOT entry at load time,
+/// so the answer does not change; racing first calls compute the same.
+static AUDIT_SEND_IS_OURS: AtomicU8 = AtomicU8::new(0);
+
+/// How the audit_log_* functions send their records: through audit_send as resolved; when that
+/// is our own, straight to the socket, framed in place (what our audit_send does, without framing
+/// the record a second time and crossing the export boundary again).
+fn sender() -> Sender<'static> {
+    let mut known = AUDIT_SEND_IS_OURS.load(Relaxed);
+    if known == 0 {
+        let resolved = audit_send_resolved as *const c_void;
+        known = if same_object(resolved, through_audit_send as *const c_void) { 1 } else { 2 };
+        AUDIT_SEND_IS_OURS.store(known, Relaxed);
+    }
+    if known == 1 { Sender::Netlink } else { Sender::Function(&through_audit_send) }
+}
+
+/// Whether two code addresses lie in the same loaded object.
+fn same_object(a: *const c_void, b: *const c_void) -> bool {
+    let base = |addr: *const c_void| {
+        // SAFETY: Dl_info is plain data; dladdr fills it for an address of loaded code.
+        let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid pointer to writable Dl_info.
+        (unsafe { libc::dladdr(addr, &mut info) } != 0).then_some(info.dli_fbase)
+    };
+    matches!((base(a), base(b)), (Some(x), Some(y)) if x == y)
+}
 
 export! {
     /// 1 if the first `size` bytes of `str` hold a byte that must be hex encoded (a NUL among
@@ -137,7 +189,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_message(audit_fd, r#type, message, origin, result != 0, LINE, &AuditMsg))
+        returned(logging::user_message(audit_fd, sender(), r#type, message, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -158,7 +210,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(audit_fd, r#type, message, comm, origin, result != 0, LINE, &AuditMsg))
+        returned(logging::user_comm_message(audit_fd, sender(), r#type, message, comm, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -182,7 +234,7 @@ export! {
         // SAFETY: per the contract.
         let (pgname, op, name, origin) =
             unsafe { (c_bytes(pgname), printed(c_bytes(op)), c_bytes(name), origin(host, addr, tty)) };
-        returned(logging::acct_message(audit_fd, r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, LINE, &AuditMsg))
+        returned(logging::acct_message(audit_fd, sender(), r#type, pgname, &PROGRAM_NAME, op, name, id, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -201,7 +253,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        match logging::user_avc_message(Tables::of(LINE), audit_fd, r#type, message, origin, uid, &AuditMsg) {
+        match logging::user_avc_message(Tables::of(LINE), audit_fd, sender(), r#type, message, origin, uid, &AuditMsg) {
             logging::Avc::Logged(logged) => returned(logged),
             // Without the privilege to log, the record goes to syslog and 0 is returned.
             logging::Avc::Denied { errno, line } => {
@@ -248,6 +300,7 @@ export! {
         };
         returned(logging::semanage_message(
             audit_fd,
+            sender(),
             r#type,
             pgname,
             op,
@@ -275,6 +328,6 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (command, tty) = unsafe { (c_bytes(command), c_bytes(tty)) };
-        returned(logging::user_command(audit_fd, r#type, command, tty, result != 0, &AuditMsg))
+        returned(logging::user_command(audit_fd, sender(), r#type, command, tty, result != 0, &AuditMsg))
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::Line;
 use crate::error::Error;
-use crate::logging::{self, Logged, Origin, ProgramName, Roles};
+use crate::logging::{self, Logged, Origin, ProgramName, Roles, Sender};
 use crate::socket::Socket;
 use crate::wire::AUDIT_USER_CMD;
 
@@ -117,8 +117,18 @@ impl<'a> UserMessage<'a> {
         let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
         let (fd, kind, text, diag) = (socket.raw(), i32::from(self.kind), self.text, socket.diag());
         delivered(match self.comm {
-            None => logging::user_message(fd, kind, text, origin, self.success, Line::NEWEST, diag),
-            Some(comm) => logging::user_comm_message(fd, kind, text, comm, origin, self.success, Line::NEWEST, diag),
+            None => logging::user_message(fd, Sender::Netlink, kind, text, origin, self.success, Line::NEWEST, diag),
+            Some(comm) => logging::user_comm_message(
+                fd,
+                Sender::Netlink,
+                kind,
+                text,
+                comm,
+                origin,
+                self.success,
+                Line::NEWEST,
+                diag,
+            ),
         })
     }
 }
@@ -183,6 +193,7 @@ impl<'a> AcctMessage<'a> {
         let (fd, kind, diag) = (socket.raw(), i32::from(self.kind), socket.diag());
         delivered(logging::acct_message(
             fd,
+            Sender::Netlink,
             kind,
             self.program,
             &names,
@@ -231,7 +242,16 @@ impl<'a> UserAvc<'a> {
         let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
         let tables = crate::tables::Tables::of(crate::Line::NEWEST);
         let kind = i32::from(self.kind);
-        match logging::user_avc_message(tables, socket.raw(), kind, self.text, origin, self.uid, socket.diag()) {
+        match logging::user_avc_message(
+            tables,
+            socket.raw(),
+            Sender::Netlink,
+            kind,
+            self.text,
+            origin,
+            self.uid,
+            socket.diag(),
+        ) {
             logging::Avc::Logged(logged) => delivered(logged),
             logging::Avc::Denied { .. } => Err(Error::Os(libc::EPERM)),
         }
@@ -317,6 +337,7 @@ impl<'a> SemanageMessage<'a> {
         let (fd, kind, diag) = (socket.raw(), i32::from(self.kind), socket.diag());
         delivered(logging::semanage_message(
             fd,
+            Sender::Netlink,
             kind,
             self.program,
             self.op,
@@ -353,7 +374,15 @@ impl<'a> UserCommand<'a> {
     pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
         let kind = i32::from(AUDIT_USER_CMD);
         let tty = self.terminal.as_arg();
-        delivered(logging::user_command(socket.raw(), kind, Some(self.command), tty, self.success, socket.diag()))
+        delivered(logging::user_command(
+            socket.raw(),
+            Sender::Netlink,
+            kind,
+            Some(self.command),
+            tty,
+            self.success,
+            socket.diag(),
+        ))
     }
 }
 

@@ -138,8 +138,10 @@ fn account_field<'a>(name: Option<&[u8]>, id: &'a Decimal, kept: &'a mut Vec<u8>
 }
 
 /// audit_log_user_message. `line`: from 4.1 on a "/dev/pts..." terminal names this host too.
+#[allow(clippy::too_many_arguments)] // the C function's parameters, the line, how to send
 pub fn user_message(
     fd: RawFd,
+    sender: Sender,
     msg_type: i32,
     message: &[u8],
     origin: Origin,
@@ -163,13 +165,14 @@ pub fn user_message(
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &mut record, diag)
+    send(fd, sender, msg_type, Denied::Hide, &mut record, diag)
 }
 
 /// audit_log_user_comm_message. `line`: 4.2 cuts comm to the kernel's 15 bytes.
-#[allow(clippy::too_many_arguments)] // the C function's parameters, and the line
+#[allow(clippy::too_many_arguments)] // the C function's parameters, the line, how to send
 pub fn user_comm_message(
     fd: RawFd,
+    sender: Sender,
     msg_type: i32,
     message: &[u8],
     comm: Option<&[u8]>,
@@ -196,7 +199,7 @@ pub fn user_comm_message(
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &mut record, diag)
+    send(fd, sender, msg_type, Denied::Hide, &mut record, diag)
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
@@ -205,6 +208,7 @@ pub fn user_comm_message(
 #[allow(clippy::too_many_arguments)] // the C function's parameters, and the line
 pub fn acct_message(
     fd: RawFd,
+    sender: Sender,
     msg_type: i32,
     program: Option<&[u8]>,
     names: &ProgramName,
@@ -239,7 +243,7 @@ pub fn acct_message(
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Report, &mut record, diag)
+    send(fd, sender, msg_type, Denied::Report, &mut record, diag)
 }
 
 /// What became of a user AVC record.
@@ -254,9 +258,11 @@ pub enum Avc {
 
 /// audit_log_user_avc_message, without the C library's fallback: where the process may not
 /// log, the line the C library sends to syslog (named by its message type) is returned.
+#[allow(clippy::too_many_arguments)] // the C function's parameters, and how to send
 pub fn user_avc_message(
     tables: &Tables,
     fd: RawFd,
+    sender: Sender,
     msg_type: i32,
     message: &[u8],
     origin: Origin,
@@ -279,7 +285,7 @@ pub fn user_avc_message(
             (" terminal=", place.tty()),
         ],
     );
-    let sent = send_user_message(fd, msg_type, Denied::Report, &mut record, diag);
+    let sent = send_user_message(fd, sender, msg_type, Denied::Report, &mut record, diag);
     if sent.rc == -libc::EPERM && !control::capable(CAP_AUDIT_WRITE) {
         let name = tables.msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
         let mut line = Bytes::new();
@@ -306,6 +312,7 @@ pub struct Roles<'a> {
 #[allow(clippy::too_many_arguments)] // the C function's parameters
 pub fn semanage_message(
     fd: RawFd,
+    sender: Sender,
     msg_type: i32,
     program: Option<&[u8]>,
     op: &[u8],
@@ -352,7 +359,7 @@ pub fn semanage_message(
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Report, &mut record, diag)
+    send(fd, sender, msg_type, Denied::Report, &mut record, diag)
 }
 
 /// The longest command line audit_log_user_command keeps (PATH_MAX - 1 bytes are checked for
@@ -363,6 +370,7 @@ const COMMAND_MAX: usize = 4096;
 /// -1 and EINVAL.
 pub fn user_command(
     fd: RawFd,
+    sender: Sender,
     msg_type: i32,
     command: Option<&[u8]>,
     tty: Option<&[u8]>,
@@ -393,7 +401,7 @@ pub fn user_command(
             (" res=", res(success)),
         ],
     );
-    send(fd, msg_type, Denied::Hide, &mut record, diag)
+    send(fd, sender, msg_type, Denied::Hide, &mut record, diag)
 }
 
 /// cmd=: the command without leading spaces and trailing spaces and newlines, at most
@@ -411,8 +419,15 @@ fn command_line(command: &[u8]) -> Option<Vec<u8>> {
     quote_or_encode(cmd)
 }
 
-fn send(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record, diag: &dyn Diagnostics) -> Logged {
-    finish(send_user_message(fd, msg_type, denied, record, diag))
+fn send(
+    fd: RawFd,
+    sender: Sender,
+    msg_type: i32,
+    denied: Denied,
+    record: &mut Record,
+    diag: &dyn Diagnostics,
+) -> Logged {
+    finish(send_user_message(fd, sender, msg_type, denied, record, diag))
 }
 
 /// The wrappers' last step: a failure that left errno 0 reports the return value as errno.
@@ -423,10 +438,59 @@ fn finish(sent: Logged) -> Logged {
     }
 }
 
+/// audit_send's contract, and the errno the call left.
+pub type SendFn = dyn Fn(RawFd, i32, &[u8]) -> (i32, Errno);
+
+/// How the logging functions send a record (the original's internal audit_send_user_message
+/// calls audit_send).
+#[derive(Clone, Copy)]
+pub enum Sender<'a> {
+    /// Straight to the socket, the record framed in place.
+    Netlink,
+    /// Through a function of audit_send's contract: the socket, the type, the payload (the
+    /// record's text and its NUL); the request's sequence number, or -errno, and errno as the call
+    /// left it (starting from 0), which is the caller's errno then, as in the original. The C
+    /// library passes its exported audit_send as the dynamic linker resolves it, so that a
+    /// program defining its own audit_send (upstream's logging test does) receives the records,
+    /// as with the original.
+    Function(&'a SendFn),
+}
+
 /// audit_send_user_message (internal to the library): sends the record with its NUL; a retry
 /// sends the same datagram with another type.
-fn send_user_message(fd: RawFd, msg_type: i32, denied: Denied, record: &mut Record, diag: &dyn Diagnostics) -> Logged {
-    deliver(msg_type, denied, || control::capable(CAP_AUDIT_WRITE), |t| record.send(fd, t as u16, diag))
+fn send_user_message(
+    fd: RawFd,
+    sender: Sender,
+    msg_type: i32,
+    denied: Denied,
+    record: &mut Record,
+    diag: &dyn Diagnostics,
+) -> Logged {
+    let can_write = || control::capable(CAP_AUDIT_WRITE);
+    deliver(msg_type, denied, can_write, |t| match sender {
+        Sender::Netlink => record.send(fd, t as u16, diag).into(),
+        Sender::Function(send) => {
+            let (rc, errno) = send(fd, t, record.payload());
+            Reply { rc, errno: Some(errno) }
+        }
+    })
+}
+
+/// What one audit_send gave: its return value (the sequence number, or -errno) and the errno it
+/// left (None: untouched).
+struct Reply {
+    rc: i32,
+    errno: Option<Errno>,
+}
+
+impl From<Result<Sent, Failed>> for Reply {
+    fn from(result: Result<Sent, Failed>) -> Reply {
+        match result {
+            Ok(Sent { seq, ack: 0 }) => Reply { rc: seq as i32, errno: None },
+            Ok(Sent { ack, .. }) => Reply { rc: ack, errno: Some(ack.wrapping_neg()) },
+            Err(f) => Reply { rc: -f.errno, errno: Some(f.errno) },
+        }
+    }
 }
 
 /// The sending rules, over any transport: "no audit in the kernel" (ECONNREFUSED) is success;
@@ -437,23 +501,16 @@ fn deliver(
     msg_type: i32,
     denied: Denied,
     can_write: impl Fn() -> bool,
-    mut request: impl FnMut(i32) -> Result<Sent, Failed>,
+    mut request: impl FnMut(i32) -> Reply,
 ) -> Logged {
     let mut errno = 0;
     let mut msg_type = msg_type;
     let mut retried = false;
     loop {
-        let rc = match request(msg_type) {
-            Ok(Sent { seq, ack: 0 }) => seq as i32,
-            Ok(Sent { ack, .. }) => {
-                errno = ack.wrapping_neg();
-                ack
-            }
-            Err(f) => {
-                errno = f.errno;
-                -f.errno
-            }
-        };
+        let Reply { rc, errno: left } = request(msg_type);
+        if let Some(e) = left {
+            errno = e;
+        }
         let hidden = rc == -libc::EPERM && !can_write() && denied == Denied::Hide;
         if rc == -libc::ECONNREFUSED || hidden {
             return Logged { rc: 0, errno: Some(errno) };
@@ -472,8 +529,8 @@ fn deliver(
 mod tests {
     use super::*;
 
-    fn failed(errno: Errno) -> Result<Sent, Failed> {
-        Err(Failed { errno, seq: Some(1) })
+    fn failed(errno: Errno) -> Reply {
+        Err(Failed { errno, seq: Some(1) }).into()
     }
 
     #[test]
@@ -498,7 +555,7 @@ mod tests {
             || true,
             |t| {
                 types.push(t);
-                if t == 1005 { Ok(Sent { seq: 9, ack: 0 }) } else { failed(libc::EINVAL) }
+                if t == 1005 { Ok(Sent { seq: 9, ack: 0 }).into() } else { failed(libc::EINVAL) }
             },
         );
         // The first failure's errno stays, as in the original.

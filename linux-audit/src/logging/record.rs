@@ -46,6 +46,11 @@ impl Record {
         &sent[..sent.len().saturating_sub(1)]
     }
 
+    /// The text and its NUL: what is sent.
+    pub(crate) fn payload(&self) -> &[u8] {
+        self.request.payload()
+    }
+
     /// Sends the text and its NUL as a request of `msg_type`; again as another type if need be.
     pub(crate) fn send(&mut self, fd: RawFd, msg_type: u16, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
         self.request.send(fd, msg_type, diag)
