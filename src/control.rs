@@ -1,7 +1,7 @@
 //! Status, settings, features, signal info, capabilities, loginuid and session, messages.
 
 use std::ffi::{c_char, c_int, c_uint};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::types::{audit_reply, auditfail_t, debug_message_t, message_t, rep_wait_t};
 use super::{c_bytes, printed, seq_or_errno, set_errno, zero_or_errno};
@@ -13,17 +13,21 @@ use linux_audit::wire::{AUDIT_FEATURE_BITMAP_LOST_RESET, AUDIT_FEATURE_LOGINUID_
 
 /// The kernel's feature bitmap, probed once per process as the original does (0 if it cannot be
 /// had), and the errno the probe left if this call made it and it failed. Concurrent first
-/// calls are safe.
+/// calls each probe (nothing waits: a child forked meanwhile never hangs), and agree.
 pub(crate) fn features() -> (u32, Option<c_int>) {
-    static FEATURES: OnceLock<u32> = OnceLock::new();
-    let mut errno = None;
-    let bitmap = *FEATURES.get_or_init(|| {
+    // The bitmap, with bit 32 set once it is known.
+    static FEATURES: AtomicU64 = AtomicU64::new(0);
+    const KNOWN: u64 = 1 << 32;
+    let known = FEATURES.load(Ordering::Acquire);
+    if known & KNOWN != 0 {
+        return (known as u32, None);
+    }
+    let (bitmap, errno) = {
         // The probe talks to the kernel; the rule builders (`pure`) ask for it.
         let _no_cancellation = linux_audit::cancel::Section::guard();
-        let (bitmap, probe_errno) = control::probe_features(message::status_program(), &AuditMsg);
-        errno = probe_errno;
-        bitmap
-    });
+        control::probe_features(message::status_program(), &AuditMsg)
+    };
+    FEATURES.store(KNOWN | u64::from(bitmap), Ordering::Release);
     (bitmap, errno)
 }
 
@@ -208,13 +212,18 @@ export! {
         let ctx = (rep.len != 24).then(|| unsafe { c_bytes((&raw const (*info).ctx).cast()) }.unwrap_or_default());
         // SAFETY: per the contract, op and res are NULL or strings.
         let (op, res) = unsafe { (printed(c_bytes(op)), printed(c_bytes(res))) };
-        let text = control::format_signal_info(op, auid, pid, ctx, res);
-        let n = text.len().min(len as usize - 1);
-        // SAFETY: n + 1 <= len bytes of buf are written.
-        unsafe {
-            std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast(), n);
-            *buf.add(n) = 0;
-        }
+        // The text, cut to len - 1 bytes, then a NUL: only what is written is touched.
+        let (out, room) = (buf.cast::<u8>(), len as usize - 1);
+        let mut n = 0;
+        control::format_signal_info(op, auid, pid, ctx, res, &mut |piece| {
+            for &b in piece.iter().take(room - n) {
+                // SAFETY: n < room < len: inside the caller's buffer (the contract).
+                unsafe { *out.add(n) = b };
+                n += 1;
+            }
+        });
+        // SAFETY: n <= room < len.
+        unsafe { *out.add(n) = 0 };
         buf
     }
 }

@@ -20,9 +20,7 @@ fn returned(logged: Logged) -> c_int {
 }
 
 fn syslog_error(line: &[u8]) {
-    let line = std::ffi::CString::new(line).unwrap_or_default();
-    // SAFETY: "%s" with one NUL-terminated string.
-    unsafe { libc::syslog(libc::LOG_ERR, c"%s".as_ptr(), line.as_ptr()) };
+    crate::message::syslog(libc::LOG_ERR, &[line]);
 }
 
 /// # Safety

@@ -2,15 +2,15 @@
 //! (the default), and whether LOG_DEBUG messages pass. audit_msg (audit_msg.c) and the
 //! diagnostics of the core ([`AuditMsg`]) share this one setting.
 
-use std::ffi::{CStr, CString, c_int};
+use std::ffi::c_int;
 use std::fmt;
-use std::os::unix::ffi::OsStrExt;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 use crate::compat::LINE;
 use linux_audit::Line;
 
 pub use libc::{LOG_DEBUG, LOG_ERR, LOG_WARNING};
+use linux_audit::bytes::Bytes;
 use linux_audit::diag::{Diagnostics, Level};
 pub use linux_audit::sys::strerror;
 
@@ -44,51 +44,64 @@ pub(crate) fn route(priority: c_int) -> Option<u8> {
 /// Emits one diagnostic as audit_msg would.
 pub(crate) fn log(priority: c_int, args: fmt::Arguments<'_>) {
     let Some(mode) = route(priority) else { return };
+    // Without the memory for it, the message is dropped (audit_msg's vasprintf would fail too).
+    let mut text = Bytes::new();
+    if text.push_fmt(args).is_err() {
+        return;
+    }
+    emit(priority, mode, &[text.as_slice()]);
+}
+
+/// Sends `pieces` to syslog as one message, without the NULs inside (dropped if memory is
+/// short).
+pub(crate) fn syslog(priority: c_int, pieces: &[&[u8]]) {
+    emit(priority, MSG_SYSLOG, pieces);
+}
+
+/// Sends `pieces`, one message without the NULs inside, where `mode` says: to stderr straight
+/// from where they are; to syslog as one NUL-terminated copy (dropped if memory is short).
+fn emit(priority: c_int, mode: u8, pieces: &[&[u8]]) {
     // syslog and stderr are cancellation points; `pure` exports print only through here.
     let _no_cancellation = linux_audit::cancel::Section::guard();
-    let text = CString::new(fmt::format(args).replace('\0', "")).unwrap_or_default();
-    if mode == MSG_SYSLOG {
-        // SAFETY: "%s" with one NUL-terminated string.
-        unsafe { libc::syslog(priority, c"%s".as_ptr(), text.as_ptr()) };
-    } else {
-        write_stderr_line(&text);
+    if mode != MSG_SYSLOG {
+        return write_stderr_pieces(pieces);
     }
+    let mut text = Bytes::new();
+    for piece in pieces {
+        for part in piece.split(|&b| b == 0) {
+            if text.push(part).is_err() {
+                return;
+            }
+        }
+    }
+    if text.push_byte(0).is_err() {
+        return;
+    }
+    // SAFETY: "%s" with one NUL-terminated string (the NULs inside were left out).
+    unsafe { libc::syslog(priority, c"%s".as_ptr(), text.as_slice().as_ptr()) };
 }
 
 /// Emits one diagnostic made of byte strings (names as the caller gave them, not UTF-8
 /// checked) as audit_msg("%s%s...") would.
 pub(crate) fn log_pieces(priority: c_int, pieces: &[&[u8]]) {
     let Some(mode) = route(priority) else { return };
-    // syslog and stderr are cancellation points; `pure` exports print only through here.
-    let _no_cancellation = linux_audit::cancel::Section::guard();
-    if mode == MSG_SYSLOG {
-        let text: Vec<u8> = pieces.concat().into_iter().filter(|&b| b != 0).collect();
-        let text = CString::new(text).unwrap_or_default();
-        // SAFETY: "%s" with one NUL-terminated string.
-        unsafe { libc::syslog(priority, c"%s".as_ptr(), text.as_ptr()) };
-    } else {
-        write_stderr_pieces(pieces);
-    }
+    emit(priority, mode, pieces);
 }
 
 unsafe extern "C" {
     static mut stderr: *mut libc::FILE;
 }
 
-/// Writes through C's own stderr stream, so our lines interleave correctly with the host's.
-pub(crate) fn write_stderr_line(text: &CStr) {
-    write_stderr_pieces(&[text.to_bytes()]);
-}
-
-/// Writes `pieces` one after another, then a newline, to C's stderr stream: each straight from
-/// where it is (a text of any size costs no copy).
+/// Writes `pieces` one after another, then a newline, to C's own stderr stream (so that our
+/// lines interleave correctly with the host's): each straight from where it is (a text of any
+/// size costs no copy), without the NULs inside.
 pub(crate) fn write_stderr_pieces(pieces: &[&[u8]]) {
     // SAFETY: glibc's stderr stream is valid for the life of the process; fwrite reads exactly
     // the piece's bytes.
     unsafe {
         let stream = stderr;
-        for piece in pieces {
-            libc::fwrite(piece.as_ptr().cast(), 1, piece.len(), stream);
+        for part in pieces.iter().flat_map(|piece| piece.split(|&b| b == 0)) {
+            libc::fwrite(part.as_ptr().cast(), 1, part.len(), stream);
         }
         libc::fputc(b'\n' as c_int, stream);
     }
@@ -99,41 +112,59 @@ pub(crate) fn write_stderr_pieces(pieces: &[&[u8]]) {
 /// first 255 bytes readlink gives), "unknown" when that cannot be read. Found once per process,
 /// as the original keeps it in a static buffer; never waited for (a child forked while another
 /// thread was finding it finds it again). None before 4.1.
-pub(crate) fn status_program() -> Option<&'static str> {
-    static NAME: AtomicPtr<String> = AtomicPtr::new(std::ptr::null_mut());
+pub(crate) fn status_program() -> Option<&'static [u8]> {
+    /// A name found, in memory from malloc that is never freed once published.
+    #[repr(C)]
+    struct Name {
+        len: usize,
+        bytes: [u8; 255],
+    }
+    static NAME: AtomicPtr<Name> = AtomicPtr::new(std::ptr::null_mut());
     if LINE < Line::V4_1_2 {
         return None;
     }
     if LINE < Line::V4_2_1 {
-        return Some(".");
+        return Some(b".");
     }
     let mut name = NAME.load(Ordering::Acquire);
     if name.is_null() {
-        let found = Box::into_raw(Box::new(match std::fs::read_link("/proc/self/exe") {
-            Ok(path) => {
-                let path = path.as_os_str().as_bytes();
-                String::from_utf8_lossy(posix_basename(&path[..path.len().min(255)])).into_owned()
-            }
-            Err(_) => "unknown".to_owned(),
-        }));
-        name = match NAME.compare_exchange(std::ptr::null_mut(), found, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => found,
+        let mut path = [0u8; 255];
+        // SAFETY: readlink writes at most path.len() bytes into path.
+        let n = unsafe { libc::readlink(c"/proc/self/exe".as_ptr(), path.as_mut_ptr().cast(), path.len()) };
+        let found: &[u8] = match path.get(..n.max(0) as usize) {
+            Some(path) if n >= 0 => posix_basename(path),
+            _ => b"unknown",
+        };
+        // SAFETY: malloc of a Name's size; NULL when memory is short.
+        let fresh = unsafe { libc::malloc(size_of::<Name>()) }.cast::<Name>();
+        if fresh.is_null() {
+            return Some(b"unknown");
+        }
+        let mut bytes = [0u8; 255];
+        for (slot, &b) in bytes.iter_mut().zip(found) {
+            *slot = b;
+        }
+        // SAFETY: `fresh` is a new allocation of a Name's size and alignment (malloc's).
+        unsafe { fresh.write(Name { len: found.len().min(255), bytes }) };
+        name = match NAME.compare_exchange(std::ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => fresh,
             Err(first) => {
-                // SAFETY: `found` came from Box::into_raw above and was not published.
-                drop(unsafe { Box::from_raw(found) });
+                // SAFETY: `fresh` came from malloc above and was not published.
+                unsafe { libc::free(fresh.cast()) };
                 first
             }
         };
     }
     // SAFETY: a published name is never freed or changed.
-    Some(unsafe { &*name }.as_str())
+    let name = unsafe { &*name };
+    Some(name.bytes.get(..name.len).unwrap_or_default())
 }
 
 /// POSIX basename (libgen.h): the last component, trailing slashes ignored; "." for an empty
 /// path, "/" for one of slashes only.
 fn posix_basename(path: &[u8]) -> &[u8] {
     let trimmed = match path.iter().rposition(|&b| b != b'/') {
-        Some(last) => &path[..=last],
+        Some(last) => path.get(..=last).unwrap_or(path),
         None if path.is_empty() => return b".",
         None => return b"/",
     };

@@ -443,13 +443,10 @@ export! {
         };
         // A copy (the path might lie in the rule that is reallocated): failing to get one is
         // failing to grow the rule.
-        let mut copy = Vec::new();
-        if copy.try_reserve_exact(path.len()).is_err() {
+        let Some(path) = linux_audit::bytes::try_copy(path) else {
             set_errno(libc::ENOMEM);
             return -1;
-        }
-        copy.extend_from_slice(path);
-        let path = copy;
+        };
         // SAFETY: per the contract, *rulep is NULL or a malloc'd rule; the realloc'd rule has
         // RULE_SIZE + path.len() bytes, all written before the slice is made.
         unsafe {

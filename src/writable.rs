@@ -153,7 +153,7 @@ fn mapping_around(addr: usize) -> Option<(usize, usize)> {
         if n <= 0 {
             break None;
         }
-        if let Some(found) = buf[..n as usize].iter().find_map(|&b| lines.feed(b, addr)) {
+        if let Some(found) = buf.get(..n as usize).unwrap_or_default().iter().find_map(|&b| lines.feed(b, addr)) {
             break Some(found);
         }
     };
@@ -225,9 +225,30 @@ fn in_brk_heap(at: usize, end: usize) -> bool {
 /// start_brk, field 47 of /proc/self/stat (Linux 3.5 on).
 fn initial_break() -> Option<usize> {
     let _no_cancellation = Section::guard();
-    let stat = std::fs::read("/proc/self/stat").ok()?;
+    // 52 numbers of at most 20 digits and the command name (at most 15 bytes) fit.
+    let mut stat = [0u8; 4096];
+    let mut len = 0;
+    // SAFETY: a path literal; no pointer is kept.
+    let fd = unsafe { libc::open(c"/proc/self/stat".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if fd < 0 {
+        return None;
+    }
+    while let Some(rest) = stat.get_mut(len..).filter(|rest| !rest.is_empty()) {
+        // SAFETY: `rest` has `rest.len()` writable bytes.
+        let n = unsafe { libc::read(fd, rest.as_mut_ptr().cast(), rest.len()) };
+        if n < 0 && crate::errno() == libc::EINTR {
+            continue;
+        }
+        if n <= 0 {
+            break;
+        }
+        len += n as usize;
+    }
+    // SAFETY: our own descriptor.
+    unsafe { libc::close(fd) };
+    let stat = stat.get(..len)?;
     // The fields after the command name, which is in parentheses and may hold anything.
-    let after = &stat[stat.iter().rposition(|&b| b == b')')? + 1..];
+    let after = stat.get(stat.iter().rposition(|&b| b == b')')? + 1..)?;
     let field = after.split(|&b| b == b' ').filter(|f| !f.is_empty()).nth(47 - 3)?;
     let start: usize = std::str::from_utf8(field).ok()?.trim().parse().ok()?;
     (start != 0).then_some(start)
@@ -316,11 +337,10 @@ unsafe extern "C" fn list_object(info: *mut libc::dl_phdr_info, _size: usize, da
             }
             _ => continue,
         };
-        if list.try_reserve(1).is_err() {
+        if linux_audit::bytes::try_push(list, range).is_err() {
             listing.failed = true;
             return 1;
         }
-        list.push(range);
     }
     0
 }

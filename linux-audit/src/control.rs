@@ -1,13 +1,12 @@
 //! The audit subsystem's controls: status, settings, features, signal info, and what the process
 //! itself may do (capabilities, loginuid, session).
 
-use std::fs;
-use std::io::Read;
+use std::ffi::CStr;
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 
 use crate::Line;
+use crate::bytes::{Bytes, Decimal, Lossy};
 use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, Sent};
 use crate::num::{self, Base, Parsed};
@@ -108,14 +107,14 @@ pub fn request_features(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Faile
 
 /// AUDIT_GET. Its failure is reported as "Error sending status request (...)", after
 /// "`program`: " when one is given (4.1 and later name the program there).
-pub fn request_status(fd: RawFd, program: Option<&str>, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
+pub fn request_status(fd: RawFd, program: Option<&[u8]>, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
     let Some(program) = program else {
         return send_logged(fd, AUDIT_GET, None, "sending status request", diag);
     };
     let result = netlink::request(fd, AUDIT_GET, None, 0, diag);
     if let Err(f) = result {
         let why = sys::strerror(f.errno);
-        diag.report(priority(f.errno), format_args!("{program}: Error sending status request ({why})"));
+        diag.report(priority(f.errno), format_args!("{}: Error sending status request ({why})", Lossy(program)));
     }
     result
 }
@@ -160,7 +159,7 @@ pub(crate) fn await_status(fd: RawFd, diag: &dyn Diagnostics) -> Result<audit_st
             AUDIT_GET => {
                 // SAFETY: get_reply initialised `reply.len` bytes.
                 let data: &[u8] = unsafe { std::slice::from_raw_parts(buf.as_ptr().cast(), reply.len) };
-                return Ok(parse_status(&data[NLMSG_HDRLEN..]));
+                return Ok(parse_status(data.get(NLMSG_HDRLEN..).unwrap_or_default()));
             }
             _ => continue,
         }
@@ -181,7 +180,7 @@ pub fn parse_status(payload: &[u8]) -> audit_status {
 /// audit_is_enabled: the kernel's `enabled` (0, 1 or 2); 0 where auditing is absent or the caller
 /// may not ask; -1 on any other failure. The errno is the one the original leaves, if it sets one.
 /// `program` as for [`request_status`].
-pub fn is_enabled(fd: RawFd, program: Option<&str>, diag: &dyn Diagnostics) -> (i32, Option<sys::Errno>) {
+pub fn is_enabled(fd: RawFd, program: Option<&[u8]>, diag: &dyn Diagnostics) -> (i32, Option<sys::Errno>) {
     if fd < 0 {
         return (0, None);
     }
@@ -203,7 +202,7 @@ pub fn is_enabled(fd: RawFd, program: Option<&str>, diag: &dyn Diagnostics) -> (
 /// The kernel's feature bitmap, asked on a socket of its own, closed afterwards (unlike the
 /// original's): the bitmap (0 if it cannot be had) and the errno of the step that failed.
 /// `program` as for [`request_status`].
-pub fn probe_features(program: Option<&str>, diag: &dyn Diagnostics) -> (u32, Option<sys::Errno>) {
+pub fn probe_features(program: Option<&[u8]>, diag: &dyn Diagnostics) -> (u32, Option<sys::Errno>) {
     let fd = match netlink::open() {
         Ok(fd) => fd,
         Err(e) => return (0, Some(e)),
@@ -256,29 +255,19 @@ pub fn capable(cap: u32) -> bool {
 }
 
 /// Reads a small /proc/self number file as the original does: at most 15 bytes, not a symlink.
-fn read_proc_number(path: &str) -> Result<String, i32> {
-    let mut file = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-        .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
+/// The bytes read, and how many.
+fn read_proc_number(path: &CStr) -> Result<([u8; 16], usize), i32> {
+    let file = sys::File::open(path, libc::O_RDONLY | libc::O_NOFOLLOW)?;
     let mut buf = [0u8; 16];
-    let len = loop {
-        match file.read(&mut buf) {
-            Ok(n) => break n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e.raw_os_error().unwrap_or(libc::EIO)),
-        }
-    };
+    let len = file.read(&mut buf)?;
     if len >= buf.len() {
         return Err(0);
     }
-    Ok(String::from_utf8_lossy(&buf[..len]).into_owned())
+    Ok((buf, len))
 }
 
 /// strtol/strtoul's reading of a decimal number; None when it overflows (ERANGE).
-fn parse_c_decimal(text: &str, unsigned: bool) -> Option<i64> {
-    let text = text.as_bytes();
+fn parse_c_decimal(text: &[u8], unsigned: bool) -> Option<i64> {
     let parsed = if unsigned {
         let Parsed { value, overflow } = num::strtoul(text, Base::Decimal);
         Parsed { value: value as i64, overflow }
@@ -290,64 +279,62 @@ fn parse_c_decimal(text: &str, unsigned: bool) -> Option<i64> {
 
 /// audit_getloginuid: the loginuid, or Err(errno to leave) where the original returns -1.
 pub fn loginuid() -> Result<u32, i32> {
-    let text = read_proc_number("/proc/self/loginuid")?;
-    parse_c_decimal(&text, false).map(|v| v as u32).ok_or(libc::ERANGE)
+    let (text, len) = read_proc_number(c"/proc/self/loginuid")?;
+    parse_c_decimal(text.get(..len).unwrap_or_default(), false).map(|v| v as u32).ok_or(libc::ERANGE)
 }
 
 /// audit_get_session: the session id, or Err(errno to leave) where the original returns -2.
 pub fn session() -> Result<u32, i32> {
-    let text = read_proc_number("/proc/self/sessionid")?;
-    parse_c_decimal(&text, true).map(|v| v as u32).ok_or(libc::ERANGE)
+    let (text, len) = read_proc_number(c"/proc/self/sessionid")?;
+    parse_c_decimal(text.get(..len).unwrap_or_default(), true).map(|v| v as u32).ok_or(libc::ERANGE)
 }
 
 /// audit_setloginuid: writes the uid in decimal to /proc/self/loginuid. Err carries the errno.
 pub fn set_loginuid(uid: u32, diag: &dyn Diagnostics) -> Result<(), i32> {
-    use std::io::Write;
-    let mut file = match fs::OpenOptions::new()
-        .write(true)
-        .truncate(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open("/proc/self/loginuid")
-    {
-        Ok(f) => f,
-        Err(e) => {
-            let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            diag.report(Level::Error, format_args!("Error opening /proc/self/loginuid"));
-            return Err(errno);
-        }
-    };
-    // write_all retries EINTR and short writes, as the original's loop does.
-    file.write_all(uid.to_string().as_bytes()).map_err(|e| {
-        diag.report(Level::Error, format_args!("Error writing loginuid"));
-        e.raw_os_error().unwrap_or(libc::EIO)
-    })
+    let file = sys::File::open(c"/proc/self/loginuid", libc::O_WRONLY | libc::O_TRUNC | libc::O_NOFOLLOW)
+        .inspect_err(|_| diag.report(Level::Error, format_args!("Error opening /proc/self/loginuid")))?;
+    // Retries EINTR and short writes, as the original's loop does.
+    file.write_all(Decimal::new(uid.into()).as_bytes())
+        .inspect_err(|_| diag.report(Level::Error, format_args!("Error writing loginuid")))
 }
 
-/// audit_format_signal_info's text, from the signal_info reply of a pid, its auid and context.
-/// `ctx` is None when the reply carried no context (the original tests rep->len == 24).
-pub fn format_signal_info(op: &[u8], auid: u32, pid: i32, ctx: Option<&[u8]>, res: &[u8]) -> Vec<u8> {
-    let uid = fs::metadata(format!("/proc/{}", pid as u32)).map_or(u32::MAX, |m| m.uid());
-    let ses = fs::File::open(format!("/proc/{}/sessionid", pid as u32))
-        .ok()
-        .and_then(|mut f| {
-            let mut buf = [0u8; 16];
-            let n = f.read(&mut buf).ok()?;
-            (n < buf.len()).then(|| buf[..n].to_vec())
-        })
-        .unwrap_or_else(|| b"4294967295".to_vec());
-    let mut out = Vec::with_capacity(128);
-    out.extend_from_slice(b"op=");
-    out.extend_from_slice(op);
-    out.extend_from_slice(format!(" auid={auid} uid={uid} ses=").as_bytes());
-    out.extend_from_slice(&ses);
-    out.extend_from_slice(format!(" pid={pid}").as_bytes());
-    if let Some(ctx) = ctx {
-        out.extend_from_slice(b" subj=");
-        out.extend_from_slice(ctx);
+/// audit_format_signal_info's text, from the signal_info reply of a pid, its auid and context,
+/// handed to `out` piece by piece. `ctx` is None when the reply carried no context (the
+/// original tests rep->len == 24).
+pub fn format_signal_info(op: &[u8], auid: u32, pid: i32, ctx: Option<&[u8]>, res: &[u8], out: &mut dyn FnMut(&[u8])) {
+    let proc_pid = Decimal::new((pid as u32).into());
+    let mut path = [0u8; 32];
+    let uid = sys::c_path(&[b"/proc/", proc_pid.as_bytes()], &mut path)
+        .and_then(|path| sys::stat(path, true).ok())
+        .map_or(u32::MAX, |st| st.st_uid);
+    let mut ses = [0u8; 16];
+    let ses_len = sys::c_path(&[b"/proc/", proc_pid.as_bytes(), b"/sessionid"], &mut path)
+        .and_then(|path| sys::File::open(path, libc::O_RDONLY).ok())
+        .and_then(|file| file.read(&mut ses).ok())
+        .filter(|&n| n < ses.len());
+    let ses: &[u8] = match ses_len {
+        Some(n) => ses.get(..n).unwrap_or_default(),
+        None => b"4294967295",
+    };
+    out(b"op=");
+    out(op);
+    out(b" auid=");
+    out(Decimal::new(auid.into()).as_bytes());
+    out(b" uid=");
+    out(Decimal::new(uid.into()).as_bytes());
+    out(b" ses=");
+    out(ses);
+    out(b" pid=");
+    if pid < 0 {
+        out(b"-");
     }
-    out.extend_from_slice(b" res=");
-    out.extend_from_slice(res);
-    out
+    out(Decimal::new(pid.unsigned_abs().into()).as_bytes());
+    if let Some(ctx) = ctx {
+        out(b" subj=");
+        out(ctx);
+    }
+    out(b" res=");
+    out(res);
 }
 
 // --- /etc/libaudit.conf -------------------------------------------------------------------------
@@ -370,49 +357,57 @@ pub fn failure_action(path: &str, line: Line, diag: &dyn Diagnostics) -> (bool, 
 }
 
 fn load_config(path: &str, line: Line, action: &mut u32, diag: &dyn Diagnostics) -> bool {
-    let file = match fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW).open(path) {
+    let mut c_path = [0u8; sys::PATH_MAX + 1];
+    let file = match sys::c_path(&[path.as_bytes()], &mut c_path)
+        .ok_or(libc::ENAMETOOLONG)
+        .and_then(|c_path| sys::File::open(c_path, libc::O_RDONLY | libc::O_NOFOLLOW))
+    {
         Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(libc::ENOENT) => {
             diag.report(Level::Warning, format_args!("Config file {path} doesn't exist, skipping"));
             return true;
         }
-        Err(e) => {
-            let errno = e.raw_os_error().unwrap_or(libc::EIO);
+        Err(errno) => {
             diag.report(Level::Error, format_args!("Error opening {path} ({})", sys::strerror(errno)));
             return false;
         }
     };
     diag.report(Level::Debug, format_args!("Config file {path} opened for parsing"));
-    let meta = match file.metadata() {
+    let meta = match file.stat() {
         Ok(m) => m,
-        Err(e) => {
-            let errno = e.raw_os_error().unwrap_or(libc::EIO);
+        Err(errno) => {
             diag.report(Level::Error, format_args!("Error fstat'ing {path} ({})", sys::strerror(errno)));
             return false;
         }
     };
-    if meta.uid() != 0 {
+    if meta.st_uid != 0 {
         diag.report(Level::Error, format_args!("Error - {path} isn't owned by root"));
         return false;
     }
-    if line >= Line::V4_0_2 && meta.gid() != 0 && meta.mode() & libc::S_IWGRP != 0 {
+    if line >= Line::V4_0_2 && meta.st_gid != 0 && meta.st_mode & libc::S_IWGRP != 0 {
         diag.report(Level::Error, format_args!("Error - {path} is group writable"));
         return false;
     }
-    if meta.mode() & libc::S_IWOTH != 0 {
+    if meta.st_mode & libc::S_IWOTH != 0 {
         diag.report(Level::Error, format_args!("Error - {path} is world writable"));
         return false;
     }
-    if !meta.file_type().is_file() {
+    if meta.st_mode & libc::S_IFMT != libc::S_IFREG {
         diag.report(Level::Error, format_args!("Error - {path} is not a regular file"));
         return false;
     }
-    let mut content = Vec::new();
-    if std::io::BufReader::new(file).read_to_end(&mut content).is_err() {
-        return true; // fgets would stop at the error: what was read so far is all there is.
+    // fgets would stop at a read error: what was read so far is all there is (also when memory
+    // for more is short).
+    let mut content = Bytes::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n @ 1..) = file.read(&mut chunk) {
+        if content.push(chunk.get(..n).unwrap_or_default()).is_err() {
+            break;
+        }
     }
+    let content = content.as_slice();
     let mut lineno = 1;
-    for line in fgets_lines(&content) {
+    for line in fgets_lines(content) {
         let (split, name, value) = split_name_value(line);
         match split {
             Split::Fine => {}
@@ -429,21 +424,15 @@ fn load_config(path: &str, line: Line, action: &mut u32, diag: &dyn Diagnostics)
         };
         let Some(value) = value else { return false };
         if !name.eq_ignore_ascii_case(b"failure_action") {
-            diag.report(
-                Level::Error,
-                format_args!("Unknown keyword \"{}\" in line {lineno} of {path}", String::from_utf8_lossy(name)),
-            );
+            diag.report(Level::Error, format_args!("Unknown keyword \"{}\" in line {lineno} of {path}", Lossy(name)));
             return false;
         }
-        diag.report(Level::Debug, format_args!("audit_failure_parser called with: {}", String::from_utf8_lossy(value)));
+        diag.report(Level::Debug, format_args!("audit_failure_parser called with: {}", Lossy(value)));
         let known = [(&b"ignore"[..], FAIL_IGNORE), (b"log", FAIL_LOG), (b"terminate", FAIL_TERMINATE)];
         match known.iter().find(|(n, _)| n.eq_ignore_ascii_case(value)) {
             Some(&(_, a)) => *action = a,
             None => {
-                diag.report(
-                    Level::Error,
-                    format_args!("Option {} not found - line {lineno}", String::from_utf8_lossy(value)),
-                );
+                diag.report(Level::Error, format_args!("Option {} not found - line {lineno}", Lossy(value)));
                 return false;
             }
         }
@@ -461,7 +450,7 @@ fn fgets_lines(content: &[u8]) -> impl Iterator<Item = &[u8]> {
             return None;
         }
         let take = rest.iter().take(127).position(|&b| b == b'\n').map_or(rest.len().min(127), |i| i + 1);
-        let (piece, tail) = rest.split_at(take);
+        let (piece, tail) = rest.split_at_checked(take)?;
         rest = tail;
         let piece = piece.strip_suffix(b"\n").unwrap_or(piece);
         Some(piece.split(|&b| b == 0).next().unwrap_or_default())
@@ -498,6 +487,8 @@ fn split_name_value(line: &[u8]) -> (Split, Option<&[u8]>, Option<&[u8]>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+    use std::os::unix::fs::MetadataExt;
 
     #[test]
     fn status_payload_sets_one_mask_bit() {
@@ -508,11 +499,11 @@ mod tests {
 
     #[test]
     fn decimal_parsing_follows_strtol() {
-        assert_eq!(parse_c_decimal("4294967295", false), Some(4294967295));
-        assert_eq!(parse_c_decimal("  12abc", false), Some(12));
-        assert_eq!(parse_c_decimal("", false), Some(0));
-        assert_eq!(parse_c_decimal("-1", true).map(|v| v as u32), Some(u32::MAX));
-        assert_eq!(parse_c_decimal("99999999999999999999", false), None);
+        assert_eq!(parse_c_decimal(b"4294967295", false), Some(4294967295));
+        assert_eq!(parse_c_decimal(b"  12abc", false), Some(12));
+        assert_eq!(parse_c_decimal(b"", false), Some(0));
+        assert_eq!(parse_c_decimal(b"-1", true).map(|v| v as u32), Some(u32::MAX));
+        assert_eq!(parse_c_decimal(b"99999999999999999999", false), None);
     }
 
     #[test]

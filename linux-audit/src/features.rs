@@ -65,8 +65,15 @@ impl SignalInfo {
     /// The text auditd logs for it (audit_format_signal_info): `op=`, `auid=`, `uid=`, `ses=`,
     /// `pid=`, `subj=` if there is a context, `res=`.
     pub fn format(&self, op: &str, res: &str) -> String {
-        let text =
-            control::format_signal_info(op.as_bytes(), self.auid, self.pid, self.context.as_deref(), res.as_bytes());
+        let mut text = Vec::new();
+        control::format_signal_info(
+            op.as_bytes(),
+            self.auid,
+            self.pid,
+            self.context.as_deref(),
+            res.as_bytes(),
+            &mut |piece| text.extend_from_slice(piece),
+        );
         String::from_utf8_lossy(&text).into_owned()
     }
 

@@ -77,6 +77,8 @@ pub use rule::{Action, List, Operator, Rule};
 pub use socket::{Enabled, FailureMode, Socket, Status};
 
 #[doc(hidden)] // the C face's building blocks (C conventions), not API
+pub mod bytes;
+#[doc(hidden)] // the C face's building blocks (C conventions), not API
 pub mod cancel;
 #[doc(hidden)] // the C face's building blocks (C conventions), not API
 pub mod control;

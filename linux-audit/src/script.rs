@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::sys::Errno;
 use crate::wire::{NLMSG_ERROR, NLMSG_HDRLEN};
@@ -35,7 +35,6 @@ pub struct Script {
     incoming: VecDeque<Incoming>,
     /// Every datagram sent, in order.
     pub sent: Vec<Vec<u8>>,
-    start: Instant,
     /// Virtual time since the script was installed.
     pub elapsed: Duration,
     /// Receives made (each consumes or peeks one entry).
@@ -48,14 +47,7 @@ thread_local! {
 
 /// Installs a script for `fd` on the calling thread (replacing any).
 pub fn install(fd: RawFd, incoming: Vec<Incoming>) {
-    let script = Script {
-        fd,
-        incoming: incoming.into(),
-        sent: Vec::new(),
-        start: Instant::now(),
-        elapsed: Duration::ZERO,
-        receives: 0,
-    };
+    let script = Script { fd, incoming: incoming.into(), sent: Vec::new(), elapsed: Duration::ZERO, receives: 0 };
     SCRIPT.with(|s| *s.borrow_mut() = Some(script));
 }
 
@@ -74,9 +66,9 @@ pub(crate) fn holds(fd: RawFd) -> bool {
     with(fd, |_| ()).is_some()
 }
 
-/// The virtual clock, while a script is installed.
-pub(crate) fn now() -> Option<Instant> {
-    SCRIPT.with(|s| s.borrow().as_ref().map(|script| script.start + script.elapsed))
+/// The virtual clock in milliseconds, while a script is installed.
+pub(crate) fn now_ms() -> Option<u64> {
+    SCRIPT.with(|s| s.borrow().as_ref().map(|script| script.elapsed.as_millis() as u64))
 }
 
 pub(crate) fn send(fd: RawFd, datagram: &[u8]) -> Option<Result<usize, Errno>> {

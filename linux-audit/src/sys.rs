@@ -63,6 +63,107 @@ pub(crate) fn open_audit_socket() -> Result<RawFd, Errno> {
         .map(|fd| fd as RawFd)
 }
 
+/// `call` for the file system calls, also under Miri (where only the errno is kept).
+fn file_call(f: impl FnOnce() -> isize) -> Result<usize, Errno> {
+    #[cfg(not(miri))]
+    return call(f);
+    #[cfg(miri)]
+    {
+        let saved = errno();
+        let rc = f();
+        if rc >= 0 {
+            return Ok(rc as usize);
+        }
+        let failed = errno();
+        set_errno(saved);
+        Err(failed)
+    }
+}
+
+/// A file opened with open(2), closed when dropped: std::fs without its allocations and panic
+/// paths (scripts/panic-paths).
+pub(crate) struct File(RawFd);
+
+impl File {
+    /// open(2) of `path` with `flags` (O_CLOEXEC added), retried on EINTR.
+    pub(crate) fn open(path: &std::ffi::CStr, flags: i32) -> Result<File, Errno> {
+        loop {
+            // SAFETY: `path` is NUL-terminated; the mode is read only with O_CREAT (not used).
+            match file_call(|| unsafe { libc::open(path.as_ptr(), flags | libc::O_CLOEXEC) as isize }) {
+                Err(libc::EINTR) => continue,
+                result => return result.map(|fd| File(fd as RawFd)),
+            }
+        }
+    }
+
+    /// One read(2) into `buf`, retried on EINTR.
+    pub(crate) fn read(&self, buf: &mut [u8]) -> Result<usize, Errno> {
+        loop {
+            // SAFETY: read writes at most buf.len() bytes into buf.
+            match file_call(|| unsafe { libc::read(self.0, buf.as_mut_ptr().cast(), buf.len()) }) {
+                Err(libc::EINTR) => continue,
+                result => return result,
+            }
+        }
+    }
+
+    /// write(2) of all of `bytes`, retrying EINTR and short writes.
+    pub(crate) fn write_all(&self, mut bytes: &[u8]) -> Result<(), Errno> {
+        while !bytes.is_empty() {
+            // SAFETY: write reads at most bytes.len() bytes from bytes.
+            match file_call(|| unsafe { libc::write(self.0, bytes.as_ptr().cast(), bytes.len()) }) {
+                Err(libc::EINTR) => continue,
+                Err(e) => return Err(e),
+                Ok(0) => return Err(libc::EIO),
+                Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
+            }
+        }
+        Ok(())
+    }
+
+    /// fstat(2).
+    pub(crate) fn stat(&self) -> Result<libc::stat, Errno> {
+        let mut st = MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: fstat fills `st` when it succeeds.
+        file_call(|| unsafe { libc::fstat(self.0, st.as_mut_ptr()) as isize })?;
+        // SAFETY: initialised by the successful fstat.
+        Ok(unsafe { st.assume_init() })
+    }
+}
+
+impl Drop for File {
+    fn drop(&mut self) {
+        // SAFETY: close takes no pointers; the fd is this File's.
+        let _ = file_call(|| unsafe { libc::close(self.0) as isize });
+    }
+}
+
+/// stat(2) (lstat(2) when `follow` is false) of `path`.
+pub(crate) fn stat(path: &std::ffi::CStr, follow: bool) -> Result<libc::stat, Errno> {
+    let mut st = MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `path` is NUL-terminated; stat fills `st` when it succeeds.
+    file_call(|| unsafe {
+        (if follow { libc::stat(path.as_ptr(), st.as_mut_ptr()) } else { libc::lstat(path.as_ptr(), st.as_mut_ptr()) })
+            as isize
+    })?;
+    // SAFETY: initialised by the successful call.
+    Ok(unsafe { st.assume_init() })
+}
+
+/// A path as a C string in `buf` (None when it has a NUL or does not fit).
+pub(crate) fn c_path<'a>(parts: &[&[u8]], buf: &'a mut [u8]) -> Option<&'a std::ffi::CStr> {
+    let mut at = 0;
+    for part in parts {
+        let room = buf.get_mut(at..at + part.len())?;
+        for (slot, &b) in room.iter_mut().zip(*part) {
+            *slot = b;
+        }
+        at += part.len();
+    }
+    *buf.get_mut(at)? = 0;
+    std::ffi::CStr::from_bytes_with_nul(buf.get(..=at)?).ok()
+}
+
 /// close(2), not retried: on Linux the descriptor is released even when close reports EINTR.
 pub(crate) fn close(fd: RawFd) -> Result<(), Errno> {
     // Under Miri no socket was ever opened (scripts name fds that are not open).
@@ -205,24 +306,46 @@ fn poll(fds: &mut [libc::pollfd], timeout_ms: i32) {
     while let Err(libc::EINTR) = call(wait) {}
 }
 
-/// The monotonic clock (the script's, while one is installed).
-pub(crate) fn now() -> std::time::Instant {
+/// The monotonic clock in milliseconds (the script's, while one is installed). Read with
+/// clock_gettime rather than std's Instant, whose arithmetic can panic (the C face calls no
+/// panic path: scripts/panic-paths).
+pub(crate) fn now_ms() -> u64 {
     #[cfg(any(feature = "scripted-socket", miri))]
-    if let Some(now) = crate::script::now() {
+    if let Some(now) = crate::script::now_ms() {
         return now;
     }
-    std::time::Instant::now()
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes the time into `ts`; CLOCK_MONOTONIC cannot fail on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64).wrapping_mul(1000).wrapping_add(ts.tv_nsec as u64 / 1_000_000)
 }
 
-/// strerror's text for an errno, as the original prints it.
-pub fn strerror(errnum: Errno) -> String {
-    let mut buf = [0 as libc::c_char; 256];
-    // SAFETY: the XSI strerror_r writes a NUL-terminated message into buf.
-    unsafe {
-        if libc::strerror_r(errnum, buf.as_mut_ptr(), buf.len()) != 0 {
-            return format!("Unknown error {errnum}");
+/// strerror's text for an errno, as the original prints it: formatted where it is printed,
+/// without allocating.
+#[derive(Clone, Copy)]
+pub struct Strerror(pub Errno);
+
+/// strerror's text for an errno.
+pub fn strerror(errnum: Errno) -> Strerror {
+    Strerror(errnum)
+}
+
+impl std::fmt::Display for Strerror {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut buf = [0 as libc::c_char; 256];
+        // SAFETY: the XSI strerror_r writes a NUL-terminated message into buf, or fails.
+        if unsafe { libc::strerror_r(self.0, buf.as_mut_ptr(), buf.len()) } != 0 {
+            return write!(f, "Unknown error {}", self.0);
         }
-        std::ffi::CStr::from_ptr(buf.as_ptr()).to_string_lossy().into_owned()
+        // SAFETY: NUL-terminated by strerror_r.
+        let text = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_bytes();
+        for chunk in text.utf8_chunks() {
+            f.write_str(chunk.valid())?;
+            if !chunk.invalid().is_empty() {
+                f.write_str("\u{FFFD}")?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -232,6 +355,6 @@ mod tests {
 
     #[test]
     fn strerror_matches_libc() {
-        assert_eq!(strerror(libc::EPERM), "Operation not permitted");
+        assert_eq!(strerror(libc::EPERM).to_string(), "Operation not permitted");
     }
 }

@@ -9,12 +9,16 @@ pub fn needs_encoding(value: &[u8]) -> bool {
 }
 
 use crate::Line;
+use crate::bytes::Bytes;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// Two uppercase hex digits per byte.
-pub(crate) fn encode(value: &[u8]) -> Vec<u8> {
-    value.iter().flat_map(|&b| hex(b)).collect()
+/// Two uppercase hex digits per byte; None when memory is short (as for every value built
+/// here).
+pub(crate) fn encode(value: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Bytes::zeroed(value.len().checked_mul(2)?).ok()?;
+    encode_into(value, out.as_mut_slice());
+    Some(out.into_vec())
 }
 
 fn hex(b: u8) -> [u8; 2] {
@@ -24,24 +28,30 @@ fn hex(b: u8) -> [u8; 2] {
 /// `encode` into `out`, which holds at least two bytes per byte of `value`; returns the length.
 pub fn encode_into(value: &[u8], out: &mut [u8]) -> usize {
     for (pair, &b) in out.chunks_exact_mut(2).zip(value) {
-        pair.copy_from_slice(&hex(b));
+        if let [high, low] = pair {
+            [*high, *low] = hex(b);
+        }
     }
     2 * value.len()
 }
 
 /// A value as it goes into a record: hex when it needs encoding, else in double quotes.
-pub(crate) fn quote_or_encode(value: &[u8]) -> Vec<u8> {
+pub(crate) fn quote_or_encode(value: &[u8]) -> Option<Vec<u8>> {
     if needs_encoding(value) { encode(value) } else { quoted(value) }
 }
 
-pub(crate) fn quoted(value: &[u8]) -> Vec<u8> {
-    [b"\"", value, b"\""].concat()
+pub(crate) fn quoted(value: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Bytes::new();
+    out.push(b"\"").ok()?;
+    out.push(value).ok()?;
+    out.push(b"\"").ok()?;
+    Some(out.into_vec())
 }
 
 /// What snprintf(buf, `size`, "\"%s\"", value) keeps: `bounded(quoted(value), size)`, without
 /// copying more of `value` than fits.
-pub(crate) fn quoted_bounded(value: &[u8], size: usize) -> Vec<u8> {
-    bounded(quoted(&value[..value.len().min(size)]), size)
+pub(crate) fn quoted_bounded(value: &[u8], size: usize) -> Option<Vec<u8>> {
+    Some(bounded(quoted(value.get(..size).unwrap_or(value))?, size))
 }
 
 /// audit_encode_nv_string: `name=HEX` when the `value` (its first `vlen` bytes) needs encoding,
@@ -66,19 +76,27 @@ pub fn nv_string<'m>(
     let len =
         if encoded { body.len().checked_mul(2)? } else { body.len().checked_add(2)? }.checked_add(name.len() + 1)?;
     let out = alloc(len)?;
-    let (head, rest) = out.split_at_mut(name.len() + 1);
-    head[..name.len()].copy_from_slice(name);
-    head[name.len()] = b'=';
+    let (head, rest) = out.split_at_mut_checked(name.len())?;
+    copy(head, name);
+    let (equals, rest) = rest.split_first_mut()?;
+    *equals = b'=';
     if encoded {
         encode_into(body, rest);
     } else {
         let (quote, rest) = rest.split_first_mut()?;
         *quote = b'"';
-        let (text, last) = rest.split_at_mut(body.len());
-        text.copy_from_slice(body);
-        last[0] = b'"';
+        let (text, last) = rest.split_at_mut_checked(body.len())?;
+        copy(text, body);
+        *last.first_mut()? = b'"';
     }
     Some(out)
+}
+
+/// Copies what fits of `from` to the start of `to`.
+fn copy(to: &mut [u8], from: &[u8]) {
+    for (slot, &b) in to.iter_mut().zip(from) {
+        *slot = b;
+    }
 }
 
 /// What snprintf(buf, size, ...) keeps of `text`: at most size - 1 bytes.
@@ -102,9 +120,9 @@ mod tests {
 
     #[test]
     fn encodes_uppercase_hex() {
-        assert_eq!(encode(b"a b\xff\0"), b"612062FF00");
-        assert_eq!(quote_or_encode(b"root"), b"\"root\"");
-        assert_eq!(quote_or_encode(b"a\"b"), b"612262");
+        assert_eq!(encode(b"a b\xff\0").unwrap(), b"612062FF00");
+        assert_eq!(quote_or_encode(b"root").unwrap(), b"\"root\"");
+        assert_eq!(quote_or_encode(b"a\"b").unwrap(), b"612262");
     }
 
     fn nv(name: &[u8], value: Option<(&[u8], &[u8])>) -> Vec<u8> {
@@ -136,8 +154,8 @@ mod tests {
 
     #[test]
     fn bounded_copies_what_fits() {
-        assert_eq!(quoted_bounded(b"abcdef", 5), b"\"abc");
-        assert_eq!(quoted_bounded(b"ab", 5), b"\"ab\"");
+        assert_eq!(quoted_bounded(b"abcdef", 5).unwrap(), b"\"abc");
+        assert_eq!(quoted_bounded(b"ab", 5).unwrap(), b"\"ab\"");
         let mut out = [0u8; 6];
         assert_eq!(encode_into(b"a\xff ", &mut out), 6);
         assert_eq!(&out, b"61FF20");

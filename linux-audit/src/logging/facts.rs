@@ -3,16 +3,14 @@
 //! (same calls, same buffer sizes), so the same environment gives the same bytes.
 
 use std::borrow::Cow;
-use std::ffi::{CStr, CString};
-use std::fs;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
-use std::sync::{Mutex, OnceLock};
+use std::ffi::CStr;
+use std::sync::Mutex;
 
 use super::encode::{bounded, needs_encoding, quote_or_encode, quoted, quoted_bounded};
 use crate::Line;
+use crate::bytes::{Bytes, Lossy, OnceBytes, try_copy};
 use crate::diag::{Diagnostics, Level};
-use crate::sys::PATH_MAX;
+use crate::sys::{self, PATH_MAX};
 use crate::wire::MAX_AUDIT_MESSAGE_LENGTH;
 
 /// The original formats exe=, comm= and the like into buffers of 2 * PATH_MAX bytes.
@@ -29,20 +27,30 @@ const HOST_LEN: usize = 64;
 const ADDR_LEN: usize = 46;
 
 /// The executable, as exe= shows it: hex, or in quotes; `"?"` when unknown. Read once per
-/// process.
-pub(crate) fn exe(diag: &dyn Diagnostics) -> &'static [u8] {
-    static EXE: OnceLock<Vec<u8>> = OnceLock::new();
-    EXE.get_or_init(|| match fs::read_link("/proc/self/exe") {
-        Ok(path) => {
-            // readlink into a PATH_MAX buffer keeps at most PATH_MAX bytes.
-            let path = &path.as_os_str().as_bytes()[..path.as_os_str().len().min(PATH_MAX)];
-            if needs_encoding(path) { super::encode::encode(path) } else { bounded(quoted(path), FIELD_BUFFER) }
+/// process; None when memory for it is short.
+pub(crate) fn exe(diag: &dyn Diagnostics) -> Option<&'static [u8]> {
+    static EXE: OnceBytes = OnceBytes::new();
+    if let Some(exe) = EXE.get() {
+        return Some(exe);
+    }
+    // readlink into a PATH_MAX buffer keeps at most PATH_MAX bytes.
+    let mut path = [0u8; PATH_MAX];
+    // SAFETY: readlink writes at most path.len() bytes into path.
+    let n = unsafe { libc::readlink(c"/proc/self/exe".as_ptr(), path.as_mut_ptr().cast(), path.len()) };
+    let found = match path.get(..n.max(0) as usize) {
+        Some(path) if n >= 0 => {
+            if needs_encoding(path) {
+                super::encode::encode(path)?
+            } else {
+                bounded(quoted(path)?, FIELD_BUFFER)
+            }
         }
-        Err(_) => {
+        _ => {
             diag.report(Level::Error, format_args!("get_exename: cannot determine executable"));
-            b"\"?\"".to_vec()
+            return Some(EXE.keep(b"\"?\""));
         }
-    })
+    };
+    Some(EXE.keep(found.leak()))
 }
 
 /// The exe= value of account records: the program's name when one is given, and it sticks: a
@@ -57,46 +65,44 @@ impl ProgramName {
         ProgramName(Mutex::new(None))
     }
 
-    /// `line`: 4.2 keeps a name one byte longer.
-    pub(crate) fn exe(&self, program: Option<&[u8]>, line: Line, diag: &dyn Diagnostics) -> Vec<u8> {
+    /// `line`: 4.2 keeps a name one byte longer. None when memory is short.
+    pub(crate) fn exe(&self, program: Option<&[u8]>, line: Line, diag: &dyn Diagnostics) -> Option<Vec<u8>> {
         let size = if line >= Line::V4_2_1 { EXE_BUFFER_4_2 } else { FIELD_BUFFER };
         let mut cached = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        match program {
-            None => cached.get_or_insert_with(|| exe(diag).to_vec()).clone(),
-            Some(name) => {
-                let value = if name.first() == Some(&b'"') {
-                    bounded(name[..name.len().min(size)].to_vec(), size)
-                } else {
-                    quoted_bounded(name, size)
-                };
-                cached.insert(value).clone()
+        let value = match (program, cached.as_deref()) {
+            (None, Some(kept)) => return try_copy(kept),
+            (None, None) => try_copy(exe(diag)?)?,
+            (Some(name), _) if name.first() == Some(&b'"') => {
+                bounded(try_copy(name.get(..size).unwrap_or(name))?, size)
             }
-        }
+            (Some(name), _) => quoted_bounded(name, size)?,
+        };
+        let copy = try_copy(&value)?;
+        *cached = Some(value);
+        Some(copy)
     }
 }
 
 /// The controlling terminal as terminal= shows it ("pts/3", "tty1"): the first of fds 0, 1, 2
 /// that is a terminal, without "/dev/". None if there is none or its name looks forged.
+/// (Also None when memory for it is short.)
 pub(crate) fn terminal(diag: &dyn Diagnostics) -> Option<Vec<u8>> {
-    let name = (0..3).find_map(|fd| {
-        let mut buf = [0u8; TTY_PATH];
+    let mut buf = [0u8; TTY_PATH];
+    let found = (0..3).any(|fd| {
         // SAFETY: ttyname_r writes at most buf.len() bytes, NUL included, on success.
         let rc = unsafe { libc::ttyname_r(fd, buf.as_mut_ptr().cast(), buf.len()) };
-        let name = CStr::from_bytes_until_nul(&buf).ok()?.to_bytes();
-        (rc == 0 && !name.is_empty()).then(|| name.to_vec())
-    })?;
+        rc == 0 && CStr::from_bytes_until_nul(&buf).is_ok_and(|name| !name.is_empty())
+    });
+    let name = CStr::from_bytes_until_nul(&buf).ok().filter(|_| found)?;
+    let bytes = name.to_bytes();
     // A character device, and not a hard link outside /dev (a planted name).
-    let genuine = fs::symlink_metadata(std::ffi::OsStr::from_bytes(&name))
-        .is_ok_and(|m| m.file_type().is_char_device() && (m.nlink() <= 1 || name.starts_with(b"/dev/")));
+    let genuine = sys::stat(name, false)
+        .is_ok_and(|m| m.st_mode & libc::S_IFMT == libc::S_IFCHR && (m.st_nlink <= 1 || bytes.starts_with(b"/dev/")));
     if !genuine {
-        diag.report(Level::Error, format_args!("FATAL: bad tty {}", String::from_utf8_lossy(&name)));
+        diag.report(Level::Error, format_args!("FATAL: bad tty {}", Lossy(bytes)));
         return None;
     }
-    let mut name = name;
-    if name.starts_with(b"/dev/") {
-        name.drain(..5);
-    }
-    Some(name)
+    try_copy(bytes.strip_prefix(b"/dev/").unwrap_or(bytes))
 }
 
 /// This machine's name, for records from a local terminal ("pts...", "tty...", "/dev/tty...",
@@ -109,26 +115,29 @@ pub(crate) fn local_host(terminal: &[u8], line: Line) -> Option<&'static [u8]> {
 
 /// gethostname, kept once known (the original never looks again); empty while unknown.
 fn host_name() -> &'static [u8] {
-    static HOST: OnceLock<Vec<u8>> = OnceLock::new();
+    static HOST: OnceBytes = OnceBytes::new();
     if let Some(host) = HOST.get() {
         return host;
     }
     let mut buf = [0u8; HOST_LEN];
-    // SAFETY: gethostname writes at most buf.len() bytes; the last byte stays NUL below.
+    // SAFETY: gethostname writes at most buf.len() bytes; the last byte is made NUL below.
     unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    buf[HOST_LEN - 1] = 0;
-    let host = CStr::from_bytes_until_nul(&buf).map(|c| c.to_bytes().to_vec()).unwrap_or_default();
-    if host.is_empty() {
-        return b"";
+    if let Some(last) = buf.last_mut() {
+        *last = 0;
     }
-    HOST.get_or_init(|| host)
+    let host = CStr::from_bytes_until_nul(&buf).map(CStr::to_bytes).unwrap_or_default();
+    // Not kept without the memory for it (looked up again next time).
+    match try_copy(host) {
+        Some(host) if !host.is_empty() => HOST.keep(host.leak()),
+        _ => b"",
+    }
 }
 
 /// addr=: the caller's address (at most 45 bytes), or else the first address `host` resolves
 /// to, or "?".
 pub(crate) fn address<'a>(addr: Option<&'a [u8]>, host: Option<&[u8]>, diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
     match addr {
-        Some(a) if !a.is_empty() => Cow::Borrowed(&a[..a.len().min(ADDR_LEN - 1)]),
+        Some(a) if !a.is_empty() => Cow::Borrowed(a.get(..ADDR_LEN - 1).unwrap_or(a)),
         _ => host.filter(|h| !h.is_empty()).and_then(|h| resolve(h, diag)).map_or(Cow::Borrowed(b"?"), Cow::Owned),
     }
 }
@@ -144,9 +153,13 @@ unsafe extern "C" {
 }
 
 /// The first address getaddrinfo gives for `host` (AI_ADDRCONFIG, stream sockets), in numeric
-/// form. This blocks as long as the resolver does, as in the original.
+/// form. This blocks as long as the resolver does, as in the original. (None too when memory
+/// is short.)
 fn resolve(host: &[u8], diag: &dyn Diagnostics) -> Option<Vec<u8>> {
-    let name = CString::new(host).ok()?;
+    let mut name = Bytes::new();
+    name.push(host).ok()?;
+    name.push_byte(0).ok()?;
+    let name = CStr::from_bytes_with_nul(name.as_slice()).ok()?;
     // SAFETY: addrinfo is plain data; all zero is a valid hints value.
     let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
     hints.ai_flags = libc::AI_ADDRCONFIG;
@@ -156,11 +169,8 @@ fn resolve(host: &[u8], diag: &dyn Diagnostics) -> Option<Vec<u8>> {
     let rc = unsafe { libc::getaddrinfo(name.as_ptr(), std::ptr::null(), &hints, &mut found) };
     if rc != 0 {
         // SAFETY: gai_strerror returns a static string.
-        let why = unsafe { CStr::from_ptr(libc::gai_strerror(rc)) }.to_string_lossy();
-        diag.report(
-            Level::Error,
-            format_args!("resolve_addr: cannot resolve hostname {} ({why})", String::from_utf8_lossy(host)),
-        );
+        let why = Lossy(unsafe { CStr::from_ptr(libc::gai_strerror(rc)) }.to_bytes());
+        diag.report(Level::Error, format_args!("resolve_addr: cannot resolve hostname {} ({why})", Lossy(host)));
         return None;
     }
     let mut text = [0u8; ADDR_LEN];
@@ -176,49 +186,47 @@ fn resolve(host: &[u8], diag: &dyn Diagnostics) -> Option<Vec<u8>> {
         inet_ntop(ai.ai_family, addr, text.as_mut_ptr().cast(), text.len() as libc::socklen_t);
         libc::freeaddrinfo(found);
     }
-    Some(CStr::from_bytes_until_nul(&text).map(|c| c.to_bytes().to_vec()).unwrap_or_default())
+    try_copy(CStr::from_bytes_until_nul(&text).map(CStr::to_bytes).unwrap_or_default())
 }
 
 /// comm=: the given command name, or this process's own; hex or quoted. Unlike the original,
 /// a long name needing encoding is encoded whole instead of overrunning a buffer.
-/// 4.2 cuts a comm of 16 bytes or more to the kernel's 15, with a warning.
-pub(crate) fn command_name(comm: Option<&[u8]>, line: Line, diag: &dyn Diagnostics) -> Vec<u8> {
-    let own;
+/// 4.2 cuts a comm of 16 bytes or more to the kernel's 15, with a warning. None when memory is
+/// short.
+pub(crate) fn command_name(comm: Option<&[u8]>, line: Line, diag: &dyn Diagnostics) -> Option<Vec<u8>> {
+    let mut own = [0u8; 20];
     let comm = match comm {
         Some(c) => c,
-        None => match own_comm() {
-            Some(c) => {
-                own = c;
-                &own
-            }
-            None => return b"\"?\"".to_vec(),
+        None => match own_comm(&mut own) {
+            Some(c) => c,
+            None => return try_copy(b"\"?\""),
         },
     };
-    let comm = if line >= Line::V4_2_1 && comm.len() > COMM_LEN {
-        diag.report(Level::Warning, format_args!("comm value truncated to {COMM_LEN} bytes"));
-        &comm[..COMM_LEN]
-    } else {
-        comm
+    let comm = match comm.get(..COMM_LEN) {
+        Some(cut) if line >= Line::V4_2_1 && comm.len() > COMM_LEN => {
+            diag.report(Level::Warning, format_args!("comm value truncated to {COMM_LEN} bytes"));
+            cut
+        }
+        _ => comm,
     };
     if needs_encoding(comm) {
         // The record keeps less than MAX_AUDIT_MESSAGE_LENGTH bytes: encoding more is never sent.
-        super::encode::encode(&comm[..comm.len().min(MAX_AUDIT_MESSAGE_LENGTH)])
+        super::encode::encode(comm.get(..MAX_AUDIT_MESSAGE_LENGTH).unwrap_or(comm))
     } else {
         quoted_bounded(comm, FIELD_BUFFER)
     }
 }
 
-/// /proc/self/comm without its newline (the original drops the last byte read).
-fn own_comm() -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut buf = [0u8; 20];
-    let n = fs::File::open("/proc/self/comm").ok()?.read(&mut buf).ok().filter(|&n| n > 0)?;
-    let name = &buf[..n - 1];
-    Some(name.split(|&b| b == 0).next().unwrap_or_default().to_vec())
+/// /proc/self/comm without its newline (the original drops the last byte read), read into `buf`.
+fn own_comm(buf: &mut [u8; 20]) -> Option<&[u8]> {
+    let n = sys::File::open(c"/proc/self/comm", libc::O_RDONLY).ok()?.read(buf).ok().filter(|&n| n > 0)?;
+    let name = buf.get(..n - 1)?;
+    name.split(|&b| b == 0).next()
 }
 
-/// cwd=: the working directory (getcwd into PATH_MAX bytes, else "?"), hex or quoted.
-pub(crate) fn working_directory() -> Vec<u8> {
+/// cwd=: the working directory (getcwd into PATH_MAX bytes, else "?"), hex or quoted. None
+/// when memory is short.
+pub(crate) fn working_directory() -> Option<Vec<u8>> {
     let mut buf = [0u8; PATH_MAX];
     // SAFETY: getcwd writes at most buf.len() bytes, NUL included.
     let ok = !unsafe { libc::getcwd(buf.as_mut_ptr().cast(), buf.len()) }.is_null();
@@ -230,17 +238,18 @@ pub(crate) fn working_directory() -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::diag::Silent;
+    use std::os::unix::ffi::OsStrExt;
 
     #[test]
     fn exe_is_this_test_binary_quoted() {
         let path = std::env::current_exe().unwrap();
-        assert_eq!(exe(&Silent), quote_or_encode(path.as_os_str().as_bytes()));
+        assert_eq!(exe(&Silent), quote_or_encode(path.as_os_str().as_bytes()).as_deref());
     }
 
     #[test]
     fn acct_program_name_sticks() {
         let names = ProgramName::new();
-        let acct_exe = |program, diag| names.exe(program, Line::V3_0_9, diag);
+        let acct_exe = |program, diag| names.exe(program, Line::V3_0_9, diag).unwrap();
         assert_eq!(acct_exe(Some(b"useradd"), &Silent), b"\"useradd\"");
         assert_eq!(acct_exe(None, &Silent), b"\"useradd\"");
         assert_eq!(acct_exe(Some(b"\"pre quoted\""), &Silent), b"\"pre quoted\"");
@@ -268,7 +277,7 @@ mod tests {
 
     #[test]
     fn command_names() {
-        let name = |comm: &[u8]| command_name(Some(comm), Line::V4_1_2, &Silent);
+        let name = |comm: &[u8]| command_name(Some(comm), Line::V4_1_2, &Silent).unwrap();
         assert_eq!(name(b"cron"), b"\"cron\"");
         assert_eq!(name(b"a b"), b"612062");
         assert_eq!(name(&[b'x'; 9000]).len(), FIELD_BUFFER - 1);
@@ -280,7 +289,7 @@ mod tests {
     fn command_names_from_4_2() {
         let warnings = std::cell::RefCell::new(Vec::new());
         let diag = |level, m: std::fmt::Arguments<'_>| warnings.borrow_mut().push((level, m.to_string()));
-        let name = |comm: &[u8]| command_name(Some(comm), Line::V4_2_1, &diag);
+        let name = |comm: &[u8]| command_name(Some(comm), Line::V4_2_1, &diag).unwrap();
         assert_eq!(name(b"abcdefghijklmno"), b"\"abcdefghijklmno\"");
         assert!(warnings.borrow().is_empty());
         assert_eq!(name(b"abcdefghijklmnop"), b"\"abcdefghijklmno\"");
@@ -292,7 +301,7 @@ mod tests {
     #[test]
     fn acct_program_name_is_one_byte_longer_from_4_2() {
         let long = [b'p'; 9000];
-        let exe = |line| ProgramName::new().exe(Some(&long), line, &Silent).len();
+        let exe = |line| ProgramName::new().exe(Some(&long), line, &Silent).unwrap().len();
         assert_eq!((exe(Line::V4_1_2), exe(Line::V4_2_1)), (FIELD_BUFFER - 1, FIELD_BUFFER));
     }
 }

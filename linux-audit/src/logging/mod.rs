@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::os::fd::RawFd;
 
 use crate::Line;
+use crate::bytes::{Bytes, Decimal};
 use crate::control::{self, CAP_AUDIT_WRITE};
 use crate::diag::Diagnostics;
 use crate::netlink::{Errno, Failed, Sent};
@@ -32,6 +33,9 @@ pub struct Logged {
 }
 
 const NOT_SENT: Logged = Logged { rc: 0, errno: None };
+/// Memory for the record's values could not be had: nothing is sent, as when sending fails
+/// with ENOMEM.
+const NO_MEMORY: Logged = Logged { rc: -libc::ENOMEM, errno: Some(libc::ENOMEM) };
 
 /// How a failure for lack of privilege is reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,15 +67,20 @@ struct Place<'a> {
 impl<'a> Origin<'a> {
     /// Resolves, in the original's order: addr= (the caller's, else by resolving the host
     /// name), exe=, then the terminal as given (an empty one means none, unless
-    /// `detect_empty`), or the process's own when none was given.
-    fn resolve(&self, exe: impl FnOnce() -> Cow<'a, [u8]>, detect_empty: bool, diag: &dyn Diagnostics) -> Place<'a> {
+    /// `detect_empty`), or the process's own when none was given. None when memory is short.
+    fn resolve(
+        &self,
+        exe: impl FnOnce() -> Option<Cow<'a, [u8]>>,
+        detect_empty: bool,
+        diag: &dyn Diagnostics,
+    ) -> Option<Place<'a>> {
         // Through a slice, None as empty: with the C face inlined (LTO), filtering the Option
         // itself compiles to a select on the length of a None, which is never written
         // (harmless, but valgrind reports the branch on it as one on uninitialised memory).
         let host: &[u8] = self.host.unwrap_or_default();
         let host = (!host.is_empty()).then_some(host);
         let addr = facts::address(self.addr, host, diag);
-        let exe = exe();
+        let exe = exe()?;
         let tty = match self.tty {
             None => facts::terminal(diag).map(Cow::Owned),
             Some([]) => {
@@ -83,12 +92,12 @@ impl<'a> Origin<'a> {
             }
             Some(t) => Some(Cow::Borrowed(t)),
         };
-        Place { exe, host, addr, tty }
+        Some(Place { exe, host, addr, tty })
     }
 }
 
-fn process_exe<'a>(diag: &dyn Diagnostics) -> Cow<'a, [u8]> {
-    Cow::Borrowed(facts::exe(diag))
+fn process_exe<'a>(diag: &dyn Diagnostics) -> Option<Cow<'a, [u8]>> {
+    facts::exe(diag).map(Cow::Borrowed)
 }
 
 impl Place<'_> {
@@ -113,8 +122,19 @@ fn res(success: bool) -> &'static [u8] {
 }
 
 /// An account name as acct= shows it: its first 32 bytes (UT_NAMESIZE), hex or quoted.
-fn account(name: &[u8]) -> Vec<u8> {
-    quote_or_encode(&name[..name.len().min(32)])
+fn account(name: &[u8]) -> Option<Vec<u8>> {
+    quote_or_encode(name.get(..32).unwrap_or(name))
+}
+
+/// The account field: acct= by `name` when it is to be used, else id=.
+fn account_field<'a>(name: Option<&[u8]>, id: &'a Decimal, kept: &'a mut Vec<u8>) -> Option<(&'static str, &'a [u8])> {
+    match name {
+        Some(name) => {
+            *kept = account(name)?;
+            Some((" acct=", kept))
+        }
+        None => Some((" id=", id.as_bytes())),
+    }
 }
 
 /// audit_log_user_message. `line`: from 4.1 on a "/dev/pts..." terminal names this host too.
@@ -132,7 +152,7 @@ pub fn user_message(
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| process_exe(diag), false, diag);
+    let Some(mut place) = origin.resolve(|| process_exe(diag), false, diag) else { return NO_MEMORY };
     place.local_host(line);
     let mut record = Record::new();
     record.fields(
@@ -164,8 +184,8 @@ pub fn user_comm_message(
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| process_exe(diag), false, diag);
-    let comm = facts::command_name(comm, line, diag);
+    let Some(mut place) = origin.resolve(|| process_exe(diag), false, diag) else { return NO_MEMORY };
+    let Some(comm) = facts::command_name(comm, line, diag) else { return NO_MEMORY };
     place.local_host(line);
     let mut record = Record::new();
     record.fields(
@@ -203,18 +223,19 @@ pub fn acct_message(
     if fd < 0 {
         return NOT_SENT;
     }
-    let mut place = origin.resolve(|| Cow::Owned(names.exe(program, line, diag)), false, diag);
-    place.local_host(line);
-    let account = match name {
-        Some(name) if id == u32::MAX => (" acct=", account(name)),
-        _ => (" id=", id.to_string().into_bytes()),
+    let Some(mut place) = origin.resolve(|| names.exe(program, line, diag).map(Cow::Owned), false, diag) else {
+        return NO_MEMORY;
     };
+    place.local_host(line);
+    let by_name = name.filter(|_| id == u32::MAX);
+    let (id, mut kept) = (Decimal::new(id.into()), Vec::new());
+    let Some(account) = account_field(by_name, &id, &mut kept) else { return NO_MEMORY };
     let mut record = Record::new();
     record.fields(
         None,
         &[
             ("op=", op),
-            (account.0, &account.1),
+            (account.0, account.1),
             (" exe=", &place.exe),
             (" hostname=", place.host()),
             (" addr=", &place.addr),
@@ -251,14 +272,14 @@ pub fn user_avc_message(
     if fd < 0 {
         return Avc::Logged(NOT_SENT);
     }
-    let place = origin.resolve(|| process_exe(diag), false, diag);
-    let sauid = (uid as i32).to_string().into_bytes();
+    let Some(place) = origin.resolve(|| process_exe(diag), false, diag) else { return Avc::Logged(NO_MEMORY) };
+    let sauid = Decimal::signed((uid as i32).into());
     let mut record = Record::new();
     record.fields(
         Some(message),
         &[
             (" exe=", &place.exe),
-            (" sauid=", &sauid),
+            (" sauid=", sauid.as_bytes()),
             (" hostname=", place.host()),
             (" addr=", &place.addr),
             (" terminal=", place.tty()),
@@ -267,8 +288,13 @@ pub fn user_avc_message(
     let sent = send_user_message(fd, sender, msg_type, Denied::Report, &mut record, diag);
     if sent.rc == -libc::EPERM && !control::capable(CAP_AUDIT_WRITE) {
         let name = tables.msg_type_to_name(msg_type).map_or(&b"(null)"[..], |n| n.to_bytes());
-        let line = [&b"Can't send to audit system: "[..], name, b" ", record.text()].concat();
-        return Avc::Denied { errno: sent.errno, line };
+        let mut line = Bytes::new();
+        for piece in [&b"Can't send to audit system: "[..], name, b" ", record.text()] {
+            if line.push(piece).is_err() {
+                return Avc::Logged(NO_MEMORY);
+            }
+        }
+        return Avc::Denied { errno: sent.errno, line: line.into_vec() };
     }
     Avc::Logged(finish(sent))
 }
@@ -302,11 +328,15 @@ pub fn semanage_message(
         return NOT_SENT;
     }
     let program = program.filter(|p| !p.is_empty());
-    let place = origin.resolve(|| program.map_or_else(|| process_exe(diag), Cow::Borrowed), true, diag);
-    let account = match name {
-        Some(name) if !name.is_empty() => (" acct=", account(name)),
-        _ => (" id=", id.to_string().into_bytes()),
+    let Some(place) =
+        origin.resolve(|| program.map_or_else(|| process_exe(diag), |p| Some(Cow::Borrowed(p))), true, diag)
+    else {
+        return NO_MEMORY;
     };
+    let (id, mut kept) = (Decimal::new(id.into()), Vec::new());
+    // Through a slice, None as empty (see Origin::resolve: valgrind and a None's length).
+    let name: &[u8] = name.unwrap_or_default();
+    let Some(account) = account_field((!name.is_empty()).then_some(name), &id, &mut kept) else { return NO_MEMORY };
     fn or_unknown(s: Option<&[u8]>) -> &[u8] {
         s.filter(|s| !s.is_empty()).unwrap_or(b"?")
     }
@@ -315,7 +345,7 @@ pub fn semanage_message(
         None,
         &[
             ("op=", op),
-            (account.0, &account.1),
+            (account.0, account.1),
             (" old-seuser=", or_unknown(old.seuser)),
             (" old-role=", or_unknown(old.role)),
             (" old-range=", or_unknown(old.range)),
@@ -355,12 +385,11 @@ pub fn user_command(
         Some([]) => None,
         Some(t) => Some(Cow::Borrowed(t)),
     };
-    let exe = facts::exe(diag);
+    let Some(exe) = facts::exe(diag) else { return NO_MEMORY };
     let Some(command) = command else {
         return Logged { rc: -1, errno: Some(libc::EINVAL) };
     };
-    let cwd = facts::working_directory();
-    let cmd = command_line(command);
+    let (Some(cwd), Some(cmd)) = (facts::working_directory(), command_line(command)) else { return NO_MEMORY };
     let mut record = Record::new();
     record.fields(
         None,
@@ -377,15 +406,14 @@ pub fn user_command(
 
 /// cmd=: the command without leading spaces and trailing spaces and newlines, at most
 /// COMMAND_MAX bytes, hex or quoted.
-fn command_line(command: &[u8]) -> Vec<u8> {
+fn command_line(command: &[u8]) -> Option<Vec<u8>> {
     let start = command.iter().position(|&b| b != b' ').unwrap_or(command.len());
-    let mut cmd = &command[start..];
+    let mut cmd = command.get(start..).unwrap_or_default();
     while let [rest @ .., b' ' | b'\n'] = cmd {
         cmd = rest;
     }
-    if cmd.len() >= COMMAND_MAX {
-        // The original keeps PATH_MAX bytes but decides on the encoding by the first PATH_MAX - 1.
-        let (checked, kept) = (&cmd[..COMMAND_MAX - 1], &cmd[..COMMAND_MAX]);
+    // The original keeps PATH_MAX bytes but decides on the encoding by the first PATH_MAX - 1.
+    if let (Some(checked), Some(kept)) = (cmd.get(..COMMAND_MAX - 1), cmd.get(..COMMAND_MAX)) {
         return if needs_encoding(checked) { encode::encode(checked) } else { encode::quoted(kept) };
     }
     quote_or_encode(cmd)
@@ -568,20 +596,20 @@ mod tests {
 
     #[test]
     fn command_lines() {
-        assert_eq!(command_line(b"  ls -l \n \n"), b"6C73202D6C");
-        assert_eq!(command_line(b"  ls\n"), b"\"ls\"");
-        assert_eq!(command_line(b"   "), b"\"\"");
+        assert_eq!(command_line(b"  ls -l \n \n").unwrap(), b"6C73202D6C");
+        assert_eq!(command_line(b"  ls\n").unwrap(), b"\"ls\"");
+        assert_eq!(command_line(b"   ").unwrap(), b"\"\"");
         let mut long = vec![b'a'; 5000];
-        assert_eq!(command_line(&long).len(), COMMAND_MAX + 2);
+        assert_eq!(command_line(&long).unwrap().len(), COMMAND_MAX + 2);
         long[COMMAND_MAX - 1] = b'"';
         // The quote is past the bytes checked: kept unencoded, as the original does.
-        assert_eq!(command_line(&long)[COMMAND_MAX], b'"');
+        assert_eq!(command_line(&long).unwrap()[COMMAND_MAX], b'"');
         long[10] = b' ';
-        assert_eq!(command_line(&long).len(), 2 * (COMMAND_MAX - 1));
+        assert_eq!(command_line(&long).unwrap().len(), 2 * (COMMAND_MAX - 1));
     }
 
     #[test]
     fn account_names_keep_32_bytes() {
-        assert_eq!(account(&[b'u'; 40]).len(), 34);
+        assert_eq!(account(&[b'u'; 40]).unwrap().len(), 34);
     }
 }

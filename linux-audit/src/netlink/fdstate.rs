@@ -33,14 +33,12 @@
 //! and the child forgets it whole.
 
 use std::cell::{Cell, UnsafeCell};
-use std::collections::{HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
 use std::os::fd::RawFd;
-#[cfg(not(miri))]
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::bytes::{try_copy, try_push};
 
 /// The most datagrams kept per fd, and the most bytes they may hold together: about what the
 /// socket's default receive buffer (rmem_default, 208 KB of kernel memory per datagram's size
@@ -53,7 +51,7 @@ const RETAINED: usize = 16;
 #[derive(Default)]
 struct FdState {
     /// Datagrams from the kernel that arrived ahead of an ACK, oldest first.
-    stash: VecDeque<Box<[u8]>>,
+    stash: Vec<Vec<u8>>,
     /// Their bytes together.
     bytes: usize,
     /// Kept datagrams were dropped (the bound, or memory): reported once, as ENOBUFS.
@@ -79,47 +77,65 @@ impl FdState {
             self.pop();
             self.dropped = true;
         }
-        let mut copy = Vec::new();
-        if copy.try_reserve_exact(datagram.len()).is_err() || self.stash.try_reserve(1).is_err() {
-            self.dropped = true;
-            return;
+        match try_copy(datagram).map(|copy| try_push(&mut self.stash, copy)) {
+            Some(Ok(())) => self.bytes += datagram.len(),
+            _ => self.dropped = true,
         }
-        copy.extend_from_slice(datagram);
-        self.bytes += datagram.len();
-        self.stash.push_back(copy.into_boxed_slice());
     }
 
+    /// Drops the oldest datagram (at most KEPT_MAX move down).
     fn pop(&mut self) {
-        if let Some(oldest) = self.stash.pop_front() {
+        if self.stash.is_empty() {
+            return;
+        }
+        // The oldest moves to the end, and goes.
+        self.stash.rotate_left(1);
+        if let Some(oldest) = self.stash.pop() {
             self.bytes -= oldest.len();
         }
     }
 }
 
-/// A hash for fds: one multiplication (Fibonacci hashing), the high bits spread.
-#[derive(Default)]
-struct FdHasher(u64);
-
-impl Hasher for FdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        }
-    }
-
-    fn write_i32(&mut self, fd: i32) {
-        self.0 = u64::from(fd as u32).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type States = HashMap<RawFd, FdState, BuildHasherDefault<FdHasher>>;
+/// The states, sorted by fd (a binary search finds one; a few dozen exist at most in practice:
+/// a state goes once empty). Grown only with try_reserve (see `insert`).
+type States = Vec<(RawFd, FdState)>;
 
 const fn no_states() -> States {
-    HashMap::with_hasher(BuildHasherDefault::new())
+    Vec::new()
+}
+
+/// The fd's state, created if `create` (None when memory for it is short).
+fn find(states: &mut States, fd: RawFd, create: bool) -> Option<&mut FdState> {
+    let at = match states.binary_search_by_key(&fd, |(f, _)| *f) {
+        Ok(at) => at,
+        Err(at) if create => {
+            try_push(states, (fd, FdState::default())).ok()?;
+            // The new state moves from the end to its place.
+            let tail = states.get_mut(at..)?;
+            if !tail.is_empty() {
+                tail.rotate_right(1);
+            }
+            at
+        }
+        Err(_) => return None,
+    };
+    states.get_mut(at).map(|(_, s)| s)
+}
+
+fn get(states: &States, fd: RawFd) -> Option<&FdState> {
+    let at = states.binary_search_by_key(&fd, |(f, _)| *f).ok()?;
+    states.get(at).map(|(_, s)| s)
+}
+
+/// Removes the fd's state, returning it.
+fn remove(states: &mut States, fd: RawFd) -> Option<FdState> {
+    let at = states.binary_search_by_key(&fd, |(f, _)| *f).ok()?;
+    // The state moves to the end, and goes.
+    let tail = states.get_mut(at..)?;
+    if !tail.is_empty() {
+        tail.rotate_left(1);
+    }
+    states.pop().map(|(_, s)| s)
 }
 
 /// The table and its lock.
@@ -182,11 +198,20 @@ fn lock() -> Option<Locked> {
     // Miri has no fork (nor pthread_atfork).
     #[cfg(not(miri))]
     {
-        static AT_FORK: Once = Once::new();
-        AT_FORK.call_once(|| {
-            // SAFETY: registers a handler that is sound in the child (see in_child).
-            unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
-        });
+        use std::sync::atomic::AtomicU8;
+        // 0: not registered, 1: being registered, 2: registered. A thread that finds it being
+        // registered waits the moment it takes (not a std Once: its poisoning can panic).
+        static AT_FORK: AtomicU8 = AtomicU8::new(0);
+        if AT_FORK.load(Ordering::Acquire) != 2 {
+            if AT_FORK.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                // SAFETY: registers a handler that is sound in the child (see in_child).
+                unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
+                AT_FORK.store(2, Ordering::Release);
+            }
+            while AT_FORK.load(Ordering::Acquire) != 2 {
+                std::thread::yield_now();
+            }
+        }
     }
     if reentered() {
         return None;
@@ -219,12 +244,12 @@ extern "C" fn in_child() {
         // Possibly half updated by a thread the child does not have: never read, never freed.
         std::mem::forget(std::mem::replace(states, no_states()));
     } else {
-        for s in states.values_mut() {
+        for (_, s) in states.iter_mut() {
             s.readers = 0;
             s.pending.clear();
             s.acks.clear();
         }
-        states.retain(|_, s| !s.is_empty());
+        states.retain(|(_, s)| !s.is_empty());
     }
     BUSY.store(states.len(), Ordering::Relaxed);
 }
@@ -232,7 +257,7 @@ extern "C" fn in_child() {
 /// Runs `f` on the fd's state in a locked table, creating the state if `create`; BUSY counts
 /// the states not empty, and states left empty and unused go (beyond RETAINED).
 fn with_in<R>(states: &mut States, fd: RawFd, create: bool, f: impl FnOnce(&mut FdState) -> R) -> Option<R> {
-    let state = if create { states.entry(fd).or_default() } else { states.get_mut(&fd)? };
+    let state = find(states, fd, create)?;
     let was_empty = state.is_empty();
     let result = f(state);
     let (empty, unused) = (state.is_empty(), state.readers == 0);
@@ -246,7 +271,7 @@ fn with_in<R>(states: &mut States, fd: RawFd, create: bool, f: impl FnOnce(&mut 
         _ => {}
     }
     if empty && unused && states.len() > RETAINED {
-        states.remove(&fd);
+        remove(states, fd);
     }
     Some(result)
 }
@@ -264,7 +289,7 @@ fn anything_stored() -> bool {
 /// Forgets everything about `fd`: it was closed, or a new socket got its number.
 pub fn forget(fd: RawFd) {
     if let Some(mut states) = lock() {
-        if states.remove(&fd).is_some_and(|s| !s.is_empty()) {
+        if remove(&mut states, fd).is_some_and(|s| !s.is_empty()) {
             BUSY.fetch_sub(1, Ordering::AcqRel);
         }
     }
@@ -273,11 +298,8 @@ pub fn forget(fd: RawFd) {
 /// Marks `seq` as awaited on `fd`; returns how many requests now wait on it (1 on the plain
 /// path: nothing is recorded).
 pub fn await_ack(fd: RawFd, seq: u32) -> usize {
-    with(fd, true, |s| {
-        s.pending.push(seq);
-        s.pending.len()
-    })
-    .unwrap_or(1)
+    // Without memory to record it, the wait goes on as on the plain path.
+    with(fd, true, |s| if try_push(&mut s.pending, seq).is_ok() { s.pending.len() } else { 1 }).unwrap_or(1)
 }
 
 /// Ends the wait for `seq`; returns its ACK if another thread stored it.
@@ -313,11 +335,7 @@ pub fn deliver_ack(fd: RawFd, seq: u32, error: i32) -> bool {
 
 fn deliver_in(s: &mut FdState, seq: u32, error: i32) -> bool {
     let awaited = s.pending.contains(&seq);
-    if awaited && s.acks.try_reserve(1).is_ok() {
-        s.acks.push((seq, error));
-        return true;
-    }
-    false
+    awaited && try_push(&mut s.acks, (seq, error)).is_ok()
 }
 
 /// What a reader finds kept for it.
@@ -339,11 +357,11 @@ fn unstash_in(s: &mut FdState, out: &mut [MaybeUninit<u8>], peek: bool) -> Kept 
         }
         return Kept::Dropped;
     }
-    let Some(datagram) = s.stash.front() else {
+    let Some(datagram) = s.stash.first() else {
         return Kept::Nothing;
     };
     let n = datagram.len().min(out.len());
-    for (slot, byte) in out.iter_mut().zip(&datagram[..n]) {
+    for (slot, byte) in out.iter_mut().zip(datagram) {
         slot.write(*byte);
     }
     if !peek {
@@ -440,7 +458,7 @@ impl Turn {
         }
         match lock() {
             Some(states) => {
-                let reader_here = states.get(&fd).is_some_and(|s| s.readers != 0);
+                let reader_here = get(&states, fd).is_some_and(|s| s.readers != 0);
                 Turn { fd, mode: Mode::Locked { states, reader_here } }
             }
             None => Turn { fd, mode: Mode::Plain },

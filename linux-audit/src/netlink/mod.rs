@@ -13,7 +13,6 @@ use fdstate::Kept;
 use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::time::Duration;
 
 use crate::diag::{Diagnostics, Level};
 use crate::sys;
@@ -21,7 +20,7 @@ pub(crate) use crate::sys::Errno;
 use crate::wire::*;
 
 /// The original polls 500 ms at most 81 times for an ACK before giving up with EAGAIN.
-const ACK_TIMEOUT: Duration = Duration::from_millis(81 * 500);
+const ACK_TIMEOUT_MS: u64 = 81 * 500;
 const ACK_POLL_MS: i32 = 500;
 /// While other threads wait on the same fd, one of them may read our ACK: look again soon.
 const SHARED_FD_POLL_MS: i32 = 5;
@@ -175,9 +174,12 @@ pub(crate) struct PayloadWriter<'r> {
 impl PayloadWriter<'_> {
     /// Appends what fits of `bytes`.
     pub(crate) fn push(&mut self, bytes: &[u8]) {
-        let n = bytes.len().min(Request::CAPACITY - self.len);
-        self.area[self.len..self.len + n].copy_from_slice(as_uninit(&bytes[..n]));
-        self.len += n;
+        let Some(room) = self.area.get_mut(self.len..) else { return };
+        let n = bytes.len().min(room.len());
+        if let (Some(to), Some(from)) = (room.get_mut(..n), bytes.get(..n)) {
+            to.copy_from_slice(as_uninit(from));
+            self.len += n;
+        }
     }
 
     /// Appends `byte` if it fits.
@@ -342,10 +344,10 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
             Step::Empty(idle) => Some(idle),
         };
         // The deadline holds whatever arrives: also while datagrams keep coming.
-        let deadline = *deadline.get_or_insert_with(|| sys::now() + ACK_TIMEOUT);
-        let left = deadline.saturating_duration_since(sys::now());
+        let deadline = *deadline.get_or_insert_with(|| sys::now_ms().saturating_add(ACK_TIMEOUT_MS));
+        let left = deadline.saturating_sub(sys::now_ms());
         let Some(idle) = idle else {
-            if left.is_zero() {
+            if left == 0 {
                 return fdstate::take_ack(fd, seq).ok_or(if overrun { libc::ENOBUFS } else { libc::EAGAIN });
             }
             continue;
@@ -357,7 +359,7 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
         if overrun && idle != Idle::LeftForReader {
             return Err(libc::ENOBUFS);
         }
-        if left.is_zero() {
+        if left == 0 {
             return Err(libc::EAGAIN);
         }
         match idle {
@@ -365,7 +367,7 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
             Idle::LeftForReader => sys::pause(LEFT_FOR_READER_MS),
             _ => {
                 let slice = if shared || idle == Idle::ReaderHere { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
-                sys::wait_readable(fd, slice.min(left.as_millis() as i32 + 1));
+                sys::wait_readable(fd, slice.min(left.min(i32::MAX as u64 - 1) as i32 + 1));
             }
         }
     }

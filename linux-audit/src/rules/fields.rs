@@ -7,6 +7,7 @@
 
 use super::{Globals, add_perm_syscalls, next_slot};
 use crate::Line;
+use crate::bytes::Lossy;
 use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
 use crate::num::{Base, is_negative_number, starts_with_digit, strtol, strtoul};
@@ -177,7 +178,9 @@ pub fn fieldpair<'p>(
     let Some(s) = split(pair, FIELD) else {
         return refused(None, EAU_OPMISSING);
     };
-    let (name, value) = (&pair[..s.at], &pair[s.at + s.len..]);
+    let (Some(name), Some(value)) = (pair.get(..s.at), pair.get(s.at + s.len..)) else {
+        return refused(None, EAU_OPMISSING);
+    };
     let mut cx = Context { globals, errno: None, features, diag, line, tables };
     let result = if name.is_empty() {
         Err(-EAU_FIELDNAME)
@@ -307,7 +310,7 @@ fn user(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
         match accounts::user(v, &mut cx.errno) {
             Some(uid) => uid,
             None => {
-                cx.diag.report(Level::Error, format_args!("Unknown user: {}", String::from_utf8_lossy(v)));
+                cx.diag.report(Level::Error, format_args!("Unknown user: {}", Lossy(v)));
                 return Err(-EAU_PRINT_NOTHING);
             }
         }
@@ -324,7 +327,7 @@ fn group(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
         match accounts::group(v, &mut cx.errno) {
             Some(gid) => gid,
             None => {
-                cx.diag.report(Level::Error, format_args!("Unknown group: {}", String::from_utf8_lossy(v)));
+                cx.diag.report(Level::Error, format_args!("Unknown group: {}", Lossy(v)));
                 return Err(-EAU_PRINT_NOTHING);
             }
         }
@@ -603,7 +606,9 @@ pub fn compare(tables: &Tables, rule: &mut audit_rule_data, pair: &[u8], flags: 
     let Some(s) = split(pair, COMPARE) else {
         return refused(None, EAU_OPEQNOTEQ);
     };
-    let (left, right) = (&pair[..s.at], &pair[s.at + s.len..]);
+    let (Some(left), Some(right)) = (pair.get(..s.at), pair.get(s.at + s.len..)) else {
+        return refused(None, EAU_OPEQNOTEQ);
+    };
     let field = |name| tables.name_to_field(name).filter(|&f| f >= 0).map(|f| f as u32);
     let result = (|| {
         if left.is_empty() {
@@ -628,28 +633,42 @@ pub fn compare(tables: &Tables, rule: &mut audit_rule_data, pair: &[u8], flags: 
 
 /// User and group names, as the local account databases know them.
 mod accounts {
-    use std::ffi::CString;
+    use std::ffi::CStr;
+
+    use crate::bytes::Bytes;
 
     /// getpwnam_r/getgrnam_r with a buffer grown until the entry fits. `errno` becomes what
     /// the original's getpwnam/getgrnam leaves: 0, or the lookup's error (ECONNREFUSED, which
-    /// an LDAP backend may report, as ENOENT so that it is not taken for netlink's).
+    /// an LDAP backend may report, as ENOENT so that it is not taken for netlink's; ENOMEM
+    /// when memory for the lookup is short).
     fn lookup<T>(
         name: &[u8],
         errno: &mut Option<i32>,
-        call: impl Fn(&CString, &mut T, &mut [libc::c_char], &mut *mut T) -> libc::c_int,
+        call: impl Fn(&CStr, &mut T, &mut [libc::c_char], &mut *mut T) -> libc::c_int,
     ) -> Option<T> {
         *errno = Some(0);
-        let name = CString::new(name).ok()?;
+        let mut c_name = Bytes::new();
+        if c_name.push(name).and_then(|()| c_name.push_byte(0)).is_err() {
+            *errno = Some(libc::ENOMEM);
+            return None;
+        }
+        let name = CStr::from_bytes_with_nul(c_name.as_slice()).ok()?;
         // The databases are files and sockets, read at cancellation points: none may act
         // inside the rule builders (they run without a section of their own).
         let _no_cancellation = crate::cancel::Section::guard();
         let mut size = 1024;
         loop {
-            let mut buf = vec![0 as libc::c_char; size];
+            let Ok(mut buf) = Bytes::zeroed(size) else {
+                *errno = Some(libc::ENOMEM);
+                return None;
+            };
+            // SAFETY: c_char and u8 have the same size and alignment; every byte is a valid
+            // c_char.
+            let buf = unsafe { &mut *(buf.as_mut_slice() as *mut [u8] as *mut [libc::c_char]) };
             // SAFETY: an all-zero passwd/group is a valid value to be overwritten.
             let mut entry: T = unsafe { std::mem::zeroed() };
             let mut found = std::ptr::null_mut();
-            match call(&name, &mut entry, &mut buf, &mut found) {
+            match call(name, &mut entry, buf, &mut found) {
                 libc::ERANGE if size < 1 << 20 => size *= 4,
                 0 if !found.is_null() => return Some(entry),
                 0 => return None,

@@ -12,6 +12,7 @@ mod fields;
 use std::os::fd::RawFd;
 
 use crate::Line;
+use crate::bytes::{Bytes, Lossy};
 use crate::control::{self, priority};
 use crate::diag::{Diagnostics, Level};
 use crate::netlink::{self, Failed, MAX_PAYLOAD, Sent};
@@ -185,21 +186,20 @@ pub(crate) fn add_perm_syscalls(
         return 0;
     }
     let all = perm_syscalls(perm, line);
-    let mut names: Vec<&[u8]> = all.split(|&b| b == b',').collect();
-    if line >= Line::V4_1_2 {
-        let machine = tables.elf_to_machine(globals.elf);
-        names.retain(|name| machine.is_some_and(|m| tables.name_to_syscall(name, m).is_some()));
-        if names.is_empty() {
-            diag.report(Level::Warning, format_args!("Filtering syscalls failed; using original syscalls."));
-            names = all.split(|&b| b == b',').collect();
-        }
+    let machine = tables.elf_to_machine(globals.elf);
+    let known = |name: &&[u8]| machine.is_some_and(|m| tables.name_to_syscall(name, m).is_some());
+    let mut filtered = line >= Line::V4_1_2;
+    if filtered && !all.split(|&b| b == b',').any(|name| known(&name)) {
+        diag.report(Level::Warning, format_args!("Filtering syscalls failed; using original syscalls."));
+        filtered = false;
     }
-    let listed = names.len() > 1;
+    let names = all.split(|&b| b == b',').filter(|name| !filtered || known(name));
+    let listed = names.clone().nth(1).is_some();
     for name in names {
         match add_syscall_by_name(tables, rule, name, globals, line).value {
             0 => {}
             -1 => {
-                diag.report(Level::Error, format_args!("Syscall name unknown: {}", String::from_utf8_lossy(name)));
+                diag.report(Level::Error, format_args!("Syscall name unknown: {}", Lossy(name)));
                 // A list reports its failures as "already reported"; a single name as itself.
                 return if listed { -3 } else { -1 };
             }
@@ -341,8 +341,12 @@ pub fn fits_request(size: usize) -> bool {
 pub fn send_add(fd: RawFd, bytes: Option<&[u8]>, size: usize, diag: &dyn Diagnostics) -> Result<Sent, Failed> {
     let result = netlink::request(fd, AUDIT_ADD_RULE, bytes, size, diag);
     if let Err(f) = result {
-        let why = if f.errno == libc::EEXIST { "Rule exists".to_string() } else { sys::strerror(f.errno) };
-        diag.report(priority(f.errno), format_args!("Error sending add rule data request ({why})"));
+        if f.errno == libc::EEXIST {
+            diag.report(priority(f.errno), format_args!("Error sending add rule data request (Rule exists)"));
+        } else {
+            let why = sys::strerror(f.errno);
+            diag.report(priority(f.errno), format_args!("Error sending add rule data request ({why})"));
+        }
     }
     result
 }
@@ -370,14 +374,15 @@ pub fn trim_subtrees(fd: RawFd, diag: &dyn Diagnostics) -> Result<Sent, Failed> 
 
 /// audit_make_equivalent: AUDIT_MAKE_EQUIV with both lengths, then both paths unterminated.
 pub fn make_equivalent(fd: RawFd, mount_point: &[u8], subtree: &[u8], diag: &dyn Diagnostics) -> Result<Sent, Failed> {
-    let payload = [
-        &(mount_point.len() as u32).to_ne_bytes()[..],
-        &(subtree.len() as u32).to_ne_bytes()[..],
-        mount_point,
-        subtree,
-    ]
-    .concat();
-    control::send_logged(fd, AUDIT_MAKE_EQUIV, Some(&payload), "sending make_equivalent command", diag)
+    let mut payload = Bytes::new();
+    for piece in
+        [&(mount_point.len() as u32).to_ne_bytes()[..], &(subtree.len() as u32).to_ne_bytes()[..], mount_point, subtree]
+    {
+        if payload.push(piece).is_err() {
+            return Err(Failed { errno: libc::ENOMEM, seq: None });
+        }
+    }
+    control::send_logged(fd, AUDIT_MAKE_EQUIV, Some(payload.as_slice()), "sending make_equivalent command", diag)
 }
 
 #[cfg(test)]

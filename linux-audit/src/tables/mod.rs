@@ -172,7 +172,7 @@ impl Table {
                 *word = self.fold.word(load_word(bytes));
             }
         }
-        let words = &words[..used];
+        let words = words.get(..used)?;
         let same = |stored: &[u8]| match words {
             [word] => load_word(stored) == *word,
             _ => stored.chunks(8).zip(words).all(|(bytes, &word)| load_word(bytes) == word),
@@ -180,10 +180,10 @@ impl Table {
         let mask = self.slots.len() - 1;
         let mut slot = slot(hash_words(words), self.slots.len());
         loop {
-            let position = usize::from(self.slots[slot]).checked_sub(1)?;
-            let (span, number) = self.names[position];
+            let position = usize::from(*self.slots.get(slot)?).checked_sub(1)?;
+            let &(span, number) = self.names.get(position)?;
             let (at, len) = offset_len(span);
-            if len == name.len() && same(&self.text[at..][..len]) {
+            if len == name.len() && same(self.text.get(at..at + len)?) {
                 return Some(number);
             }
             slot = (slot + 1) & mask;
@@ -198,7 +198,7 @@ impl Table {
             ByNumber::Direct { min, index } => *index.get(number.wrapping_sub(min) as u32 as usize)?,
             ByNumber::Sorted(pairs) => {
                 let i = pairs.binary_search_by_key(&number, |&(n, _)| n).ok()?;
-                pairs[i].1
+                pairs.get(i)?.1
             }
         };
         c_name(self.text, span)
