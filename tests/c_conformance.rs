@@ -12,8 +12,10 @@
 
 mod common;
 
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use std::{fs, thread};
 
@@ -81,14 +83,23 @@ fn run(exe: &Path, library_dir: Option<PathBuf>) -> Output {
     }
     cmd.current_dir(common::repo());
     let child = cmd.spawn().expect("spawn");
-    let pid = child.id();
+    // Through a pidfd, not the pid: once the child is reaped its pid may be another process's
+    // (pids wrap within minutes here), and a late SIGKILL by pid killed other test processes.
+    // SAFETY: pidfd_open on our child, not yet waited for; the fd is checked and then owned.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, libc::c_long::from(child.id()), 0) };
+    assert!(pidfd >= 0, "pidfd_open: {}", std::io::Error::last_os_error());
+    // SAFETY: a new descriptor nothing else owns.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as i32) };
+    let (done, finished) = mpsc::channel::<()>();
     let killer = thread::spawn(move || {
-        thread::sleep(TIMEOUT);
-        // SAFETY: kill on a pid we spawned; harmless if it already ended.
-        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        if finished.recv_timeout(TIMEOUT) == Err(mpsc::RecvTimeoutError::Timeout) {
+            // SAFETY: signals the process the pidfd refers to; ESRCH if it has ended.
+            unsafe { libc::syscall(libc::SYS_pidfd_send_signal, pidfd.as_raw_fd(), libc::SIGKILL, 0, 0) };
+        }
     });
     let out = child.wait_with_output().expect("wait");
-    drop(killer); // the sleeper thread ends with the process
+    drop(done);
+    killer.join().unwrap();
     out
 }
 
