@@ -280,6 +280,7 @@ fn equality(op: u32) -> bool {
 
 /// Adds one field: the list's checks, then the field and operator written into the slot, then
 /// the value read as its field reads it. A refused value leaves what was written so far.
+#[inline(always)]
 fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mut Context) -> Result<Added<'v>, i32> {
     list_takes(f, cx)?;
     // From here on the slot's field and operator stay written, even when the value is refused.
@@ -317,7 +318,17 @@ fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mu
 /// and more where the kernel extends it; from 3.1 on, those more where the kernel does not
 /// extend it, and any field (each with its own checks) where it does. The fs list needs a
 /// kernel that has it.
+#[inline(always)]
 fn list_takes(f: &Field, cx: &Context) -> Result<(), i32> {
+    // The other lists take any field (cheapest first: most rules are for them).
+    if f.list != AUDIT_FILTER_EXCLUDE && f.list != AUDIT_FILTER_FS {
+        return Ok(());
+    }
+    list_conditions(f, cx)
+}
+
+/// [`list_takes`] for the exclude and fs lists.
+fn list_conditions(f: &Field, cx: &Context) -> Result<(), i32> {
     if f.list == AUDIT_FILTER_EXCLUDE && cx.line >= Line::V3_1_2 {
         if !cx.kernel_has(AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND) && !excludable(f.field) {
             return Err(-EAU_MSGTYPECREDEXCLUDE);
@@ -347,31 +358,31 @@ fn user(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     } else if v == b"unset" {
         u32::MAX
     } else {
-        match accounts::user(v, &mut cx.errno) {
-            Some(uid) => uid,
-            None => {
-                cx.diag.report(Level::Error, format_args!("Unknown user: {}", Lossy(v)));
-                return Err(-EAU_PRINT_NOTHING);
-            }
-        }
+        id_named(v, cx, "user", accounts::user)?
     };
     Ok(())
+}
+
+/// A user or group id by name, as `lookup` finds it, or the message that there is none (out of
+/// line: numbers are the common case).
+#[cold]
+#[inline(never)]
+fn id_named(
+    v: &[u8],
+    cx: &mut Context,
+    kind: &str,
+    lookup: fn(&[u8], &mut Option<i32>) -> Option<u32>,
+) -> Result<u32, i32> {
+    lookup(v, &mut cx.errno).ok_or_else(|| {
+        cx.diag.report(Level::Error, format_args!("Unknown {kind}: {}", Lossy(v)));
+        -EAU_PRINT_NOTHING
+    })
 }
 
 /// A group id: a number or a group name.
 fn group(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     let v = f.text;
-    *value = if starts_with_digit(v) {
-        cx.l(v)
-    } else {
-        match accounts::group(v, &mut cx.errno) {
-            Some(gid) => gid,
-            None => {
-                cx.diag.report(Level::Error, format_args!("Unknown group: {}", Lossy(v)));
-                return Err(-EAU_PRINT_NOTHING);
-            }
-        }
-    };
+    *value = if starts_with_digit(v) { cx.l(v) } else { id_named(v, cx, "group", accounts::group)? };
     Ok(())
 }
 
@@ -382,13 +393,19 @@ fn exit_code(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     if starts_with_digit(v) || is_negative_number(v) {
         *value = cx.l(v);
     } else {
-        // 0 when unknown.
-        *value = cx.tables.name_to_errno(v).unwrap_or(0) as u32;
+        *value = errno_named(v, cx.tables);
         if *value == 0 {
             return Err(-EAU_ERRUNKNOWN);
         }
     }
     Ok(())
+}
+
+/// An errno by name, 0 when unknown (out of line: numbers are the common case).
+#[cold]
+#[inline(never)]
+fn errno_named(v: &[u8], tables: &Tables) -> u32 {
+    tables.name_to_errno(v).unwrap_or(0) as u32
 }
 
 /// A record type, on the exclude and user lists: a number or a name.
