@@ -128,7 +128,7 @@ const FD: i32 = 900_001;
 fn ack_wait_bookkeeping(script: &[u8]) {
     let mut kept = std::collections::VecDeque::<Vec<u8>>::new();
     let mut dropped = false;
-    let mut waiting = Vec::<u32>::new();
+    let mut waiting = Vec::<(u32, fdstate::Waiting)>::new();
     let mut settled = std::collections::VecDeque::<u32>::new();
     let mut out = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let mut rest = script;
@@ -140,9 +140,9 @@ fn ack_wait_bookkeeping(script: &[u8]) {
             0 => match netlink::sort_received(chunk, true, 0) {
                 Seen::Ack { seq, error } => {
                     let delivered = fdstate::deliver_ack(FD, seq, error);
-                    if waiting.contains(&seq) {
+                    if let Some((_, w)) = waiting.iter().find(|(s, _)| *s == seq) {
                         assert!(delivered);
-                        assert_eq!(fdstate::take_ack(FD, seq), Some(error));
+                        assert_eq!(w.take_ack(), Some(error));
                     } else {
                         let swallowed = settled.iter().position(|&s| s == seq).map(|i| settled.remove(i));
                         assert_eq!(delivered, swallowed.is_some(), "swallowed");
@@ -163,11 +163,10 @@ fn ack_wait_bookkeeping(script: &[u8]) {
             },
             1 => {
                 let seq = u32::from(n as u8);
-                if waiting.contains(&seq) {
+                if let Some(i) = waiting.iter().position(|(s, _)| *s == seq) {
                     // Ended by the kernel's answer (remembered as settled), or by its ACK.
                     let answered = chunk.first().is_some_and(|b| b & 1 == 1);
-                    assert_eq!(fdstate::stop_awaiting(FD, seq, answered), None);
-                    waiting.retain(|&s| s != seq);
+                    assert_eq!(waiting.remove(i).1.stop(answered), None);
                     if answered {
                         if settled.len() == fdstate::SETTLED_MAX {
                             settled.pop_front();
@@ -175,9 +174,8 @@ fn ack_wait_bookkeeping(script: &[u8]) {
                         settled.push_back(seq);
                     }
                 } else {
-                    fdstate::await_ack(FD, seq);
                     settled.retain(|&s| s != seq);
-                    waiting.push(seq);
+                    waiting.push((seq, fdstate::await_ack(FD, seq)));
                 }
             }
             peek => {

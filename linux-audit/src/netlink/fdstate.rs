@@ -5,18 +5,19 @@
 //! audit_get_reply on it.
 //!
 //! Bounded. A state exists while it holds something (kept datagrams, requests waiting for their
-//! ACK, ACKs read for them, settled requests, threads inside audit_get_reply), in a table hashed
-//! by fd; once empty
-//! it is removed, except that up to `RETAINED` empty ones stay so that a busy fd does not
-//! allocate per request. At most `KEPT_MAX` datagrams are kept per fd: beyond, the oldest is
+//! ACK in the table, ACKs read for them, settled requests, threads inside audit_get_reply), in a
+//! table hashed by fd; once empty it is removed, except that up to `RETAINED` empty ones stay so
+//! that a busy fd does not allocate per request. At most `KEPT_MAX` datagrams are kept per fd: beyond, the oldest is
 //! dropped, and the next audit_get_reply on the fd fails once with ENOBUFS, as a receive does
 //! after the socket's buffer overflowed (the original leaves those datagrams in the socket, whose
 //! buffer the kernel bounds). ACKs are never kept there: an awaited one goes to its waiter, a
 //! stale one is dropped; so no ACK a request waits for is lost to the bound, and the newest
 //! datagrams (the replies to the latest requests) are the ones kept.
 //!
-//! The common path (one thread, the ACK first in the queue) never takes the lock for reading:
-//! `BUSY` counts fds that have anything stored, `READERS` the threads inside audit_get_reply.
+//! The common path (one thread, the ACK first in the queue) takes no lock: a request waits for
+//! its ACK in one of 64 slots claimed by compare-and-swap (see `Slot`; the table only when every
+//! slot is taken), `BUSY` counts fds that have anything stored, `READERS` the threads inside
+//! audit_get_reply.
 //!
 //! A reader may be blocked in recvfrom, where it never sees the stash: while one is registered
 //! on an fd, an ACK wait leaves datagrams that are not ACKs in the socket (see `Turn`). Nothing
@@ -39,7 +40,7 @@ use std::cell::{Cell, UnsafeCell};
 use std::mem::MaybeUninit;
 use std::ops::{Deref, DerefMut};
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU64, AtomicUsize, Ordering};
 
 use crate::bytes::{try_copy, try_push};
 
@@ -241,24 +242,7 @@ fn reentered() -> bool {
 
 /// Takes the lock; None when this thread must not wait for it (see `reentered`).
 fn lock() -> Option<Locked> {
-    // Miri has no fork (nor pthread_atfork).
-    #[cfg(not(miri))]
-    {
-        use std::sync::atomic::AtomicU8;
-        // 0: not registered, 1: being registered, 2: registered. A thread that finds it being
-        // registered waits the moment it takes (not a std Once: its poisoning can panic).
-        static AT_FORK: AtomicU8 = AtomicU8::new(0);
-        if AT_FORK.load(Ordering::Acquire) != 2 {
-            if AT_FORK.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire).is_ok() {
-                // SAFETY: registers a handler that is sound in the child (see in_child).
-                unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
-                AT_FORK.store(2, Ordering::Release);
-            }
-            while AT_FORK.load(Ordering::Acquire) != 2 {
-                std::thread::yield_now();
-            }
-        }
-    }
+    at_fork();
     if reentered() {
         return None;
     }
@@ -276,9 +260,34 @@ fn lock() -> Option<Locked> {
     Some(Locked(()))
 }
 
+/// Registers `in_child` (once). Miri has no fork (nor pthread_atfork).
+fn at_fork() {
+    #[cfg(not(miri))]
+    {
+        use std::sync::atomic::AtomicU8;
+        // 0: not registered, 1: being registered, 2: registered. A thread that finds it being
+        // registered waits the moment it takes (not a std Once: its poisoning can panic).
+        static AT_FORK: AtomicU8 = AtomicU8::new(0);
+        if AT_FORK.load(Ordering::Acquire) != 2 {
+            if AT_FORK.compare_exchange(0, 1, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+                // SAFETY: registers a handler that is sound in the child (see in_child).
+                unsafe { libc::pthread_atfork(None, None, Some(in_child)) };
+                AT_FORK.store(2, Ordering::Release);
+            }
+            while AT_FORK.load(Ordering::Acquire) != 2 {
+                std::thread::yield_now();
+            }
+        }
+    }
+}
+
 /// pthread_atfork's child handler: the child has only the thread that forked.
 #[cfg(not(miri))]
 extern "C" fn in_child() {
+    for slot in &WAITERS {
+        slot.key.store(FREE, Ordering::Relaxed);
+    }
+    WAITING.store(0, Ordering::Relaxed);
     let was_held = TABLE.held.swap(false, Ordering::Relaxed);
     HOLDING.set(false);
     CONSUMING_HERE.set(false);
@@ -341,34 +350,181 @@ pub fn forget(fd: RawFd) {
     }
 }
 
-/// Marks `seq` as awaited on `fd`; returns how many requests now wait on it (1 on the plain
-/// path: nothing is recorded).
-pub fn await_ack(fd: RawFd, seq: u32) -> usize {
-    // Without memory to record it, the wait goes on as on the plain path.
-    with(fd, true, |s| {
-        // A sequence number used again (after 2^31 requests) names a new request.
-        s.settled.take(seq);
-        if try_push(&mut s.pending, seq).is_ok() { s.pending.len() } else { 1 }
-    })
-    .unwrap_or(1)
+/// Requests waiting for their ACK, without a lock: a slot is claimed (compare-and-swap) by a
+/// request from before its sendto until its wait ends, and an ACK read by another thread is
+/// handed over in it. The table holds the requests that find every slot taken.
+///
+/// A slot's key: FREE, or the request's sequence number (high half) and, in the low half, its
+/// fd + 1 while it waits, DELIVERING while another thread writes the ACK's error field into
+/// `ack`, DELIVERED once it is there. Sequence numbers are unique to a request (process-wide),
+/// so a stale key never matches another request. Only the waiter frees its slot.
+struct Slot {
+    key: AtomicU64,
+    ack: AtomicI32,
 }
 
-/// Ends the wait for `seq`; returns its ACK if another thread stored it. `answered`: the wait
-/// ended at the kernel's answer to the request, not at its ACK; unless the ACK was stored, the
-/// request is then remembered as settled, so that its ACK, if it still comes, is swallowed by
-/// whoever reads it (`deliver_ack`) rather than handed to a caller of audit_get_reply. Done in
-/// the same lock as the wait's end: an ACK read before goes to `acks`, one read after is
-/// swallowed.
-pub fn stop_awaiting(fd: RawFd, seq: u32, answered: bool) -> Option<i32> {
-    with(fd, false, |s| {
-        s.pending.retain(|&p| p != seq);
-        let ack = take(&mut s.acks, seq);
-        if answered && ack.is_none() {
-            s.settled.insert(seq);
+const SLOTS: usize = 64;
+const FREE: u64 = 0;
+const DELIVERING: u32 = u32::MAX;
+const DELIVERED: u32 = u32::MAX - 1;
+
+#[allow(clippy::declare_interior_mutable_const)] // only to repeat the initialiser
+const FREE_SLOT: Slot = Slot { key: AtomicU64::new(FREE), ack: AtomicI32::new(0) };
+static WAITERS: [Slot; SLOTS] = [FREE_SLOT; SLOTS];
+/// Slots claimed: while 0, no ACK can be handed over through them.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+fn key(seq: u32, low: u32) -> u64 {
+    u64::from(seq) << 32 | u64::from(low)
+}
+
+fn waiting_key(fd: RawFd, seq: u32) -> u64 {
+    // fd ≥ 0 (requests on a negative fd are refused before they are sent): fd + 1 is below
+    // DELIVERED.
+    key(seq, fd as u32 + 1)
+}
+
+/// A request waiting for its ACK: where it is registered.
+pub struct Waiting {
+    fd: RawFd,
+    seq: u32,
+    /// Its slot; None if it is in the table (or, re-entered with every slot taken, nowhere).
+    slot: Option<&'static Slot>,
+    ended: bool,
+}
+
+/// Marks `seq` as awaited on `fd`, in a free slot or else in the table (on the plain path with
+/// every slot taken, or without memory for it, nothing is recorded).
+pub fn await_ack(fd: RawFd, seq: u32) -> Waiting {
+    at_fork();
+    let start = seq as usize % SLOTS;
+    let waiting = waiting_key(fd, seq);
+    for i in 0..SLOTS {
+        let slot = &WAITERS[(start + i) % SLOTS];
+        if slot.key.load(Ordering::Relaxed) == FREE
+            && slot.key.compare_exchange(FREE, waiting, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+        {
+            WAITING.fetch_add(1, Ordering::SeqCst);
+            // A sequence number used again (after 2^31 requests) names a new request.
+            if anything_stored() {
+                with(fd, false, |s| s.settled.take(seq));
+            }
+            return Waiting { fd, seq, slot: Some(slot), ended: false };
+        }
+    }
+    with(fd, true, |s| {
+        s.settled.take(seq);
+        // Without memory to record it, the wait goes on as on the plain path.
+        let _ = try_push(&mut s.pending, seq);
+    });
+    Waiting { fd, seq, slot: None, ended: false }
+}
+
+/// How many requests wait for their ACK on the fd (asked only when an ACK is slow to come).
+pub fn sharers(fd: RawFd) -> usize {
+    let in_slots = WAITERS.iter().filter(|s| s.key.load(Ordering::Relaxed) as u32 == fd as u32 + 1).count();
+    in_slots + if anything_stored() { with(fd, false, |s| s.pending.len()).unwrap_or(0) } else { 0 }
+}
+
+impl Waiting {
+    /// The ACK another thread handed over, if it did; the slot stays claimed.
+    fn delivered(&self, slot: &Slot) -> Option<i32> {
+        loop {
+            let key = slot.key.load(Ordering::Acquire);
+            if key == self::key(self.seq, DELIVERED) {
+                return Some(slot.ack.load(Ordering::Relaxed));
+            }
+            if key != self::key(self.seq, DELIVERING) {
+                return None;
+            }
+            // Another thread is between two stores.
+            std::hint::spin_loop();
+        }
+    }
+
+    /// The ACK for the request if another thread already read it, taken: the request waits on
+    /// (a later ACK for it would be handed over too), as in the table.
+    pub fn take_ack(&self) -> Option<i32> {
+        match self.slot {
+            Some(slot) => {
+                let ack = self.delivered(slot)?;
+                // Only this request changes a delivered key.
+                slot.key.store(waiting_key(self.fd, self.seq), Ordering::Release);
+                Some(ack)
+            }
+            None if !anything_stored() => None,
+            None => with(self.fd, false, |s| take(&mut s.acks, self.seq)).flatten(),
+        }
+    }
+
+    /// Ends the wait; returns its ACK if another thread stored it. `answered`: the wait ended at
+    /// the kernel's answer to the request, not at its ACK; unless the ACK was stored, the request
+    /// is then remembered as settled, so that its ACK, if it still comes, is swallowed by
+    /// whoever reads it (`deliver_ack`) rather than handed to a caller of audit_get_reply. An ACK
+    /// read before the wait ends comes back here; one read after is swallowed: the request is
+    /// settled before its slot (or its entry in the table, in the same lock) is freed.
+    pub fn stop(mut self, answered: bool) -> Option<i32> {
+        self.end(answered)
+    }
+
+    fn end(&mut self, answered: bool) -> Option<i32> {
+        if std::mem::replace(&mut self.ended, true) {
+            return None;
+        }
+        let (fd, seq) = (self.fd, self.seq);
+        let Some(slot) = self.slot else {
+            return with(fd, false, |s| {
+                s.pending.retain(|&p| p != seq);
+                let ack = take(&mut s.acks, seq);
+                if answered && ack.is_none() {
+                    s.settled.insert(seq);
+                }
+                ack
+            })
+            .flatten();
+        };
+        if answered {
+            with(fd, true, |s| s.settled.insert(seq));
+        }
+        let ack = if slot.key.compare_exchange(waiting_key(fd, seq), FREE, Ordering::AcqRel, Ordering::Acquire).is_ok()
+        {
+            None
+        } else {
+            let ack = self.delivered(slot);
+            slot.key.store(FREE, Ordering::Release);
+            ack
+        };
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+        if answered && ack.is_some() {
+            with(fd, false, |s| s.settled.take(seq));
         }
         ack
-    })
-    .flatten()
+    }
+}
+
+impl Drop for Waiting {
+    /// A wait left without `stop` (a panic unwinding through it) still frees its slot.
+    fn drop(&mut self) {
+        self.end(false);
+    }
+}
+
+/// Hands an ACK to the request that waits for it in a slot: false if none does.
+fn deliver_to_slot(fd: RawFd, seq: u32, error: i32) -> bool {
+    if WAITING.load(Ordering::SeqCst) == 0 {
+        return false;
+    }
+    let waiting = waiting_key(fd, seq);
+    for slot in &WAITERS {
+        if slot.key.load(Ordering::Relaxed) == waiting
+            && slot.key.compare_exchange(waiting, key(seq, DELIVERING), Ordering::AcqRel, Ordering::Relaxed).is_ok()
+        {
+            slot.ack.store(error, Ordering::Relaxed);
+            slot.key.store(key(seq, DELIVERED), Ordering::Release);
+            return true;
+        }
+    }
+    false
 }
 
 fn take(acks: &mut Vec<(u32, i32)>, seq: u32) -> Option<i32> {
@@ -376,18 +532,13 @@ fn take(acks: &mut Vec<(u32, i32)>, seq: u32) -> Option<i32> {
     Some(acks.swap_remove(i).1)
 }
 
-/// The ACK for `seq` if another thread already read it.
-pub fn take_ack(fd: RawFd, seq: u32) -> Option<i32> {
-    if !anything_stored() {
-        return None;
-    }
-    with(fd, false, |s| take(&mut s.acks, seq)).flatten()
-}
-
 /// Stores an ACK for another waiter on `fd`, or swallows the late ACK of a request settled by
 /// the kernel's answer. Returns false when nobody waits for `seq` and it was not settled so
 /// (a stale ACK: an ACK wait drops it, audit_get_reply hands it out).
 pub fn deliver_ack(fd: RawFd, seq: u32, error: i32) -> bool {
+    if deliver_to_slot(fd, seq, error) {
+        return true;
+    }
     if !anything_stored() {
         return false;
     }
@@ -555,6 +706,9 @@ impl Turn {
 
     /// `deliver_ack` within the turn.
     pub(crate) fn deliver_ack(&mut self, seq: u32, error: i32) -> bool {
+        if deliver_to_slot(self.fd, seq, error) {
+            return true;
+        }
         if matches!(self.mode, Mode::Consuming { .. }) && !anything_stored() {
             return false;
         }
@@ -586,8 +740,7 @@ mod tests {
         let mut out = [MaybeUninit::uninit(); 64];
         let base = 1_000_000;
         for fd in base..base + 50_000 {
-            await_ack(fd, 7);
-            assert_eq!(stop_awaiting(fd, 7, false), None);
+            assert_eq!(await_ack(fd, 7).stop(false), None);
             let (reader, kept) = Reader::enter(fd, &mut out, false);
             assert_eq!(kept, Kept::Nothing);
             drop(reader);
@@ -595,41 +748,64 @@ mod tests {
         assert!(states_held() <= RETAINED + 8, "{} states held", states_held());
     }
 
+    /// Requests wait in slots until every slot is taken, then in the table; an ACK is handed
+    /// over through either.
+    #[test]
+    fn acks_are_handed_over_in_slots_and_in_the_table() {
+        let fd = 3_000_001;
+        let mut waiting = Vec::new();
+        while waiting.last().is_none_or(|w: &Waiting| w.slot.is_some()) {
+            waiting.push(await_ack(fd, 1000 + waiting.len() as u32));
+            assert!(waiting.len() <= SLOTS + 1);
+        }
+        let n = waiting.len() as u32;
+        assert_eq!(sharers(fd), n as usize);
+        assert!(deliver_ack(fd, 1000 + n - 1, -5), "in the table");
+        assert!(deliver_ack(fd, 1000, -6), "in a slot");
+        assert!(!deliver_ack(fd, 999, -7), "nobody waits for it");
+        assert!(!deliver_ack(fd + 1, 1001, -7), "another fd");
+        assert_eq!(waiting[0].take_ack(), Some(-6));
+        assert_eq!(waiting[0].take_ack(), None, "taken");
+        assert!(deliver_ack(fd, 1000, -8), "still waiting");
+        assert_eq!(waiting[1].take_ack(), None);
+        assert_eq!(waiting.last().unwrap().take_ack(), Some(-5));
+        for (i, w) in waiting.into_iter().enumerate() {
+            assert_eq!(w.stop(false), (i == 0).then_some(-8));
+        }
+        assert_eq!(sharers(fd), 0);
+        forget(fd);
+    }
+
     #[test]
     fn late_acks_of_answered_requests_are_swallowed_once_and_bounded() {
         let fd = 3_000_000;
         // Settled by the answer: its late ACK is swallowed once; then it is a stale ACK again.
-        await_ack(fd, 1);
-        assert_eq!(stop_awaiting(fd, 1, true), None);
+        assert_eq!(await_ack(fd, 1).stop(true), None);
         assert!(deliver_ack(fd, 1, 0));
         assert!(!deliver_ack(fd, 1, 0));
         // An ACK stored before the wait ended is the request's: nothing is left to swallow.
-        await_ack(fd, 2);
+        let waiting = await_ack(fd, 2);
         assert!(deliver_ack(fd, 2, -libc::EPERM));
-        assert_eq!(stop_awaiting(fd, 2, true), Some(-libc::EPERM));
+        assert_eq!(waiting.stop(true), Some(-libc::EPERM));
         assert!(!deliver_ack(fd, 2, 0));
         // Ended by its ACK (or a timeout): nothing remembered.
-        await_ack(fd, 3);
-        assert_eq!(stop_awaiting(fd, 3, false), None);
+        assert_eq!(await_ack(fd, 3).stop(false), None);
         assert!(!deliver_ack(fd, 3, 0));
         // At most SETTLED_MAX per fd, the oldest forgotten.
         let seqs = 10..10 + SETTLED_MAX as u32 + 2;
         for seq in seqs.clone() {
-            await_ack(fd, seq);
-            stop_awaiting(fd, seq, true);
+            await_ack(fd, seq).stop(true);
         }
         let swallowed: Vec<bool> = seqs.map(|seq| deliver_ack(fd, seq, 0)).collect();
         assert_eq!(swallowed, [false, false, true, true, true, true]);
-        // A sequence number awaited again names a new request.
-        await_ack(fd, 20);
-        stop_awaiting(fd, 20, true);
-        await_ack(fd, 20);
+        // Waiting again with the same sequence number: a new request, which gets its ACK.
+        await_ack(fd, 20).stop(true);
+        let waiting = await_ack(fd, 20);
         assert!(deliver_ack(fd, 20, 0));
-        assert_eq!(stop_awaiting(fd, 20, false), Some(0));
+        assert_eq!(waiting.stop(false), Some(0));
         assert!(!deliver_ack(fd, 20, 0));
         // The state goes with the last settled request.
-        await_ack(fd, 21);
-        stop_awaiting(fd, 21, true);
+        await_ack(fd, 21).stop(true);
         forget(fd);
         assert!(!deliver_ack(fd, 21, 0));
     }

@@ -142,14 +142,14 @@ impl Request {
         let seq = next_sequence();
         let datagram = self.frame(msg_type, seq);
 
-        let sharers = fdstate::await_ack(fd, seq);
+        let waiting = fdstate::await_ack(fd, seq);
         let outcome = match sys::send_to_kernel(fd, datagram) {
-            Ok(n) if n == datagram.len() => wait_for_ack(fd, seq, sharers > 1, diag),
+            Ok(n) if n == datagram.len() => wait_for_ack(fd, seq, &waiting, diag),
             Ok(0) => Ok(Settled::Ack(0)),
             Ok(_) => Err(libc::EINVAL),
             Err(e) => Err(e),
         };
-        let stored = fdstate::stop_awaiting(fd, seq, outcome == Ok(Settled::Answered));
+        let stored = waiting.stop(outcome == Ok(Settled::Answered));
         // An ACK another thread stored for us answers the request, whatever the wait saw after.
         let ack = match (outcome, stored) {
             (Ok(Settled::Ack(ack)), _) => Ok(ack),
@@ -349,7 +349,7 @@ enum Idle {
 
 /// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first, or,
 /// while a thread is inside audit_get_reply on the fd, leaving it in the socket for that thread.
-fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Result<Settled, Errno> {
+fn wait_for_ack(fd: RawFd, seq: u32, waiting: &fdstate::Waiting, diag: &dyn Diagnostics) -> Result<Settled, Errno> {
     // Started when the first receive is not our ACK: the common path reads no clock.
     let mut deadline = None;
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
@@ -376,13 +376,13 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
         let left = deadline.saturating_sub(sys::now_ms());
         let Some(idle) = idle else {
             if left == 0 {
-                let ack = fdstate::take_ack(fd, seq).map(Settled::Ack);
+                let ack = waiting.take_ack().map(Settled::Ack);
                 return ack.ok_or(if overrun { libc::ENOBUFS } else { libc::EAGAIN });
             }
             continue;
         };
         // Another thread may have read our ACK and stored it.
-        if let Some(ack) = fdstate::take_ack(fd, seq) {
+        if let Some(ack) = waiting.take_ack() {
             return Ok(Settled::Ack(ack));
         }
         if overrun && idle != Idle::LeftForReader {
@@ -395,7 +395,8 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
             // The socket stays readable until the reader takes the datagram: poll would spin.
             Idle::LeftForReader => sys::pause(LEFT_FOR_READER_MS),
             _ => {
-                let slice = if shared || idle == Idle::ReaderHere { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
+                let shared = idle == Idle::ReaderHere || fdstate::sharers(fd) > 1;
+                let slice = if shared { SHARED_FD_POLL_MS } else { ACK_POLL_MS };
                 sys::wait_readable(fd, slice.min(left.min(i32::MAX as u64 - 1) as i32 + 1));
             }
         }
