@@ -486,15 +486,17 @@ impl Waiting {
         if answered {
             with(fd, true, |s| s.settled.insert(seq));
         }
-        let ack = if slot.key.compare_exchange(waiting_key(fd, seq), FREE, Ordering::AcqRel, Ordering::Acquire).is_ok()
-        {
-            None
-        } else {
-            let ack = self.delivered(slot);
+        let freed = slot.key.compare_exchange(waiting_key(fd, seq), FREE, Ordering::AcqRel, Ordering::Acquire).is_ok();
+        let ack = if freed { None } else { self.delivered(slot) };
+        if ack.is_some() {
+            // Only this request changes a delivered key.
             slot.key.store(FREE, Ordering::Release);
-            ack
-        };
-        WAITING.fetch_sub(1, Ordering::SeqCst);
+        }
+        // Neither: a child's fork handler freed the slot under a wait that was in progress at
+        // the fork, and it may be another request's by now.
+        if freed || ack.is_some() {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+        }
         if answered && ack.is_some() {
             with(fd, false, |s| s.settled.take(seq));
         }
