@@ -620,9 +620,12 @@ impl Reader {
         }
     }
 
-    /// What is kept, as `enter` takes it.
+    /// What is kept, as `enter` takes it; asked after this reader handed an ACK over. Always
+    /// under the lock (no `BUSY` shortcut): an ACK wait holding the lock in its turn may be
+    /// about to stash what followed that ACK, and a slot's hand-over does not wait for the turn
+    /// as the table's does.
     pub(crate) fn unstash(&self, out: &mut [MaybeUninit<u8>], peek: bool) -> Kept {
-        if !self.registered || !anything_stored() {
+        if !self.registered {
             return Kept::Nothing;
         }
         with(self.fd, false, |s| unstash_in(s, out, peek)).unwrap_or(Kept::Nothing)
