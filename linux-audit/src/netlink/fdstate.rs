@@ -518,7 +518,9 @@ fn deliver_to_slot(fd: RawFd, seq: u32, error: i32) -> bool {
     }
     let waiting = waiting_key(fd, seq);
     for slot in &WAITERS {
-        if slot.key.load(Ordering::Relaxed) == waiting
+        // Acquire: a slot freed by a request its answer settled is seen with the settlement in
+        // the table (recorded before the slot was freed), where the ACK is then swallowed.
+        if slot.key.load(Ordering::Acquire) == waiting
             && slot.key.compare_exchange(waiting, key(seq, DELIVERING), Ordering::AcqRel, Ordering::Relaxed).is_ok()
         {
             slot.ack.store(error, Ordering::Relaxed);
