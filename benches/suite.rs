@@ -28,7 +28,7 @@ use std::time::Instant;
 use std::{env, fs};
 
 use linux_audit::Line;
-use rig::Outcome;
+use rig::{CEILING_TARGET, LOAD_TARGET, LOOKUP_TARGET, Outcome, RULE_TARGET, Spec};
 
 const SYSTEM_LIB: &str = "/usr/lib/x86_64-linux-gnu/libaudit.so.1";
 
@@ -40,49 +40,6 @@ enum Lib {
     Neither,
 }
 
-/// One wall-time benchmark: the driver's name, a batch size, the ratio to the original it should
-/// reach, and the fraction of its library-free ceiling it should reach.
-struct Spec {
-    bench: &'static str,
-    label: &'static str,
-    batch: u64,
-    target: Option<f64>,
-    ceiling_target: Option<f64>,
-}
-
-const fn spec(bench: &'static str, label: &'static str, batch: u64, target: Option<f64>) -> Spec {
-    Spec { bench, label, batch, target, ceiling_target: None }
-}
-
-/// Issue 14: sending at 0.95 of the raw syscalls' speed.
-const CEILING_TARGET: f64 = 0.95;
-
-const fn at_ceiling(bench: &'static str, label: &'static str, batch: u64) -> Spec {
-    Spec { bench, label, batch, target: None, ceiling_target: Some(CEILING_TARGET) }
-}
-
-const DISABLED: &[Spec] = &[
-    spec("ceiling", "ceiling: raw sendto + recvfrom", 200, None),
-    at_ceiling("send", "audit_send(AUDIT_USER), one fd", 200),
-    at_ceiling("log", "audit_log_user_message, one fd", 200),
-    spec("log_deduce", "audit_log_user_message, NULL host/addr/tty", 200, None),
-    spec("ceiling_open", "ceiling: raw socket, sendto, recvfrom, close", 50, None),
-    at_ceiling("open_send_close", "open, audit_send, close", 50),
-    at_ceiling("open_log_close", "open, audit_log_user_message, close", 50),
-    spec("status", "audit_request_status + reply", 20, None),
-    spec("syscall_from_name", "audit_name_to_syscall", 10000, Some(LOOKUP_TARGET)),
-    spec("syscall_to_name", "audit_syscall_to_name", 10000, None),
-    spec("type_from_name", "audit_name_to_msg_type", 10000, Some(LOOKUP_TARGET)),
-    spec("type_to_name", "audit_msg_type_to_name", 10000, Some(LOOKUP_TARGET)),
-    spec("field_from_name", "audit_name_to_field", 10000, Some(LOOKUP_TARGET)),
-    spec("field_to_name", "audit_field_to_name", 10000, Some(LOOKUP_TARGET)),
-    spec("rule", "rule building (7 fields + syscall)", 1000, Some(RULE_TARGET)),
-    spec("load", "library load time (dlopen RTLD_NOW)", 20, Some(LOAD_TARGET)),
-];
-
-const LOOKUP_TARGET: f64 = 2.0;
-const RULE_TARGET: f64 = 1.5;
-const LOAD_TARGET: f64 = 1.0;
 /// Ours at most this many times the original (size, private dirty memory).
 const SIZE_TARGET: f64 = 2.0;
 const DIRTY_TARGET: f64 = 1.5;
@@ -108,13 +65,8 @@ const HEADLINE: &[&str] = &[
     "load",
 ];
 
-const ENABLED: &[Spec] = &[
-    spec("ceiling", "ceiling: raw sendto + recvfrom", 200, None),
-    at_ceiling("send", "audit_send(AUDIT_USER), one fd", 200),
-    at_ceiling("log", "audit_log_user_message, one fd", 200),
-    spec("ceiling_open", "ceiling: raw socket, sendto, recvfrom, close", 50, None),
-    at_ceiling("open_log_close", "open, audit_log_user_message, close", 50),
-];
+/// What the enabled phase measures: sending.
+const ENABLED: &[&str] = &["ceiling", "send", "log", "ceiling_open", "open_log_close"];
 
 /// Benchmarks whose instructions callgrind counts, with their iteration counts.
 const CALLGRIND: &[(&str, u64)] = &[
@@ -250,8 +202,8 @@ impl Suite {
     }
 
     /// Every benchmark of `specs` (only those in `only`, if given), `reps` times.
-    fn phase(&self, specs: &'static [Spec], only: Option<&[&str]>, enabled: bool, samples: &mut Samples) {
-        let specs: Vec<&Spec> = specs.iter().filter(|s| only.is_none_or(|o| o.contains(&s.bench))).collect();
+    fn phase(&self, only: Option<&[&str]>, enabled: bool, samples: &mut Samples) {
+        let specs: Vec<&Spec> = rig::benches(only).collect();
         for rep in 0..self.reps {
             for (i, s) in specs.iter().enumerate() {
                 let libs: &[Lib] = if rig::library_free(s.bench) {
@@ -678,7 +630,7 @@ fn main() {
         let mut samples = Samples::new();
         let primary = index == 0;
         eprintln!("wall time, auditing disabled ({} repetitions)", suite.reps);
-        suite.phase(DISABLED, (!primary).then_some(HEADLINE), false, &mut samples);
+        suite.phase((!primary).then_some(HEADLINE), false, &mut samples);
         eprintln!("private dirty memory");
         let dirty = suite.dirty_both();
         let ours_file = suite.lib_file(Lib::Ours);
@@ -726,7 +678,7 @@ fn full_run(suite: &Suite, samples: &mut Samples, original: &Path, ours: &Path) 
             .output()
             .expect("auditctl");
         assert!(set.status.success(), "auditctl -e 1 -b 8192 failed");
-        suite.phase(ENABLED, None, true, samples);
+        suite.phase(Some(ENABLED), true, samples);
         let lost = lost_count() - lost_before;
         drop(guard);
         lost
@@ -800,9 +752,9 @@ impl Report<'_> {
         self.samples.get(&(enabled, bench, lib)).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    fn table(&self, out: &mut String, specs: &'static [Spec], enabled: bool, bars: &mut Vec<Bar>) {
+    fn table(&self, out: &mut String, only: Option<&[&str]>, enabled: bool, bars: &mut Vec<Bar>) {
         out.push_str("| benchmark | original | ours | ours/original speed | target | ours/ceiling | best possible (ceiling/original) |\n|---|---|---|---|---|---|---|\n");
-        for s in specs {
+        for s in rig::benches(only) {
             if rig::library_free(s.bench) {
                 let _ =
                     writeln!(out, "| {} | {} | | | | | |", s.label, ops(med(self.get(enabled, s.bench, Lib::Neither))));
@@ -927,7 +879,7 @@ impl Report<'_> {
         self.lines_table(&mut md);
 
         let _ = writeln!(md, "## Wall time, auditing disabled\n");
-        self.table(&mut md, DISABLED, false, &mut bars);
+        self.table(&mut md, None, false, &mut bars);
         let _ = writeln!(md, "\nLoad time: a fresh child process times its dlopen of the library (RTLD_NOW).\n");
         let _ = writeln!(md, "## Wall time, auditing enabled\n");
         let _ = writeln!(
@@ -937,7 +889,7 @@ impl Report<'_> {
              alike: a full backlog drops records before they are queued).\n",
             self.lost
         );
-        self.table(&mut md, ENABLED, true, &mut bars);
+        self.table(&mut md, Some(ENABLED), true, &mut bars);
 
         let _ = writeln!(md, "\n## Instructions per operation (callgrind, user space only, auditing disabled)\n");
         md.push_str("| benchmark | system | ours | system/ours |\n|---|---|---|---|\n");

@@ -189,7 +189,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, origin) = unsafe { (printed(c_bytes(message)), origin(hostname, addr, tty)) };
-        returned(logging::user_message(audit_fd, sender(), r#type, message, origin, result != 0, LINE, &AuditMsg))
+        returned(logging::user_message(audit_fd, sender(), r#type, message, None, origin, result != 0, LINE, &AuditMsg))
     }
 }
 
@@ -210,7 +210,7 @@ export! {
     ) -> c_int {
         // SAFETY: per the contract.
         let (message, comm, origin) = unsafe { (printed(c_bytes(message)), c_bytes(comm), origin(hostname, addr, tty)) };
-        returned(logging::user_comm_message(audit_fd, sender(), r#type, message, comm, origin, result != 0, LINE, &AuditMsg))
+        returned(logging::user_message(audit_fd, sender(), r#type, message, Some(comm), origin, result != 0, LINE, &AuditMsg))
     }
 }
 

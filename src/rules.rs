@@ -222,7 +222,39 @@ export! {
 /// `pair` points to a string of which `split` covers a part.
 unsafe fn clear_operator(pair: *const c_char, split: Split) {
     let start = pair.wrapping_add(split.at).cast_mut().cast::<u8>();
-    let end = start.wrapping_add(split.len);
+    // Where callers' pairs lie in practice (auditctl's argv, a buffer of their own), at once.
+    if writable::on_this_stack(start.addr(), start.addr().wrapping_add(split.len)) {
+        // SAFETY: the bytes belong to the caller's string, in its frames of this stack.
+        unsafe { clear(start, split.len) };
+        return;
+    }
+    // SAFETY: as for this function.
+    unsafe { clear_operator_by_page(start, split.len) }
+}
+
+/// Writes NULs over `len` bytes at `at`: an operator's one or two (write_bytes would call memset).
+///
+/// # Safety
+/// `at..at + len` is writable; `len` is 1 or 2.
+unsafe fn clear(at: *mut u8, len: usize) {
+    // SAFETY: per the contract.
+    unsafe {
+        at.write(0);
+        if len > 1 {
+            at.add(1).write(0);
+        }
+    }
+}
+
+/// [`clear_operator`] for an operator elsewhere than this stack: each of the (one or two) pages
+/// it lies on is classified, and asked of the kernel where that is unknown.
+///
+/// # Safety
+/// `start..start + len` lies within a caller's string; `len` is 1 or 2.
+#[cold]
+#[inline(never)]
+unsafe fn clear_operator_by_page(start: *mut u8, len: usize) {
+    let end = start.wrapping_add(len);
     let mut at = start;
     while at < end {
         // One look per page: the operator (1 or 2 bytes) may straddle two.
@@ -231,19 +263,14 @@ unsafe fn clear_operator(pair: *const c_char, split: Split) {
         let writable = match writable::classify(at.addr(), len) {
             Memory::Writable => true,
             Memory::ReadOnly => false,
-            Memory::Unknown => {
-                let saved = errno();
-                // SAFETY: `at..at + len` lies within the caller's string.
-                let writable = unsafe { writable_by_kernel(at, len) };
-                set_errno(saved);
-                writable
-            }
+            // SAFETY: `at..at + len` lies within the caller's string.
+            Memory::Unknown => unsafe { writable_by_kernel(at, len) },
         };
         if writable {
             // SAFETY: the bytes belong to the caller's string, and the kernel just wrote to them
             // or they lie in memory mapped writable (src/writable.rs: only a page the host made
             // read-only itself there would fault, as the original, which always writes, does).
-            unsafe { ptr::write_bytes(at, 0, len) };
+            unsafe { clear(at, len) };
         }
         at = at.wrapping_add(len);
     }
@@ -257,7 +284,8 @@ const PROBE_PAGE: usize = 4096;
 /// with EFAULT, writing nothing, where it cannot: rt_sigpending, which copies the first `len`
 /// bytes of the pending signal mask (the caller's bytes are overwritten right after). A third of
 /// a microsecond, against a microsecond and a half for process_vm_writev (and getpid for its
-/// pid). Where the call is refused (seccomp), true: the original writes unconditionally.
+/// pid). Where the call is refused (seccomp), true: the original writes unconditionally. The
+/// caller's errno is kept.
 ///
 /// A thread making the page read-only between the probe and the write would crash the host, as
 /// it would by unmapping the string while the library reads it.
@@ -265,42 +293,50 @@ const PROBE_PAGE: usize = 4096;
 /// # Safety
 /// `at..at + len` is readable.
 unsafe fn writable_by_kernel(at: *mut u8, len: usize) -> bool {
+    let saved = errno();
     // SAFETY: the kernel checks the address and writes at most `len` bytes.
     let rc = unsafe { libc::syscall(libc::SYS_rt_sigpending, at, len) };
-    rc == 0 || errno() != libc::EFAULT
+    let writable = rc == 0 || errno() != libc::EFAULT;
+    set_errno(saved);
+    writable
 }
 
-/// What both pair functions start from: the caller's pair, read where it is (never copied: it
-/// may be of any size; the callers are done with it before they clear the operator's bytes in
-/// it) and the rule; or the original's answer to a NULL pair (-EAU_FILTERMISSING) or our answer
-/// to a NULL rule.
+/// What both pair functions do around their core function `add`: read the caller's pair where
+/// it is (never copied: it may be of any size) and the rule; `done` finishes a success (while the
+/// pair is still read); then the operator is cleared in the caller's string, as the original
+/// leaves it, and errno left as the original leaves it. A NULL pair gives the original's
+/// -EAU_FILTERMISSING, a NULL rule our -EFAULT.
 ///
 /// # Safety
 /// `rulep` is NULL or points to NULL or to a rule; `pair` is NULL or a string.
-unsafe fn pair_and_rule<'a>(
+unsafe fn pair_data<'a, T>(
     rulep: *mut *mut audit_rule_data,
     pair: *const c_char,
-) -> Result<(&'a [u8], &'a mut audit_rule_data), c_int> {
+    add: impl FnOnce(&'a [u8], &'a mut audit_rule_data) -> rules::Outcome<T>,
+    done: impl FnOnce(T) -> c_int,
+) -> c_int {
     // SAFETY: per the contract.
-    let text = unsafe { c_bytes(pair) }.ok_or(-linux_audit::errormsg::EAU_FILTERMISSING)?;
+    let Some(text) = (unsafe { c_bytes(pair) }) else {
+        return -linux_audit::errormsg::EAU_FILTERMISSING;
+    };
     // SAFETY: per the contract.
-    let rule = unsafe { rule_at(rulep) }.ok_or_else(|| fail(libc::EFAULT))?;
-    Ok((text, rule))
-}
-
-/// What both pair functions end with: the operator cleared in the caller's string, as the
-/// original leaves it, and the errno the original leaves.
-///
-/// # Safety
-/// `split` lies within the string `pair`.
-unsafe fn settle_pair(pair: *const c_char, split: Option<rules::Split>, errno: Option<i32>) {
-    if let Some(split) = split {
-        // SAFETY: per the contract.
+    let Some(rule) = (unsafe { rule_at(rulep) }) else {
+        return fail(libc::EFAULT);
+    };
+    let outcome = add(text, rule);
+    let rc = match outcome.result {
+        Ok(added) => done(added),
+        Err(e) => e,
+    };
+    // The pair is no longer read: its operator may be cleared.
+    if let Some(split) = outcome.split {
+        // SAFETY: the split lies within the caller's string.
         unsafe { clear_operator(pair, split) };
     }
-    if let Some(e) = errno {
+    if let Some(e) = outcome.errno {
         set_errno(e);
     }
+    rc
 }
 
 /// The message of a failed realloc (before 4.0 it ends in a newline of its own).
@@ -363,24 +399,18 @@ export! {
         pair: *const c_char,
         flags: c_int,
     ) -> c_int {
-        // SAFETY: per the contract.
-        let (text, rule) = match unsafe { pair_and_rule(rulep, pair) } {
-            Ok(both) => both,
-            Err(rc) => return rc,
-        };
         // Some fields depend on the kernel's features: the process's one probe, made when first needed.
         let features = || crate::control::features().0;
-        let outcome = with_globals(|g| rules::fieldpair(Tables::of(LINE), rule, text, flags, LINE, g, &features, &AuditMsg));
-        let rc = match outcome.result {
-            Ok(Added::Done) => 0,
-            // SAFETY: *rulep is the caller's malloc'd rule.
-            Ok(Added::Text(value)) => unsafe { append_text(rulep, value) },
-            Err(e) => e,
+        let add = |text, rule| {
+            with_globals(|g| rules::fieldpair(Tables::of(LINE), rule, text, flags, LINE, g, &features, &AuditMsg))
         };
-        // The pair is no longer read: its operator may be cleared.
-        // SAFETY: the outcome's split lies within the caller's string.
-        unsafe { settle_pair(pair, outcome.split, outcome.errno) };
-        rc
+        let done = |added| match added {
+            Added::Done => 0,
+            // SAFETY: *rulep is the caller's malloc'd rule.
+            Added::Text(value) => unsafe { append_text(rulep, value) },
+        };
+        // SAFETY: per the contract.
+        unsafe { pair_data(rulep, pair, add, done) }
     }
 }
 
@@ -396,15 +426,9 @@ export! {
         pair: *const c_char,
         flags: c_int,
     ) -> c_int {
+        let add = |text, rule| rules::compare(Tables::of(LINE), rule, text, flags);
         // SAFETY: per the contract.
-        let (text, rule) = match unsafe { pair_and_rule(rulep, pair) } {
-            Ok(both) => both,
-            Err(rc) => return rc,
-        };
-        let outcome = rules::compare(Tables::of(LINE), rule, text, flags);
-        // SAFETY: the outcome's split lies within the caller's string.
-        unsafe { settle_pair(pair, outcome.split, outcome.errno) };
-        outcome.result.map_or_else(|e| e, |()| 0)
+        unsafe { pair_data(rulep, pair, add, |()| 0) }
     }
 }
 

@@ -44,9 +44,20 @@ pub(crate) enum Memory {
 }
 
 /// Where `at..at + len` (within one page, `len` ≥ 1) lies.
+#[inline]
 pub(crate) fn classify(at: usize, len: usize) -> Memory {
     let end = at.saturating_add(len);
-    if on_this_stack(at, end) || in_brk_heap(at, end) {
+    if on_this_stack(at, end) {
+        return Memory::Writable;
+    }
+    elsewhere(at, end)
+}
+
+/// [`classify`] for what is not on this stack: the brk heap, the loaded objects, or unknown.
+#[cold]
+#[inline(never)]
+fn elsewhere(at: usize, end: usize) -> Memory {
+    if in_brk_heap(at, end) {
         return Memory::Writable;
     }
     in_objects(at, end)
@@ -76,21 +87,33 @@ thread_local! {
 /// Whether `at..end` lies between this function's frame and the top of the stack this frame is
 /// on, the main thread's or the calling thread's own: the frames of our callers, all of it the
 /// stack's one writable mapping. Nothing when this frame is on neither (a signal stack, a
-/// coroutine's stack elsewhere).
-#[inline(never)]
-fn on_this_stack(at: usize, end: usize) -> bool {
+/// coroutine's stack elsewhere). Inlined: on the main thread, once its stack is known, two
+/// loads and compares.
+#[inline(always)]
+pub(crate) fn on_this_stack(at: usize, end: usize) -> bool {
     let marker = 0u8;
     let here = std::ptr::from_ref(std::hint::black_box(&marker)).addr();
-    let mut low = MAIN_STACK_LOW.load(Ordering::Acquire);
-    if low == 0 {
-        let (l, h) = keeping_errno(main_stack).unwrap_or((1, 1));
-        MAIN_STACK_HIGH.store(h, Ordering::Relaxed);
-        MAIN_STACK_LOW.store(l, Ordering::Release);
-        low = l;
-    }
-    let high = MAIN_STACK_HIGH.load(Ordering::Relaxed);
+    // High is 0 before the main thread's stack was read (low is stored first), both are 1 if it
+    // could not be: `here` is then outside.
+    let high = MAIN_STACK_HIGH.load(Ordering::Acquire);
+    let low = MAIN_STACK_LOW.load(Ordering::Relaxed);
     if low <= here && here < high {
         return here <= at && end <= high;
+    }
+    on_other_stack(here, at, end)
+}
+
+/// [`on_this_stack`] before the main thread's stack is known, or on another thread's stack.
+#[cold]
+#[inline(never)]
+fn on_other_stack(here: usize, at: usize, end: usize) -> bool {
+    if MAIN_STACK_HIGH.load(Ordering::Acquire) == 0 {
+        let (l, h) = keeping_errno(main_stack).unwrap_or((1, 1));
+        MAIN_STACK_LOW.store(l, Ordering::Relaxed);
+        MAIN_STACK_HIGH.store(h, Ordering::Release);
+        if l <= here && here < h {
+            return here <= at && end <= h;
+        }
     }
     let (low, high) = match STACK.get() {
         (0, 0) => {

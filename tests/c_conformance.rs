@@ -12,8 +12,10 @@
 
 mod common;
 
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use std::{fs, thread};
 
@@ -81,14 +83,23 @@ fn run(exe: &Path, library_dir: Option<PathBuf>) -> Output {
     }
     cmd.current_dir(common::repo());
     let child = cmd.spawn().expect("spawn");
-    let pid = child.id();
+    // Through a pidfd, not the pid: once the child is reaped its pid may be another process's
+    // (pids wrap within minutes here), and a late SIGKILL by pid killed other test processes.
+    // SAFETY: pidfd_open on our child, not yet waited for; the fd is checked and then owned.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, libc::c_long::from(child.id()), 0) };
+    assert!(pidfd >= 0, "pidfd_open: {}", std::io::Error::last_os_error());
+    // SAFETY: a new descriptor nothing else owns.
+    let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd as i32) };
+    let (done, finished) = mpsc::channel::<()>();
     let killer = thread::spawn(move || {
-        thread::sleep(TIMEOUT);
-        // SAFETY: kill on a pid we spawned; harmless if it already ended.
-        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+        if finished.recv_timeout(TIMEOUT) == Err(mpsc::RecvTimeoutError::Timeout) {
+            // SAFETY: signals the process the pidfd refers to; ESRCH if it has ended.
+            unsafe { libc::syscall(libc::SYS_pidfd_send_signal, pidfd.as_raw_fd(), libc::SIGKILL, 0, 0) };
+        }
     });
     let out = child.wait_with_output().expect("wait");
-    drop(killer); // the sleeper thread ends with the process
+    drop(done);
+    killer.join().unwrap();
     out
 }
 
@@ -99,23 +110,6 @@ fn describe(label: &str, out: &Output) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     )
-}
-
-fn line_diff(a: &str, b: &str) -> String {
-    let (a, b): (Vec<_>, Vec<_>) = (a.lines().collect(), b.lines().collect());
-    let mut out = String::new();
-    for i in 0..a.len().max(b.len()) {
-        let (x, y) = (a.get(i).copied(), b.get(i).copied());
-        if x != y {
-            out.push_str(&format!(
-                "line {}:\n  original: {}\n  ours:     {}\n",
-                i + 1,
-                x.unwrap_or("<none>"),
-                y.unwrap_or("<none>")
-            ));
-        }
-    }
-    out
 }
 
 /// Runs `exe` on the original and on ours; returns the comparison and the time spent waiting
@@ -149,7 +143,7 @@ fn compare(exe: &Path, ours_dir: &Path, original: &Original, guard: common::Kern
     if theirs.stdout != ours.stdout {
         problems.push(format!(
             "outputs differ:\n{}",
-            line_diff(&String::from_utf8_lossy(&theirs.stdout), &String::from_utf8_lossy(&ours.stdout))
+            common::line_diff(&String::from_utf8_lossy(&theirs.stdout), &String::from_utf8_lossy(&ours.stdout))
         ));
     }
     for (who, changes) in [("original", their_changes), ("ours", our_changes)] {
@@ -182,7 +176,7 @@ fn compile_all(sources: &[&PathBuf], out_dir: &Path, line: Line, original: &Orig
 }
 
 fn main() {
-    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let filter = common::filter_arg();
     let known = common::KnownDifferences::load();
     let mut sources: Vec<PathBuf> = fs::read_dir(common::repo().join("c-tests"))
         .unwrap()
@@ -190,7 +184,7 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "c") && p.file_stem().is_some_and(|s| s != "harness"))
         .collect();
     sources.sort();
-    let (mut passed, mut known_count, mut failed) = (0, 0, 0);
+    let mut total = common::Tally::default();
     let mut times = Vec::new();
     let mut lines_run = Vec::new();
     for line in Line::ALL {
@@ -209,7 +203,7 @@ fn main() {
         let started = Instant::now();
         let out_dir = common::work_dir().join("c").join(line.version());
         fs::create_dir_all(&out_dir).unwrap();
-        let (mut same, mut listed, mut bad) = (0, 0, 0);
+        let mut tally = common::Tally::default();
         let mut waited_total = Duration::ZERO;
         let executables = compile_all(&selected, &out_dir, line, &original);
         for (source, exe) in selected.iter().zip(executables) {
@@ -225,40 +219,15 @@ fn main() {
                 Err(why) => Err(why),
             };
             let took = program_started.elapsed().as_secs_f64();
-            match known.judge(line, &key, outcome) {
-                Ok(note) if note == "ok" => {
-                    same += 1;
-                    println!("test {line} {key} ... ok ({took:.1} s)");
-                }
-                Ok(note) => {
-                    listed += 1;
-                    println!("test {line} {key} ... {note}");
-                }
-                Err(why) => {
-                    bad += 1;
-                    println!("test {line} {key} ... FAILED\n{why}");
-                }
-            }
+            tally.judge(&known, line, &key, outcome, took, str::to_string);
         }
         let secs = started.elapsed().as_secs_f64();
         times.push(format!(
-            "line {line}: {same} identical, {listed} known differences, {bad} failed, in {secs:.1} s \
-             ({:.1} s of it waiting for the kernel lock)",
+            "line {line}: {}, in {secs:.1} s ({:.1} s of it waiting for the kernel lock)",
+            tally.counts(),
             waited_total.as_secs_f64()
         ));
-        (passed, known_count, failed) = (passed + same, known_count + listed, failed + bad);
+        total.add(&tally);
     }
-    // Without a filter every listed pair of the lines that ran must have been judged.
-    if filter.is_none() {
-        for stale in ["c-tests/"].iter().flat_map(|p| known.unjudged(p, &lines_run)) {
-            failed += 1;
-            println!("{} lists \"{stale}\", which no check of this test is: remove it", common::KnownDifferences::PATH);
-        }
-    }
-    println!();
-    for t in &times {
-        println!("c-tests {t}");
-    }
-    println!("c-tests: {passed} passed, {known_count} known differences, {failed} failed");
-    std::process::exit(if failed == 0 { 0 } else { 1 });
+    total.finish("c-tests", &known, filter.is_some(), &["c-tests/"], &lines_run, &times)
 }

@@ -11,11 +11,8 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lib {
@@ -35,23 +32,7 @@ fn command(lib: Lib, program: &str) -> Command {
 /// Numbers that change from run to run (counters, pids) become N.
 fn normalise(line: &str, volatile: bool) -> String {
     let counter = ["lost ", "lost: ", "backlog ", "backlog_wait_time_actual "].iter().any(|p| line.starts_with(p));
-    if !volatile && !counter {
-        return line.to_string();
-    }
-    let mut out = String::new();
-    let mut in_number = false;
-    for c in line.chars() {
-        if c.is_ascii_digit() {
-            if !in_number {
-                out.push('N');
-            }
-            in_number = true;
-        } else {
-            out.push(c);
-            in_number = false;
-        }
-    }
-    out
+    if volatile || counter { common::numbers_as_n(line) } else { line.to_string() }
 }
 
 /// One run of a tool: "exit=N", then its standard output and error, normalised.
@@ -163,40 +144,13 @@ fn auditctl_rules() {
     let dir_s = dir.to_str().unwrap();
     let dir_rule = format!("dir={dir_s}");
     let path_rule = format!("path={watched}");
+    let delete_perm_mod = [&["-d"], &common::ADD_PERM_MOD[1..]].concat();
     let mut n = compare(
         &guard,
         &[
             // Syscall rules, both arches, numbers, operators, names for values.
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "openat,open_by_handle_at",
-                "-F",
-                "exit=-EACCES",
-                "-F",
-                "auid>=1000",
-                "-F",
-                "auid!=unset",
-                "-k",
-                "access",
-            ],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b32",
-                "-S",
-                "chmod",
-                "-S",
-                "fchmod",
-                "-F",
-                "auid>=1000",
-                "-k",
-                "perm_mod",
-            ],
+            common::ADD_ACCESS,
+            common::ADD_PERM_MOD,
             &[
                 "-a",
                 "exit,always",
@@ -270,40 +224,12 @@ fn auditctl_rules() {
             &["-a", "always,exit", "-C", "bogus=uid"],
             &["-a", "always,user", "-C", "uid=euid"],
             &["-k", "orphan"],
-            &[
-                "-a",
-                "always,exit",
-                "-F",
-                "arch=b64",
-                "-S",
-                "openat,open_by_handle_at",
-                "-F",
-                "exit=-EACCES",
-                "-F",
-                "auid>=1000",
-                "-F",
-                "auid!=unset",
-                "-k",
-                "access",
-            ],
+            common::ADD_ACCESS,
             &["-w", "/etc/passwd", "-p", "wa", "-k", "identity"],
             &["-w", "/etc/passwd", "-p", "q"],
             &["-w", "relative/path"],
             // Deletions: by rule, by watch, one that does not exist.
-            &[
-                "-d",
-                "always,exit",
-                "-F",
-                "arch=b32",
-                "-S",
-                "chmod",
-                "-S",
-                "fchmod",
-                "-F",
-                "auid>=1000",
-                "-k",
-                "perm_mod",
-            ],
+            &delete_perm_mod,
             &["-W", "/etc/group", "-p", "rwxa"],
             &["-W", "/etc/nonexistent-watch"],
             &["-d", "always,exit", "-F", "arch=b64", "-S", "mknod"],
@@ -380,86 +306,17 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// An auditd configuration that keeps everything in `dir` and touches nothing else on the host.
-fn auditd_config(dir: &Path) {
-    let plugins = dir.join("plugins.d");
-    fs::create_dir_all(&plugins).unwrap();
-    let conf = format!(
-        "local_events = yes\nwrite_logs = yes\nlog_file = {}\nlog_group = root\nlog_format = ENRICHED\n\
-         flush = INCREMENTAL_ASYNC\nfreq = 50\nmax_log_file = 8\nnum_logs = 5\npriority_boost = 0\n\
-         name_format = NONE\nmax_log_file_action = ROTATE\nspace_left = 75\nspace_left_action = IGNORE\n\
-         admin_space_left = 50\nadmin_space_left_action = IGNORE\ndisk_full_action = IGNORE\n\
-         disk_error_action = IGNORE\nuse_libwrap = no\ntcp_listen_queue = 5\ntcp_max_per_addr = 1\n\
-         tcp_client_max_idle = 0\ntransport = TCP\ndistribute_network = no\nq_depth = 1200\n\
-         overflow_action = IGNORE\nmax_restarts = 10\nplugin_dir = {}\nend_of_event_timeout = 2\n",
-        dir.join("audit.log").display(),
-        plugins.display()
-    );
-    let path = dir.join("auditd.conf");
-    fs::write(&path, conf).unwrap();
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-}
-
-fn registered_pid() -> u32 {
-    common::audit_state().status.iter().find(|(k, _)| k == "pid").and_then(|(_, v)| v.parse().ok()).unwrap_or(0)
-}
-
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        // SAFETY: signals the daemon this test started, by its pid.
-        unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
-        let _ = self.0.wait();
-    }
-}
-
 /// auditd in the foreground with `lib`: registered, receiving a user message and a watch's
 /// records, stopped; returns the record types it logged.
 fn auditd_session(lib: Lib) -> Vec<String> {
     let dir = scratch(&format!("auditd-{lib:?}"));
-    auditd_config(&dir);
-    let watched = dir.join("watched");
-    let mut daemon = Daemon(
-        command(lib, "auditd")
-            .args(["-f", "-c"])
-            .arg(&dir)
-            .stdout(fs::File::create(dir.join("stdout")).unwrap())
-            .stderr(fs::File::create(dir.join("stderr")).unwrap())
-            .spawn()
-            .expect("auditd"),
-    );
-    let pid = daemon.0.id();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while registered_pid() != pid {
-        assert!(
-            Instant::now() < deadline,
-            "auditd ({lib:?}) did not register: {}",
-            fs::read_to_string(dir.join("stderr")).unwrap_or_default()
-        );
-        assert!(
-            daemon.0.try_wait().unwrap().is_none(),
-            "auditd ({lib:?}) exited: {}",
-            fs::read_to_string(dir.join("stderr")).unwrap_or_default()
-        );
-        sleep(Duration::from_millis(100));
-    }
-    let watch = format!("{}", watched.display());
-    run(lib, "auditctl", &["-w", &watch, "-p", "wa", "-k", "libaudit-rs-auditd"], false);
-    fs::write(&watched, "event").unwrap();
-    run(lib, "auditctl", &["-m", "libaudit-rs auditd test"], false);
-    run(lib, "auditctl", &["-W", &watch, "-p", "wa", "-k", "libaudit-rs-auditd"], false);
-    sleep(Duration::from_millis(500));
-    // SAFETY: signals the daemon this test started.
-    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
-    let status = daemon.0.wait().unwrap();
-    std::mem::forget(daemon);
+    let daemon = common::Auditd::start(command(lib, "auditd"), &dir).unwrap_or_else(|e| panic!("{lib:?}: {e}"));
+    let auditctl = |args: &[&str]| run(lib, "auditctl", args, false);
+    daemon.events(auditctl, "libaudit-rs-auditd", "libaudit-rs auditd test");
+    let (status, log) = daemon.stop();
     assert!(status.success(), "auditd ({lib:?}) exit: {status}");
-    assert_eq!(registered_pid(), 0, "auditd ({lib:?}) left itself registered");
+    assert_eq!(common::registered_pid(), 0, "auditd ({lib:?}) left itself registered");
 
-    // In the foreground auditd writes its records to standard output.
-    let log = fs::read_to_string(dir.join("stdout")).unwrap();
-    let mut types = Vec::new();
     for line in log.lines() {
         let well_formed = line.starts_with("type=")
             && line.split_once(" msg=audit(").is_some_and(|(_, rest)| {
@@ -470,22 +327,17 @@ fn auditd_session(lib: Lib) -> Vec<String> {
                 })
             });
         assert!(well_formed, "auditd ({lib:?}) wrote a malformed line: {line}");
-        let t = line["type=".len()..].split(' ').next().unwrap().to_string();
-        if !types.contains(&t) {
-            types.push(t);
-        }
     }
     assert!(log.contains("libaudit-rs auditd test"), "auditd ({lib:?}) missed the user message:\n{log}");
     assert!(log.contains("libaudit-rs-auditd"), "auditd ({lib:?}) missed the watch:\n{log}");
     fs::remove_dir_all(&dir).ok();
-    types.sort();
-    types
+    common::record_types(&log).into_iter().map(str::to_string).collect()
 }
 
 #[test]
 fn auditd_foreground() {
     let guard = common::KernelGuard::new();
-    assert_eq!(registered_pid(), 0, "another audit daemon is registered; not starting one");
+    assert_eq!(common::registered_pid(), 0, "another audit daemon is registered; not starting one");
     let system = auditd_session(Lib::System);
     common::restore(&guard.saved);
     let ours = auditd_session(Lib::Ours);

@@ -18,11 +18,9 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
 use linux_audit::Line;
 
@@ -85,23 +83,7 @@ impl Sides {
 /// Counters that move on their own become N.
 fn normalise(line: &str) -> String {
     let counter = ["lost ", "backlog ", "backlog_wait_time_actual "].iter().any(|p| line.starts_with(p));
-    if !counter {
-        return line.to_string();
-    }
-    let mut out = String::new();
-    let mut in_number = false;
-    for c in line.chars() {
-        if c.is_ascii_digit() {
-            if !in_number {
-                out.push('N');
-            }
-            in_number = true;
-        } else {
-            out.push(c);
-            in_number = false;
-        }
-    }
-    out
+    if counter { common::numbers_as_n(line) } else { line.to_string() }
 }
 
 fn delete_all() {
@@ -110,23 +92,7 @@ fn delete_all() {
 
 /// Compares two transcripts line by line.
 fn compare(theirs: &str, ours: &str) -> Result<(), String> {
-    if theirs == ours {
-        return Ok(());
-    }
-    let (a, b): (Vec<_>, Vec<_>) = (theirs.lines().collect(), ours.lines().collect());
-    let mut out = String::from("transcripts differ:\n");
-    for i in 0..a.len().max(b.len()) {
-        let (x, y) = (a.get(i).copied(), b.get(i).copied());
-        if x != y {
-            out.push_str(&format!(
-                "line {}:\n  original: {}\n  ours:     {}\n",
-                i + 1,
-                x.unwrap_or("<none>"),
-                y.unwrap_or("<none>")
-            ));
-        }
-    }
-    Err(out)
+    if theirs == ours { Ok(()) } else { Err(format!("transcripts differ:\n{}", common::line_diff(theirs, ours))) }
 }
 
 /// Runs `session` with each library from the same kernel state (locked, restored, rules deleted
@@ -175,36 +141,8 @@ fn auditctl_rules(sides: &Sides) -> Result<(), String> {
             s,
             lib,
             &[
-                &[
-                    "-a",
-                    "always,exit",
-                    "-F",
-                    "arch=b64",
-                    "-S",
-                    "openat,open_by_handle_at",
-                    "-F",
-                    "exit=-EACCES",
-                    "-F",
-                    "auid>=1000",
-                    "-F",
-                    "auid!=unset",
-                    "-k",
-                    "access",
-                ],
-                &[
-                    "-a",
-                    "always,exit",
-                    "-F",
-                    "arch=b32",
-                    "-S",
-                    "chmod",
-                    "-S",
-                    "fchmod",
-                    "-F",
-                    "auid>=1000",
-                    "-k",
-                    "perm_mod",
-                ],
+                common::ADD_ACCESS,
+                common::ADD_PERM_MOD,
                 &["-a", "exit,always", "-F", "arch=x86_64", "-S", "59", "-F", "uid=root", "-F", "a0&0x10"],
                 &["-a", "always,exit", "-S", "open", "-k", "no-arch"],
                 &["-a", "always,exit", "-F", "arch=b64", "-S", "execve", "-C", "uid!=euid", "-F", "euid=0"],
@@ -308,40 +246,6 @@ fn aulast(sides: &Sides) -> Result<(), String> {
     result
 }
 
-/// An auditd configuration that keeps everything in `dir` and touches nothing else on the host.
-fn auditd_config(dir: &Path) {
-    let plugins = dir.join("plugins.d");
-    fs::create_dir_all(&plugins).unwrap();
-    let conf = format!(
-        "local_events = yes\nwrite_logs = yes\nlog_file = {}\nlog_group = root\nlog_format = ENRICHED\n\
-         flush = INCREMENTAL_ASYNC\nfreq = 50\nmax_log_file = 8\nnum_logs = 5\npriority_boost = 0\n\
-         name_format = NONE\nmax_log_file_action = ROTATE\nspace_left = 75\nspace_left_action = IGNORE\n\
-         admin_space_left = 50\nadmin_space_left_action = IGNORE\ndisk_full_action = IGNORE\n\
-         disk_error_action = IGNORE\nuse_libwrap = no\ntcp_listen_queue = 5\ntcp_max_per_addr = 1\n\
-         tcp_client_max_idle = 0\ntransport = TCP\ndistribute_network = no\nq_depth = 1200\n\
-         overflow_action = IGNORE\nmax_restarts = 10\nplugin_dir = {}\nend_of_event_timeout = 2\n",
-        dir.join("audit.log").display(),
-        plugins.display()
-    );
-    let path = dir.join("auditd.conf");
-    fs::write(&path, conf).unwrap();
-    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-}
-
-fn registered_pid() -> u32 {
-    common::audit_state().status.iter().find(|(k, _)| k == "pid").and_then(|(_, v)| v.parse().ok()).unwrap_or(0)
-}
-
-struct Daemon(Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        // SAFETY: signals the daemon this test started, by its pid.
-        unsafe { libc::kill(self.0.id() as i32, libc::SIGTERM) };
-        let _ = self.0.wait();
-    }
-}
-
 /// The line's auditd in the foreground: registered, receiving a user message (the line's
 /// auditctl -m) and a watch's records, stopped. Returns what must agree: its exit, and the
 /// record types it wrote with the tagged records' fields that do not vary between runs.
@@ -350,52 +254,20 @@ fn auditd_session(sides: &Sides, lib: Lib) -> String {
     let dir = common::work_dir().join(format!("lines-auditd-{}", sides.line));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
-    auditd_config(&dir);
-    let watched = dir.join("watched");
     // The 4.1.2 oracle's auditd makes its run directory at the unexpanded path
     // "${localstatedir}/run/audit", relative to its working directory: give it one here.
     fs::create_dir_all(dir.join("${localstatedir}/run")).unwrap();
-    let mut daemon = Daemon(
-        sides
-            .command(lib, &sides.tool("auditd"))
-            .current_dir(&dir)
-            .args(["-f", "-c"])
-            .arg(&dir)
-            .stdout(fs::File::create(dir.join("stdout")).unwrap())
-            .stderr(fs::File::create(dir.join("stderr")).unwrap())
-            .spawn()
-            .expect("auditd"),
-    );
-    let pid = daemon.0.id();
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while registered_pid() != pid {
-        let stderr = || fs::read_to_string(dir.join("stderr")).unwrap_or_default();
-        if Instant::now() > deadline {
-            return format!("auditd did not register:\n{}", stderr());
-        }
-        if let Some(status) = daemon.0.try_wait().unwrap() {
-            std::mem::forget(daemon);
-            return format!("auditd exited: {status}\n{}", stderr());
-        }
-        sleep(Duration::from_millis(100));
-    }
-    let watch = watched.display().to_string();
-    let mut out = sides.run(lib, "auditctl", &["-w", &watch, "-p", "wa", "-k", "libaudit-rs-lines"]);
-    fs::write(&watched, "event").unwrap();
-    out += &sides.run(lib, "auditctl", &["-m", "libaudit-rs lines auditd test"]);
-    out += &sides.run(lib, "auditctl", &["-W", &watch, "-p", "wa", "-k", "libaudit-rs-lines"]);
-    sleep(Duration::from_millis(500));
-    // SAFETY: signals the daemon this test started.
-    unsafe { libc::kill(pid as i32, libc::SIGTERM) };
-    let status = daemon.0.wait().unwrap();
-    std::mem::forget(daemon);
-    out += &format!("auditd exit: {status}\nregistered after: {}\n", registered_pid());
-    // In the foreground auditd writes its records to standard output.
-    let log = fs::read_to_string(dir.join("stdout")).unwrap();
-    let mut types: Vec<&str> = log.lines().filter_map(|l| l.strip_prefix("type=")?.split(' ').next()).collect();
-    types.sort();
-    types.dedup();
-    out += &format!("record types: {types:?}\n");
+    let mut auditd = sides.command(lib, &sides.tool("auditd"));
+    auditd.current_dir(&dir);
+    let daemon = match common::Auditd::start(auditd, &dir) {
+        Ok(daemon) => daemon,
+        Err(why) => return why,
+    };
+    let auditctl = |args: &[&str]| sides.run(lib, "auditctl", args);
+    let mut out = daemon.events(auditctl, "libaudit-rs-lines", "libaudit-rs lines auditd test");
+    let (status, log) = daemon.stop();
+    out += &format!("auditd exit: {status}\nregistered after: {}\n", common::registered_pid());
+    out += &format!("record types: {:?}\n", common::record_types(&log));
     for needle in ["libaudit-rs lines auditd test", "key=\"libaudit-rs-lines\""] {
         out += &format!("logged {needle}: {}\n", log.contains(needle));
     }
@@ -404,7 +276,7 @@ fn auditd_session(sides: &Sides, lib: Lib) -> String {
 }
 
 fn auditd(sides: &Sides) -> Result<(), String> {
-    let (theirs, ours) = kernel_transcripts(sides, |s, lib| match registered_pid() {
+    let (theirs, ours) = kernel_transcripts(sides, |s, lib| match common::registered_pid() {
         0 => auditd_session(s, lib),
         // Under the kernel lock, only a daemon outside the tests can be registered.
         pid => panic!("an audit daemon (pid {pid}) is registered; not starting one"),
@@ -438,7 +310,7 @@ fn upstream(sides: &Sides, name: &str) -> Result<(), String> {
 type Check = fn(&Sides) -> Result<(), String>;
 
 fn main() {
-    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let filter = common::filter_arg();
     let known = common::KnownDifferences::load();
     let checks: &[(&str, Check)] = &[
         ("tools/auditctl-status", auditctl_status),
@@ -452,7 +324,7 @@ fn main() {
         ("upstream/lookup_test", |s| upstream(s, "lookup_test")),
         ("upstream/audit_logging_test", |s| upstream(s, "audit_logging_test")),
     ];
-    let (mut passed, mut listed_total, mut failed) = (0, 0, 0);
+    let mut total = common::Tally::default();
     let mut times = Vec::new();
     let mut lines_run = Vec::new();
     for line in Line::ALL {
@@ -467,44 +339,18 @@ fn main() {
         lines_run.push(line);
         let sides = Sides { line, oracle, ours: common::ours_for(line) };
         let started = Instant::now();
-        let (mut same, mut listed, mut bad) = (0, 0, 0);
+        let mut tally = common::Tally::default();
         for (name, check) in selected {
             if name.starts_with("upstream/") && !oracle.join("test").join(&name["upstream/".len()..]).exists() {
                 continue; // audit_logging_test: 4.2.1's only
             }
             let took = Instant::now();
             let outcome = check(&sides);
-            let took = took.elapsed().as_secs_f64();
-            match known.judge(line, name, outcome) {
-                Ok(note) if note == "ok" => {
-                    same += 1;
-                    println!("test {line} {name} ... ok ({took:.1} s)");
-                }
-                Ok(note) => {
-                    listed += 1;
-                    println!("test {line} {name} ... {note}");
-                }
-                Err(why) => {
-                    bad += 1;
-                    println!("test {line} {name} ... FAILED\n{}", common::summary(&why));
-                }
-            }
+            tally.judge(&known, line, name, outcome, took.elapsed().as_secs_f64(), common::summary);
         }
         let secs = started.elapsed().as_secs_f64();
-        times.push(format!("line {line}: {same} identical, {listed} known differences, {bad} failed, in {secs:.1} s"));
-        (passed, listed_total, failed) = (passed + same, listed_total + listed, failed + bad);
+        times.push(format!("line {line}: {}, in {secs:.1} s", tally.counts()));
+        total.add(&tally);
     }
-    // Without a filter every listed pair of the lines that ran must have been judged.
-    if filter.is_none() {
-        for stale in ["tools/", "upstream/"].iter().flat_map(|p| known.unjudged(p, &lines_run)) {
-            failed += 1;
-            println!("{} lists \"{stale}\", which no check of this test is: remove it", common::KnownDifferences::PATH);
-        }
-    }
-    println!();
-    for t in &times {
-        println!("consumers {t}");
-    }
-    println!("consumers: {passed} passed, {listed_total} known differences, {failed} failed");
-    std::process::exit(if failed == 0 { 0 } else { 1 });
+    total.finish("consumers", &known, filter.is_some(), &["tools/", "upstream/"], &lines_run, &times)
 }

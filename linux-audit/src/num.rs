@@ -24,6 +24,14 @@ pub(crate) enum Base {
 /// The magnitude of the leading number (saturating at u64::MAX, with the overflow flag), and
 /// whether a minus sign preceded it.
 fn magnitude(s: &[u8], base: Base) -> (u64, bool, bool) {
+    match base {
+        Base::Detect | Base::Decimal => plain_decimal(s).unwrap_or_else(|| scan(s, base)),
+        Base::Hex => scan(s, base),
+    }
+}
+
+/// [`magnitude`] of any number, in C's steps.
+fn scan(s: &[u8], base: Base) -> (u64, bool, bool) {
     let mut i = s.iter().take_while(|&&b| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')).count();
     let negative = s.get(i) == Some(&b'-');
     if matches!(s.get(i), Some(b'-' | b'+')) {
@@ -54,6 +62,32 @@ fn magnitude(s: &[u8], base: Base) -> (u64, bool, bool) {
         }
     }
     if overflow { (u64::MAX, true, negative) } else { (value, false, negative) }
+}
+
+/// [`magnitude`] of what rule values almost always are, in base 0 and 10 alike: an optional
+/// minus sign, then "0" alone, or a digit other than 0 (no octal, no hex prefix) and at most 18
+/// more digits (fewer than 10^19 < 2^64: no overflow), up to the end or a stray byte. None for
+/// anything else.
+#[inline]
+fn plain_decimal(s: &[u8]) -> Option<(u64, bool, bool)> {
+    let (negative, digits) = match s {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, s),
+    };
+    if digits == b"0" {
+        return Some((0, false, negative));
+    }
+    if !matches!(digits.first(), Some(b'1'..=b'9')) || digits.len() > 19 {
+        return None;
+    }
+    let mut value = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        value = value * 10 + u64::from(b - b'0');
+    }
+    Some((value, false, negative))
 }
 
 /// strtoul(s, NULL, base) on a 64-bit target.
@@ -130,6 +164,50 @@ mod tests {
         assert_eq!(strtoul(b"0x", Base::Hex).value, 0);
         assert_eq!(strtoul(b"-1", Base::Hex), Parsed { value: u64::MAX, overflow: false });
         assert_eq!(strtoul(b"10000000000000000", Base::Hex), Parsed { value: u64::MAX, overflow: true });
+    }
+
+    /// The shortcut for plain decimals reads what C's steps read, wherever it applies.
+    #[test]
+    fn plain_decimals_as_scanned() {
+        let mut checked = 0;
+        for text in [
+            &b"1"[..],
+            b"9",
+            b"-1",
+            b"-13",
+            b"1000",
+            b"4294967295",
+            b"-4294967296",
+            b"12abc",
+            b"-7 ",
+            b"1234567890123456789",
+            b"9999999999999999999",
+            b"-9999999999999999999",
+            b"99999999999999999999",
+            b"0",
+            b"-0",
+            b"07",
+            b"00",
+            b"0x1",
+            b"0 ",
+            b"+1",
+            b" 1",
+            b"-",
+            b"",
+            b"a1",
+            b"1x2",
+            b"--1",
+        ] {
+            if let Some(plain) = plain_decimal(text) {
+                assert_eq!(plain, scan(text, Base::Detect), "{text:?}");
+                assert_eq!(plain, scan(text, Base::Decimal), "{text:?}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 15);
+        // Beyond 19 digits (overflow possible) and in base 16, C's steps.
+        assert_eq!(plain_decimal(b"99999999999999999999"), None);
+        assert_eq!(strtoul(b"99", Base::Hex).value, 0x99);
     }
 
     #[test]

@@ -39,35 +39,54 @@ fn delivered(logged: Logged) -> Result<u32, Error> {
     }
 }
 
+/// Where the user is and how the operation went, as a record's hostname=, addr=, terminal= and
+/// res= show them: what the builders share, set by `shared_setters!`.
+#[derive(Debug, Clone, Copy)]
+struct Tail<'a> {
+    host: Option<&'a [u8]>,
+    addr: Option<&'a [u8]>,
+    terminal: Terminal<'a>,
+    success: bool,
+}
+
+impl<'a> Tail<'a> {
+    /// No host, the process's own terminal, a successful operation.
+    const NEW: Tail<'static> = Tail { host: None, addr: None, terminal: Terminal::Own, success: true };
+
+    fn origin(&self) -> Origin<'a> {
+        Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() }
+    }
+}
+
 /// The setters the record builders share, each written once: `shared_setters!(host, addr, ...)`
-/// inside a builder's `impl` (its fields have these names).
+/// inside the `impl` of a builder with a `tail: Tail` field.
 macro_rules! shared_setters {
     ($($setter:ident),*) => { $(shared_setters!(@ $setter);)* };
     (@host) => {
         /// The remote host (hostname=; addr= is resolved from it unless given).
         pub fn host(mut self, host: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-            self.host = Some(host.as_ref());
+            self.tail.host = Some(host.as_ref());
             self
         }
     };
     (@addr) => {
         /// The remote address (addr=).
         pub fn addr(mut self, addr: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-            self.addr = Some(addr.as_ref());
+            self.tail.addr = Some(addr.as_ref());
             self
         }
     };
     (@terminal) => {
         /// The terminal= of the record.
         pub fn terminal(mut self, terminal: Terminal<'a>) -> Self {
-            self.terminal = terminal;
+            self.tail.terminal = terminal;
             self
         }
     };
     (@success) => {
         /// Whether the operation succeeded (res=success or res=failed).
         pub fn success(mut self, success: bool) -> Self {
-            self.success = success;
+            self.tail.success = success;
             self
         }
     };
@@ -79,10 +98,7 @@ macro_rules! shared_setters {
 pub struct UserMessage<'a> {
     kind: u16,
     text: &'a [u8],
-    host: Option<&'a [u8]>,
-    addr: Option<&'a [u8]>,
-    terminal: Terminal<'a>,
-    success: bool,
+    tail: Tail<'a>,
     /// comm= (after the text): None for no comm=, Some(None) for the process's own.
     comm: Option<Option<&'a [u8]>>,
 }
@@ -93,15 +109,7 @@ impl<'a> UserMessage<'a> {
     /// A record of type `kind` (see the `AUDIT_USER_*` constants of [`crate::wire`]) saying
     /// `text`, such as `op=login acct="alice"`, of a successful operation.
     pub fn new(kind: u16, text: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        UserMessage {
-            kind,
-            text: text.as_ref(),
-            host: None,
-            addr: None,
-            terminal: Terminal::Own,
-            success: true,
-            comm: None,
-        }
+        UserMessage { kind, text: text.as_ref(), tail: Tail::NEW, comm: None }
     }
 
     /// Adds comm= after the text: the command name given, or None for this process's own (as
@@ -114,22 +122,19 @@ impl<'a> UserMessage<'a> {
     /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
     /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
     pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
-        let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
-        let (fd, kind, text, diag) = (socket.raw(), i32::from(self.kind), self.text, socket.diag());
-        delivered(match self.comm {
-            None => logging::user_message(fd, Sender::Netlink, kind, text, origin, self.success, Line::NEWEST, diag),
-            Some(comm) => logging::user_comm_message(
-                fd,
-                Sender::Netlink,
-                kind,
-                text,
-                comm,
-                origin,
-                self.success,
-                Line::NEWEST,
-                diag,
-            ),
-        })
+        let origin = self.tail.origin();
+        let (fd, kind, diag) = (socket.raw(), i32::from(self.kind), socket.diag());
+        delivered(logging::user_message(
+            fd,
+            Sender::Netlink,
+            kind,
+            self.text,
+            self.comm,
+            origin,
+            self.tail.success,
+            Line::NEWEST,
+            diag,
+        ))
     }
 }
 
@@ -142,6 +147,16 @@ pub enum Account<'a> {
     Id(u32),
 }
 
+impl<'a> Account<'a> {
+    /// As the record functions take it: a name, used when the id is (uint32_t)-1.
+    fn name_and_id(self) -> (Option<&'a [u8]>, u32) {
+        match self {
+            Account::Name(name) => (Some(name), u32::MAX),
+            Account::Id(id) => (None, id),
+        }
+    }
+}
+
 /// A record about an account (AUDIT_ADD_USER, AUDIT_USER_CHAUTHTOK, AUDIT_USER_MGMT...), as
 /// shadow's tools and PAM write it: op=, acct= or id=, exe=, hostname=, addr=, terminal=, res=.
 #[derive(Debug, Clone, Copy)]
@@ -150,10 +165,7 @@ pub struct AcctMessage<'a> {
     op: &'a [u8],
     account: Account<'a>,
     program: Option<&'a [u8]>,
-    host: Option<&'a [u8]>,
-    addr: Option<&'a [u8]>,
-    terminal: Terminal<'a>,
-    success: bool,
+    tail: Tail<'a>,
 }
 
 impl<'a> AcctMessage<'a> {
@@ -162,16 +174,7 @@ impl<'a> AcctMessage<'a> {
     /// A record of type `kind` about `account`, for operation `op` (such as "adding user"), of
     /// a successful operation.
     pub fn new(kind: u16, op: &'a (impl AsRef<[u8]> + ?Sized), account: Account<'a>) -> Self {
-        AcctMessage {
-            kind,
-            op: op.as_ref(),
-            account,
-            program: None,
-            host: None,
-            addr: None,
-            terminal: Terminal::Own,
-            success: true,
-        }
+        AcctMessage { kind, op: op.as_ref(), account, program: None, tail: Tail::NEW }
     }
 
     /// exe= names this program (quoted) instead of the executable's path.
@@ -183,11 +186,8 @@ impl<'a> AcctMessage<'a> {
     /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
     /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
     pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
-        let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
-        let (name, id) = match self.account {
-            Account::Name(name) => (Some(name), u32::MAX),
-            Account::Id(id) => (None, id),
-        };
+        let origin = self.tail.origin();
+        let (name, id) = self.account.name_and_id();
         // Unlike the C library's, a program name does not stick to later records.
         let names = ProgramName::new();
         let (fd, kind, diag) = (socket.raw(), i32::from(self.kind), socket.diag());
@@ -201,7 +201,7 @@ impl<'a> AcctMessage<'a> {
             name,
             id,
             origin,
-            self.success,
+            self.tail.success,
             Line::NEWEST,
             diag,
         ))
@@ -216,9 +216,8 @@ pub struct UserAvc<'a> {
     kind: u16,
     text: &'a [u8],
     uid: u32,
-    host: Option<&'a [u8]>,
-    addr: Option<&'a [u8]>,
-    terminal: Terminal<'a>,
+    /// Its success is not recorded (no res=).
+    tail: Tail<'a>,
 }
 
 impl<'a> UserAvc<'a> {
@@ -227,7 +226,7 @@ impl<'a> UserAvc<'a> {
     /// An AUDIT_USER_AVC record saying `text` (such as "avc:  denied  { send_msg } ..."),
     /// about the process of user `uid` (sauid=).
     pub fn new(text: &'a (impl AsRef<[u8]> + ?Sized), uid: u32) -> Self {
-        UserAvc { kind: 1107, text: text.as_ref(), uid, host: None, addr: None, terminal: Terminal::Own }
+        UserAvc { kind: 1107, text: text.as_ref(), uid, tail: Tail::NEW }
     }
 
     /// Another record type than AUDIT_USER_AVC (such as AUDIT_USER_SELINUX_ERR).
@@ -239,7 +238,7 @@ impl<'a> UserAvc<'a> {
     /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
     /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
     pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
-        let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
+        let origin = self.tail.origin();
         let tables = crate::tables::Tables::of(crate::Line::NEWEST);
         let kind = i32::from(self.kind);
         match logging::user_avc_message(
@@ -281,10 +280,7 @@ pub struct SemanageMessage<'a> {
     program: Option<&'a [u8]>,
     new: SeRoles<'a>,
     old: SeRoles<'a>,
-    host: Option<&'a [u8]>,
-    addr: Option<&'a [u8]>,
-    terminal: Terminal<'a>,
-    success: bool,
+    tail: Tail<'a>,
 }
 
 impl<'a> SemanageMessage<'a> {
@@ -299,10 +295,7 @@ impl<'a> SemanageMessage<'a> {
             program: None,
             new: SeRoles::default(),
             old: SeRoles::default(),
-            host: None,
-            addr: None,
-            terminal: Terminal::Own,
-            success: true,
+            tail: Tail::NEW,
         }
     }
 
@@ -328,11 +321,8 @@ impl<'a> SemanageMessage<'a> {
     /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
     /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
     pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
-        let origin = Origin { host: self.host, addr: self.addr, tty: self.terminal.as_arg() };
-        let (name, id) = match self.account {
-            Account::Name(name) => (Some(name), u32::MAX),
-            Account::Id(id) => (None, id),
-        };
+        let origin = self.tail.origin();
+        let (name, id) = self.account.name_and_id();
         let roles = |r: SeRoles<'a>| Roles { seuser: r.seuser, role: r.role, range: r.range };
         let (fd, kind, diag) = (socket.raw(), i32::from(self.kind), socket.diag());
         delivered(logging::semanage_message(
@@ -346,7 +336,7 @@ impl<'a> SemanageMessage<'a> {
             roles(self.new),
             roles(self.old),
             origin,
-            self.success,
+            self.tail.success,
             diag,
         ))
     }
@@ -357,8 +347,8 @@ impl<'a> SemanageMessage<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct UserCommand<'a> {
     command: &'a [u8],
-    terminal: Terminal<'a>,
-    success: bool,
+    /// Its host and address are not recorded (no hostname=, addr=).
+    tail: Tail<'a>,
 }
 
 impl<'a> UserCommand<'a> {
@@ -366,21 +356,21 @@ impl<'a> UserCommand<'a> {
 
     /// The command line as run, such as `/usr/bin/id -u`, of a successful run.
     pub fn new(command: &'a (impl AsRef<[u8]> + ?Sized)) -> Self {
-        UserCommand { command: command.as_ref(), terminal: Terminal::Own, success: true }
+        UserCommand { command: command.as_ref(), tail: Tail::NEW }
     }
 
     /// Sends the record: Ok with the request's sequence number once the kernel accepted it.
     /// Needs CAP_AUDIT_WRITE (else [`Error::Os`] EPERM).
     pub fn send(&self, socket: &Socket) -> Result<u32, Error> {
         let kind = i32::from(AUDIT_USER_CMD);
-        let tty = self.terminal.as_arg();
+        let tty = self.tail.terminal.as_arg();
         delivered(logging::user_command(
             socket.raw(),
             Sender::Netlink,
             kind,
             Some(self.command),
             tty,
-            self.success,
+            self.tail.success,
             socket.diag(),
         ))
     }

@@ -142,20 +142,6 @@ const FILTER_PREPEND: u32 = 0x10;
 /// The syscall class bits of the mask: its top AUDIT_SYSCALL_CLASSES (16) bits.
 const CLASS_BITS: u32 = 0xffff_0000;
 
-fn empty_data() -> audit_rule_data {
-    audit_rule_data {
-        flags: 0,
-        action: 0,
-        field_count: 0,
-        mask: [0; AUDIT_BITMASK_SIZE],
-        fields: [0; AUDIT_MAX_FIELDS],
-        values: [0; AUDIT_MAX_FIELDS],
-        fieldflags: [0; AUDIT_MAX_FIELDS],
-        buflen: 0,
-        buf: [],
-    }
-}
-
 fn rule_error(line: Line, code: i32, option: &[u8]) -> Error {
     let message = match errormsg::line(-code, option, line) {
         Some(pieces) => String::from_utf8_lossy(&pieces.concat()).into_owned(),
@@ -167,7 +153,7 @@ fn rule_error(line: Line, code: i32, option: &[u8]) -> Error {
 impl Rule {
     /// An empty rule on `list` with `action`.
     pub fn new(list: List, action: Action) -> Rule {
-        let mut data = empty_data();
+        let mut data = audit_rule_data::EMPTY;
         data.flags = list.raw() as u32;
         data.action = match action {
             Action::Never => 0,
@@ -345,7 +331,7 @@ impl Rule {
             return None;
         }
         let mut words = bytes[..RULE_SIZE].chunks_exact(4).map(|w| u32::from_ne_bytes([w[0], w[1], w[2], w[3]]));
-        let mut data = empty_data();
+        let mut data = audit_rule_data::EMPTY;
         let mut next = || words.next().unwrap_or(0);
         data.flags = next();
         data.action = next();

@@ -198,6 +198,21 @@ pub struct audit_rule_data {
     pub buf: [c_char; 0],
 }
 
+impl audit_rule_data {
+    /// A rule with nothing in it: what audit_rule_create_data's calloc gives.
+    pub const EMPTY: audit_rule_data = audit_rule_data {
+        flags: 0,
+        action: 0,
+        field_count: 0,
+        mask: [0; AUDIT_BITMASK_SIZE],
+        fields: [0; AUDIT_MAX_FIELDS],
+        values: [0; AUDIT_MAX_FIELDS],
+        fieldflags: [0; AUDIT_MAX_FIELDS],
+        buflen: 0,
+        buf: [],
+    };
+}
+
 /// NLMSG_ALIGN: netlink aligns every message to 4 bytes.
 pub const fn nlmsg_align(len: usize) -> usize {
     (len + 3) & !3

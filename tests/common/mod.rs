@@ -4,10 +4,12 @@
 
 use std::fs;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, ExitStatus};
 use std::sync::{Mutex, MutexGuard, OnceLock};
-use std::time::Duration;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
 
 use linux_audit::Line;
 
@@ -194,6 +196,121 @@ pub fn summary(text: &str) -> String {
         out.push_str(&format!("    ... ({} more lines)\n", lines.len() - MAX));
     }
     out
+}
+
+/// The lines where two transcripts differ, numbered, the original's then ours.
+pub fn line_diff(theirs: &str, ours: &str) -> String {
+    let (a, b): (Vec<_>, Vec<_>) = (theirs.lines().collect(), ours.lines().collect());
+    let mut out = String::new();
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i).copied(), b.get(i).copied());
+        if x != y {
+            out.push_str(&format!(
+                "line {}:\n  original: {}\n  ours:     {}\n",
+                i + 1,
+                x.unwrap_or("<none>"),
+                y.unwrap_or("<none>")
+            ));
+        }
+    }
+    out
+}
+
+/// Every number in `line` as N (counters and pids that change from run to run).
+pub fn numbers_as_n(line: &str) -> String {
+    let mut out = String::new();
+    let mut in_number = false;
+    for c in line.chars() {
+        if c.is_ascii_digit() {
+            if !in_number {
+                out.push('N');
+            }
+            in_number = true;
+        } else {
+            out.push(c);
+            in_number = false;
+        }
+    }
+    out
+}
+
+/// The FILTER of `cargo test --test NAME -- FILTER` for the tests with their own main.
+pub fn filter_arg() -> Option<String> {
+    std::env::args().skip(1).find(|a| !a.starts_with('-'))
+}
+
+/// The outcomes of the checks of a run over the release lines (harness = false tests), judged
+/// against the known differences, printed as cargo's harness prints tests.
+#[derive(Default)]
+pub struct Tally {
+    pub passed: usize,
+    pub listed: usize,
+    pub failed: usize,
+}
+
+impl Tally {
+    /// Judges `outcome` of `check` on `line`, which took `took` seconds, and prints it; a failure
+    /// with `failure(why)`.
+    pub fn judge(
+        &mut self,
+        known: &KnownDifferences,
+        line: Line,
+        check: &str,
+        outcome: Result<(), String>,
+        took: f64,
+        failure: impl Fn(&str) -> String,
+    ) {
+        match known.judge(line, check, outcome) {
+            Ok(note) if note == "ok" => {
+                self.passed += 1;
+                println!("test {line} {check} ... ok ({took:.1} s)");
+            }
+            Ok(note) => {
+                self.listed += 1;
+                println!("test {line} {check} ... {note}");
+            }
+            Err(why) => {
+                self.failed += 1;
+                println!("test {line} {check} ... FAILED\n{}", failure(&why));
+            }
+        }
+    }
+
+    /// "N identical, N known differences, N failed", for the report of one line.
+    pub fn counts(&self) -> String {
+        format!("{} identical, {} known differences, {} failed", self.passed, self.listed, self.failed)
+    }
+
+    pub fn add(&mut self, other: &Tally) {
+        (self.passed, self.listed, self.failed) =
+            (self.passed + other.passed, self.listed + other.listed, self.failed + other.failed);
+    }
+
+    /// Ends the test: without a filter, each listed pair of `prefixes` and the lines that ran
+    /// that no check judged fails; then each line's report (`times`) and the totals, under
+    /// `name`. Exits 0 only if nothing failed.
+    pub fn finish(
+        mut self,
+        name: &str,
+        known: &KnownDifferences,
+        filtered: bool,
+        prefixes: &[&str],
+        lines_run: &[Line],
+        times: &[String],
+    ) -> ! {
+        if !filtered {
+            for stale in prefixes.iter().flat_map(|p| known.unjudged(p, lines_run)) {
+                self.failed += 1;
+                println!("{} lists \"{stale}\", which no check of this test is: remove it", KnownDifferences::PATH);
+            }
+        }
+        println!();
+        for t in times {
+            println!("{name} {t}");
+        }
+        println!("{name}: {} passed, {} known differences, {} failed", self.passed, self.listed, self.failed);
+        std::process::exit(if self.failed == 0 { 0 } else { 1 });
+    }
 }
 
 /// Held while a test may touch kernel audit state: by every test in this process (a mutex)
@@ -383,4 +500,127 @@ impl Readlog {
             out.push((msg_type, text.trim_end_matches('\0').to_string()));
         }
     }
+}
+
+/// Syscall rules the auditctl scenarios of the consumer tests add: both arches, a list of
+/// syscalls, operators, names for values.
+pub const ADD_ACCESS: &[&str] = &[
+    "-a",
+    "always,exit",
+    "-F",
+    "arch=b64",
+    "-S",
+    "openat,open_by_handle_at",
+    "-F",
+    "exit=-EACCES",
+    "-F",
+    "auid>=1000",
+    "-F",
+    "auid!=unset",
+    "-k",
+    "access",
+];
+pub const ADD_PERM_MOD: &[&str] =
+    &["-a", "always,exit", "-F", "arch=b32", "-S", "chmod", "-S", "fchmod", "-F", "auid>=1000", "-k", "perm_mod"];
+
+/// An auditd configuration that keeps everything in `dir` and touches nothing else on the host.
+fn auditd_config(dir: &Path) {
+    let plugins = dir.join("plugins.d");
+    fs::create_dir_all(&plugins).unwrap();
+    let conf = format!(
+        "local_events = yes\nwrite_logs = yes\nlog_file = {}\nlog_group = root\nlog_format = ENRICHED\n\
+         flush = INCREMENTAL_ASYNC\nfreq = 50\nmax_log_file = 8\nnum_logs = 5\npriority_boost = 0\n\
+         name_format = NONE\nmax_log_file_action = ROTATE\nspace_left = 75\nspace_left_action = IGNORE\n\
+         admin_space_left = 50\nadmin_space_left_action = IGNORE\ndisk_full_action = IGNORE\n\
+         disk_error_action = IGNORE\nuse_libwrap = no\ntcp_listen_queue = 5\ntcp_max_per_addr = 1\n\
+         tcp_client_max_idle = 0\ntransport = TCP\ndistribute_network = no\nq_depth = 1200\n\
+         overflow_action = IGNORE\nmax_restarts = 10\nplugin_dir = {}\nend_of_event_timeout = 2\n",
+        dir.join("audit.log").display(),
+        plugins.display()
+    );
+    let path = dir.join("auditd.conf");
+    fs::write(&path, conf).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+}
+
+/// The pid registered as the audit daemon (0: none).
+pub fn registered_pid() -> u32 {
+    audit_state().status.iter().find(|(k, _)| k == "pid").and_then(|(_, v)| v.parse().ok()).unwrap_or(0)
+}
+
+/// An audit daemon in the foreground, on a configuration that keeps everything in its directory;
+/// it writes its records to `stdout` there. Stopped when dropped, also when a test fails.
+pub struct Auditd {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl Auditd {
+    /// Starts `auditd` (the command, with its library set) as `auditd -f -c <dir>`, and waits
+    /// until it registered with the kernel; Err saying why when it exited or did not register
+    /// within 15 s.
+    pub fn start(mut auditd: Command, dir: &Path) -> Result<Auditd, String> {
+        auditd_config(dir);
+        let child = auditd
+            .args(["-f", "-c"])
+            .arg(dir)
+            .stdout(fs::File::create(dir.join("stdout")).unwrap())
+            .stderr(fs::File::create(dir.join("stderr")).unwrap())
+            .spawn()
+            .expect("auditd");
+        let mut daemon = Auditd { child, dir: dir.to_path_buf() };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while registered_pid() != daemon.child.id() {
+            let stderr = || fs::read_to_string(dir.join("stderr")).unwrap_or_default();
+            if Instant::now() > deadline {
+                return Err(format!("auditd did not register:\n{}", stderr()));
+            }
+            if let Some(status) = daemon.child.try_wait().unwrap() {
+                return Err(format!("auditd exited: {status}\n{}", stderr()));
+            }
+            sleep(Duration::from_millis(100));
+        }
+        Ok(daemon)
+    }
+
+    /// What the consumer tests send the daemon, with `auditctl` (its transcripts returned): a
+    /// watch tagged `key` on a file, a write that trips it, the user message `message`, the
+    /// watch removed; then a moment for the records to arrive.
+    pub fn events(&self, auditctl: impl Fn(&[&str]) -> String, key: &str, message: &str) -> String {
+        let watched = self.dir.join("watched");
+        let watch = watched.display().to_string();
+        let mut out = auditctl(&["-w", &watch, "-p", "wa", "-k", key]);
+        fs::write(&watched, "event").unwrap();
+        out += &auditctl(&["-m", message]);
+        out += &auditctl(&["-W", &watch, "-p", "wa", "-k", key]);
+        sleep(Duration::from_millis(500));
+        out
+    }
+
+    /// Stops the daemon (SIGTERM): its exit status and the records it wrote.
+    pub fn stop(mut self) -> (ExitStatus, String) {
+        // SAFETY: signals the daemon this test started, not yet waited for.
+        unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+        let status = self.child.wait().unwrap();
+        (status, fs::read_to_string(self.dir.join("stdout")).unwrap())
+    }
+}
+
+impl Drop for Auditd {
+    fn drop(&mut self) {
+        // Once waited for, its pid may be another process's.
+        if let Ok(None) = self.child.try_wait() {
+            // SAFETY: signals the daemon this test started, by its pid, still ours (not reaped).
+            unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The record types in an audit log, sorted, each once.
+pub fn record_types(log: &str) -> Vec<&str> {
+    let mut types: Vec<&str> = log.lines().filter_map(|l| l.strip_prefix("type=")?.split(' ').next()).collect();
+    types.sort();
+    types.dedup();
+    types
 }

@@ -115,6 +115,17 @@ impl Place<'_> {
     fn tty(&self) -> &[u8] {
         self.tty.as_deref().unwrap_or(b"?")
     }
+
+    /// The fields most records end with: exe=, hostname=, addr=, terminal=, res=.
+    fn tail(&self, success: bool) -> [(&'static str, &[u8]); 5] {
+        [
+            (" exe=", &self.exe),
+            (" hostname=", self.host()),
+            (" addr=", &self.addr),
+            (" terminal=", self.tty()),
+            (" res=", res(success)),
+        ]
+    }
 }
 
 fn res(success: bool) -> &'static [u8] {
@@ -137,13 +148,16 @@ fn account_field<'a>(name: Option<&[u8]>, id: &'a Decimal, kept: &'a mut Vec<u8>
     }
 }
 
-/// audit_log_user_message. `line`: from 4.1 on a "/dev/pts..." terminal names this host too.
-#[allow(clippy::too_many_arguments)] // the C function's parameters, the line, how to send
+/// audit_log_user_message, and with `comm` audit_log_user_comm_message: comm= after the text,
+/// the name given or, Some(None), the process's own. `line`: from 4.1 on a "/dev/pts..."
+/// terminal names this host too; 4.2 cuts comm to the kernel's 15 bytes.
+#[allow(clippy::too_many_arguments)] // the C functions' parameters, the line, how to send
 pub fn user_message(
     fd: RawFd,
     sender: Sender,
     msg_type: i32,
     message: &[u8],
+    comm: Option<Option<&[u8]>>,
     origin: Origin,
     success: bool,
     line: Line,
@@ -153,53 +167,16 @@ pub fn user_message(
         return NOT_SENT;
     }
     let Some(mut place) = origin.resolve(|| process_exe(diag), false, diag) else { return NO_MEMORY };
+    let comm = match comm.map(|comm| facts::command_name(comm, line, diag)) {
+        Some(None) => return NO_MEMORY,
+        comm => comm.flatten(),
+    };
     place.local_host(line);
+    let [exe, host, addr, tty, res] = place.tail(success);
+    let fields = [(" comm=", comm.as_deref().unwrap_or_default()), exe, host, addr, tty, res];
     let mut record = Record::new();
-    record.fields(
-        Some(message),
-        &[
-            (" exe=", &place.exe),
-            (" hostname=", place.host()),
-            (" addr=", &place.addr),
-            (" terminal=", place.tty()),
-            (" res=", res(success)),
-        ],
-    );
-    send(fd, sender, msg_type, Denied::Hide, &mut record, diag)
-}
-
-/// audit_log_user_comm_message. `line`: 4.2 cuts comm to the kernel's 15 bytes.
-#[allow(clippy::too_many_arguments)] // the C function's parameters, the line, how to send
-pub fn user_comm_message(
-    fd: RawFd,
-    sender: Sender,
-    msg_type: i32,
-    message: &[u8],
-    comm: Option<&[u8]>,
-    origin: Origin,
-    success: bool,
-    line: Line,
-    diag: &dyn Diagnostics,
-) -> Logged {
-    if fd < 0 {
-        return NOT_SENT;
-    }
-    let Some(mut place) = origin.resolve(|| process_exe(diag), false, diag) else { return NO_MEMORY };
-    let Some(comm) = facts::command_name(comm, line, diag) else { return NO_MEMORY };
-    place.local_host(line);
-    let mut record = Record::new();
-    record.fields(
-        Some(message),
-        &[
-            (" comm=", &comm),
-            (" exe=", &place.exe),
-            (" hostname=", place.host()),
-            (" addr=", &place.addr),
-            (" terminal=", place.tty()),
-            (" res=", res(success)),
-        ],
-    );
-    send(fd, sender, msg_type, Denied::Hide, &mut record, diag)
+    record.fields(Some(message), if comm.is_some() { &fields } else { &fields[1..] });
+    finish(send_user_message(fd, sender, msg_type, Denied::Hide, &mut record, diag))
 }
 
 /// audit_log_acct_message. The account is named by `name` when `id` is (uint32_t)-1, else by id.
@@ -230,20 +207,10 @@ pub fn acct_message(
     let by_name = name.filter(|_| id == u32::MAX);
     let (id, mut kept) = (Decimal::new(id.into()), Vec::new());
     let Some(account) = account_field(by_name, &id, &mut kept) else { return NO_MEMORY };
+    let [exe, host, addr, tty, res] = place.tail(success);
     let mut record = Record::new();
-    record.fields(
-        None,
-        &[
-            ("op=", op),
-            (account.0, account.1),
-            (" exe=", &place.exe),
-            (" hostname=", place.host()),
-            (" addr=", &place.addr),
-            (" terminal=", place.tty()),
-            (" res=", res(success)),
-        ],
-    );
-    send(fd, sender, msg_type, Denied::Report, &mut record, diag)
+    record.fields(None, &[("op=", op), account, exe, host, addr, tty, res]);
+    finish(send_user_message(fd, sender, msg_type, Denied::Report, &mut record, diag))
 }
 
 /// What became of a user AVC record.
@@ -340,26 +307,27 @@ pub fn semanage_message(
     fn or_unknown(s: Option<&[u8]>) -> &[u8] {
         s.filter(|s| !s.is_empty()).unwrap_or(b"?")
     }
+    let [exe, host, addr, tty, res] = place.tail(success);
     let mut record = Record::new();
     record.fields(
         None,
         &[
             ("op=", op),
-            (account.0, account.1),
+            account,
             (" old-seuser=", or_unknown(old.seuser)),
             (" old-role=", or_unknown(old.role)),
             (" old-range=", or_unknown(old.range)),
             (" new-seuser=", or_unknown(new.seuser)),
             (" new-role=", or_unknown(new.role)),
             (" new-range=", or_unknown(new.range)),
-            (" exe=", &place.exe),
-            (" hostname=", place.host()),
-            (" addr=", &place.addr),
-            (" terminal=", place.tty()),
-            (" res=", res(success)),
+            exe,
+            host,
+            addr,
+            tty,
+            res,
         ],
     );
-    send(fd, sender, msg_type, Denied::Report, &mut record, diag)
+    finish(send_user_message(fd, sender, msg_type, Denied::Report, &mut record, diag))
 }
 
 /// The longest command line audit_log_user_command keeps (PATH_MAX - 1 bytes are checked for
@@ -401,7 +369,7 @@ pub fn user_command(
             (" res=", res(success)),
         ],
     );
-    send(fd, sender, msg_type, Denied::Hide, &mut record, diag)
+    finish(send_user_message(fd, sender, msg_type, Denied::Hide, &mut record, diag))
 }
 
 /// cmd=: the command without leading spaces and trailing spaces and newlines, at most
@@ -417,17 +385,6 @@ fn command_line(command: &[u8]) -> Option<Vec<u8>> {
         return if needs_encoding(checked) { encode::encode(checked) } else { encode::quoted(kept) };
     }
     quote_or_encode(cmd)
-}
-
-fn send(
-    fd: RawFd,
-    sender: Sender,
-    msg_type: i32,
-    denied: Denied,
-    record: &mut Record,
-    diag: &dyn Diagnostics,
-) -> Logged {
-    finish(send_user_message(fd, sender, msg_type, denied, record, diag))
 }
 
 /// The wrappers' last step: a failure that left errno 0 reports the return value as errno.

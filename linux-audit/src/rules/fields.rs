@@ -12,7 +12,7 @@ use crate::diag::{Diagnostics, Level};
 use crate::errormsg::*;
 use crate::num::{Base, is_negative_number, starts_with_digit, strtol, strtoul};
 use crate::sys::PATH_MAX;
-use crate::tables::Tables;
+use crate::tables::{Tables, load_word};
 use crate::wire::*;
 
 /// AF_MAX of the glibc headers the original was built with: saddr_fam takes smaller values.
@@ -55,16 +55,28 @@ const NONE: u8 = u8::MAX;
 const fn ranks(operators: &[(&[u8], u32)]) -> Ranks {
     let mut r = Ranks { single: [NONE; 256], before_equals: [NONE; 256] };
     let mut k = operators.len();
+    let mut seen_equals = false;
     // From the end, so that an earlier operator's rank wins.
     while k > 0 {
         k -= 1;
         let token = operators[k].0;
         match token {
-            [b] => r.single[*b as usize] = k as u8,
-            [b, b'='] => r.before_equals[*b as usize] = k as u8,
+            [b'='] => {
+                r.single[b'=' as usize] = k as u8;
+                seen_equals = true;
+            }
+            [b] => {
+                assert!(!seen_equals, "split: the operators with an '=' rank first");
+                r.single[*b as usize] = k as u8;
+            }
+            [b, b'='] => {
+                r.before_equals[*b as usize] = k as u8;
+                seen_equals = true;
+            }
             _ => panic!("operators are one byte, or two ending in '='"),
         }
     }
+    assert!(r.single[b'=' as usize] != NONE, "split: '=' is an operator");
     r
 }
 
@@ -73,26 +85,54 @@ const FIELD: (&[(&[u8], u32)], &Ranks) = (FIELD_OPERATORS, &ranks(FIELD_OPERATOR
 const COMPARE: (&[(&[u8], u32)], &Ranks) = (COMPARE_OPERATORS, &ranks(COMPARE_OPERATORS));
 
 /// The first operator of the list that occurs anywhere in the pair, at its first occurrence (as
-/// the original's strstr for each in turn finds it), in one pass over the pair: the best rank
-/// so far is replaced only by a better one.
+/// the original's strstr for each in turn finds it). Where the pair has an '=', only its '='s
+/// are looked at (eight bytes at a time): in both lists every operator with an '=' ranks before
+/// every one without, and each two-byte operator is the byte before an '='. Else one pass over
+/// the pair, in which the best rank so far is replaced only by a better one.
+#[inline(always)]
 fn split(pair: &[u8], (operators, ranks): (&[(&[u8], u32)], &Ranks)) -> Option<Split> {
+    const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+    const EQUALS: u64 = u64::from_ne_bytes([b'='; 8]);
     let (mut best, mut rank) = (0, NONE);
-    for (at, &b) in pair.iter().enumerate() {
-        let single = ranks.single[usize::from(b)];
-        let double = ranks.before_equals[usize::from(b)];
-        if single == NONE && double == NONE {
-            continue;
-        }
-        let here = if pair.get(at + 1) == Some(&b'=') { single.min(double) } else { single };
-        if here < rank {
-            (best, rank) = (at, here);
-            if rank == 0 {
-                break;
+    let mut word_at = 0;
+    while word_at < pair.len() && rank != 0 {
+        let bytes = pair.get(word_at..).unwrap_or_default();
+        // Zero padded: a NUL is no '='.
+        let x = load_word(bytes.get(..8).unwrap_or(bytes)) ^ EQUALS;
+        // The high bit of each byte that is '=' (that is zero in x), exactly.
+        let mut equals = !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7);
+        while equals != 0 {
+            let at = word_at + equals.trailing_zeros() as usize / 8;
+            equals &= equals - 1;
+            let before =
+                at.checked_sub(1).and_then(|b| pair.get(b)).map_or(NONE, |&b| ranks.before_equals[usize::from(b)]);
+            let (at, here) = if before != NONE { (at - 1, before) } else { (at, ranks.single[usize::from(b'=')]) };
+            if here < rank {
+                (best, rank) = (at, here);
+                if rank == 0 {
+                    break;
+                }
             }
         }
+        word_at += 8;
+    }
+    if rank == NONE {
+        (best, rank) = split_without_equals(pair, ranks);
     }
     let &(token, op) = operators.get(usize::from(rank))?;
     Some(Split { at: best, len: token.len(), op })
+}
+
+/// [`split`]'s one pass for a pair without '=': the rank and offset of its best operator.
+fn split_without_equals(pair: &[u8], ranks: &Ranks) -> (usize, u8) {
+    let (mut best, mut rank) = (0, NONE);
+    for (at, &b) in pair.iter().enumerate() {
+        let here = ranks.single[usize::from(b)];
+        if here < rank {
+            (best, rank) = (at, here);
+        }
+    }
+    (best, rank)
 }
 
 /// What a successful pair still needs from the caller's side.
@@ -240,6 +280,7 @@ fn equality(op: u32) -> bool {
 
 /// Adds one field: the list's checks, then the field and operator written into the slot, then
 /// the value read as its field reads it. A refused value leaves what was written so far.
+#[inline(always)]
 fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mut Context) -> Result<Added<'v>, i32> {
     list_takes(f, cx)?;
     // From here on the slot's field and operator stay written, even when the value is refused.
@@ -277,7 +318,17 @@ fn add_field<'v>(rule: &mut audit_rule_data, slot: usize, f: &Field<'v>, cx: &mu
 /// and more where the kernel extends it; from 3.1 on, those more where the kernel does not
 /// extend it, and any field (each with its own checks) where it does. The fs list needs a
 /// kernel that has it.
+#[inline(always)]
 fn list_takes(f: &Field, cx: &Context) -> Result<(), i32> {
+    // The other lists take any field (cheapest first: most rules are for them).
+    if f.list != AUDIT_FILTER_EXCLUDE && f.list != AUDIT_FILTER_FS {
+        return Ok(());
+    }
+    list_conditions(f, cx)
+}
+
+/// [`list_takes`] for the exclude and fs lists.
+fn list_conditions(f: &Field, cx: &Context) -> Result<(), i32> {
     if f.list == AUDIT_FILTER_EXCLUDE && cx.line >= Line::V3_1_2 {
         if !cx.kernel_has(AUDIT_FEATURE_BITMAP_EXCLUDE_EXTEND) && !excludable(f.field) {
             return Err(-EAU_MSGTYPECREDEXCLUDE);
@@ -307,31 +358,31 @@ fn user(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     } else if v == b"unset" {
         u32::MAX
     } else {
-        match accounts::user(v, &mut cx.errno) {
-            Some(uid) => uid,
-            None => {
-                cx.diag.report(Level::Error, format_args!("Unknown user: {}", Lossy(v)));
-                return Err(-EAU_PRINT_NOTHING);
-            }
-        }
+        id_named(v, cx, "user", accounts::user)?
     };
     Ok(())
+}
+
+/// A user or group id by name, as `lookup` finds it, or the message that there is none (out of
+/// line: numbers are the common case).
+#[cold]
+#[inline(never)]
+fn id_named(
+    v: &[u8],
+    cx: &mut Context,
+    kind: &str,
+    lookup: fn(&[u8], &mut Option<i32>) -> Option<u32>,
+) -> Result<u32, i32> {
+    lookup(v, &mut cx.errno).ok_or_else(|| {
+        cx.diag.report(Level::Error, format_args!("Unknown {kind}: {}", Lossy(v)));
+        -EAU_PRINT_NOTHING
+    })
 }
 
 /// A group id: a number or a group name.
 fn group(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     let v = f.text;
-    *value = if starts_with_digit(v) {
-        cx.l(v)
-    } else {
-        match accounts::group(v, &mut cx.errno) {
-            Some(gid) => gid,
-            None => {
-                cx.diag.report(Level::Error, format_args!("Unknown group: {}", Lossy(v)));
-                return Err(-EAU_PRINT_NOTHING);
-            }
-        }
-    };
+    *value = if starts_with_digit(v) { cx.l(v) } else { id_named(v, cx, "group", accounts::group)? };
     Ok(())
 }
 
@@ -342,13 +393,19 @@ fn exit_code(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     if starts_with_digit(v) || is_negative_number(v) {
         *value = cx.l(v);
     } else {
-        // 0 when unknown.
-        *value = cx.tables.name_to_errno(v).unwrap_or(0) as u32;
+        *value = errno_named(v, cx.tables);
         if *value == 0 {
             return Err(-EAU_ERRUNKNOWN);
         }
     }
     Ok(())
+}
+
+/// An errno by name, 0 when unknown (out of line: numbers are the common case).
+#[cold]
+#[inline(never)]
+fn errno_named(v: &[u8], tables: &Tables) -> u32 {
+    tables.name_to_errno(v).unwrap_or(0) as u32
 }
 
 /// A record type, on the exclude and user lists: a number or a name.
@@ -744,6 +801,22 @@ mod tests {
                 for list in [FIELD, COMPARE] {
                     assert_eq!(split(&pair, list), per_operator(&pair, list.0), "{:?}", pair);
                 }
+            }
+        }
+        // Longer pairs, across the eight-byte words the '='s are found in: pseudo-random ones,
+        // mostly of other bytes.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..200_000 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = 7 + (state >> 59) as usize;
+            let pair: Vec<u8> = (0..len)
+                .map(|i| {
+                    let pick = (state >> (i % 56)) as usize % 16;
+                    alphabet.get(pick).copied().unwrap_or(b'a' + pick as u8)
+                })
+                .collect();
+            for list in [FIELD, COMPARE] {
+                assert_eq!(split(&pair, list), per_operator(&pair, list.0), "{:?}", pair);
             }
         }
     }

@@ -390,23 +390,9 @@ mod tests {
     use super::*;
     use crate::diag::Silent;
 
-    pub(super) fn empty() -> audit_rule_data {
-        audit_rule_data {
-            flags: 0,
-            action: 0,
-            field_count: 0,
-            mask: [0; AUDIT_BITMASK_SIZE],
-            fields: [0; AUDIT_MAX_FIELDS],
-            values: [0; AUDIT_MAX_FIELDS],
-            fieldflags: [0; AUDIT_MAX_FIELDS],
-            buflen: 0,
-            buf: [],
-        }
-    }
-
     #[test]
     fn syscall_bits() {
-        let mut r = empty();
+        let mut r = audit_rule_data::EMPTY;
         assert_eq!(add_syscall(&mut r, 0), 0);
         assert_eq!(add_syscall(&mut r, 33), 0);
         assert_eq!(add_syscall(&mut r, 2047), 0);
@@ -417,7 +403,7 @@ mod tests {
 
     #[test]
     fn syscall_numbers_by_name_leave_strtol_errno() {
-        let mut r = empty();
+        let mut r = audit_rule_data::EMPTY;
         let x86_64 = 0xc000_003e;
         let mut g = Globals { elf: x86_64, ..Globals::default() };
         let mut by_name = |r: &mut audit_rule_data, name: &[u8]| {
@@ -442,7 +428,7 @@ mod tests {
     #[test]
     fn syscalls_mark_the_rule_from_3_1() {
         for (line, marked) in [(Line::V3_0_9, 0), (Line::V3_1_2, 1), (Line::NEWEST, 1)] {
-            let (mut r, mut g) = (empty(), Globals::default());
+            let (mut r, mut g) = (audit_rule_data::EMPTY, Globals::default());
             assert_eq!(syscall(&mut r, 2048, &mut g, line), -1);
             assert_eq!(add_syscall_by_name(Tables::of(line), &mut r, b"all", &mut g, line).value, 0);
             assert_eq!(g.syscall_added, 0);
@@ -459,7 +445,7 @@ mod tests {
     fn perm_syscalls_need_an_arch() {
         let notes = std::cell::RefCell::new(Vec::new());
         let diag = |level: Level, m: std::fmt::Arguments<'_>| notes.borrow_mut().push((level, m.to_string()));
-        let (mut r, mut g) = (empty(), Globals::default());
+        let (mut r, mut g) = (audit_rule_data::EMPTY, Globals::default());
         assert_eq!(
             add_perm_syscalls(Tables::of(Line::V4_0_2), &mut r, AUDIT_PERM_EXEC, &mut g, Line::V4_0_2, &diag),
             0
@@ -485,7 +471,7 @@ mod tests {
     /// of the rule or the globals touched.
     #[test]
     fn uring_operations_by_name() {
-        let mut r = empty();
+        let mut r = audit_rule_data::EMPTY;
         let mut g = Globals::default();
         let outcome = |value, errno| tables::Outcome { value, errno };
         assert_eq!(add_uringop_by_name(Tables::of(Line::NEWEST), &mut r, b"bogus", &mut g), outcome(-1, None));
@@ -512,7 +498,7 @@ mod tests {
         // (the later ones, 37-57 and 64 on 4.2.1, are left out).
         const ALL_MEASURED: [i32; 11] = [9, 10, 13, 16, 17, 18, 19, 28, 34, 35, 36];
         for line in Line::ALL.into_iter().filter(|&line| line >= Line::V3_1_2) {
-            let mut all = empty();
+            let mut all = audit_rule_data::EMPTY;
             let mut g = Globals::default();
             assert_eq!(add_uringop_by_name(Tables::of(line), &mut all, b"all", &mut g), outcome(0, None));
             assert_eq!(g.syscall_added, 1);
@@ -527,7 +513,7 @@ mod tests {
 
     #[test]
     fn perms_update_or_append() {
-        let mut r = empty();
+        let mut r = audit_rule_data::EMPTY;
         let line = Line::NEWEST;
         assert_eq!(update_watch_perms(&mut r, 3, line, &Silent), -1);
         r.field_count = 1;
@@ -542,7 +528,7 @@ mod tests {
 
     #[test]
     fn watch_fill() {
-        let mut r = empty();
+        let mut r = audit_rule_data::EMPTY;
         let mut g = Globals::default();
         let mut buf = [0u8; 4];
         assert!(watch_allowed(None, AUDIT_DIR as i32, Line::NEWEST, &Silent));

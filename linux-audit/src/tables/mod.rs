@@ -117,7 +117,8 @@ pub(crate) struct Table {
 }
 
 /// Up to eight bytes as a little-endian word, zero padded: a few loads, not one per byte.
-fn load_word(bytes: &[u8]) -> u64 {
+#[inline(always)]
+pub(crate) fn load_word(bytes: &[u8]) -> u64 {
     let n = bytes.len();
     let at = |i: usize, width: usize| -> u64 {
         let mut w = [0u8; 8];
@@ -162,28 +163,32 @@ impl Table {
         if name.len() >= NAME_MAX || self.slots.is_empty() {
             return None;
         }
+        // Most names fit one word: folded, hashed and compared without a loop.
+        if name.len() <= 8 {
+            let word = self.fold.word(load_word(name));
+            return self.probe(hash_words(&[word]), name.len(), |stored| load_word(stored) == word);
+        }
         let mut words = [0u64; NAME_MAX / 8];
         let used = name.len().div_ceil(8);
-        // Most names fit one word: folded and compared without a loop.
-        if used == 1 {
-            words[0] = self.fold.word(load_word(name));
-        } else {
-            for (word, bytes) in words.iter_mut().zip(name.chunks(8)) {
-                *word = self.fold.word(load_word(bytes));
-            }
+        for (word, bytes) in words.iter_mut().zip(name.chunks(8)) {
+            *word = self.fold.word(load_word(bytes));
         }
         let words = words.get(..used)?;
-        let same = |stored: &[u8]| match words {
-            [word] => load_word(stored) == *word,
-            _ => stored.chunks(8).zip(words).all(|(bytes, &word)| load_word(bytes) == word),
-        };
+        let same = |stored: &[u8]| stored.chunks(8).zip(words).all(|(bytes, &word)| load_word(bytes) == word);
+        self.probe(hash_words(words), name.len(), same)
+    }
+
+    /// The number of the name of length `len` and `hash` that is the `same` as the one looked
+    /// for, stored from its hash's slot on.
+    #[inline(always)]
+    fn probe(&self, hash: u32, len: usize, same: impl Fn(&[u8]) -> bool) -> Option<i32> {
         let mask = self.slots.len() - 1;
-        let mut slot = slot(hash_words(words), self.slots.len());
+        let mut slot = slot(hash, self.slots.len());
         loop {
             let position = usize::from(*self.slots.get(slot)?).checked_sub(1)?;
             let &(span, number) = self.names.get(position)?;
-            let (at, len) = offset_len(span);
-            if len == name.len() && same(self.text.get(at..at + len)?) {
+            let (at, stored_len) = offset_len(span);
+            if stored_len == len && same(self.text.get(at..at + len)?) {
                 return Some(number);
             }
             slot = (slot + 1) & mask;
@@ -514,14 +519,15 @@ impl Tables {
     /// The machine uname() reports, as MACH_*.
     #[inline(always)]
     pub fn detect_machine(&self) -> Option<i32> {
-        // SAFETY: utsname is plain data; all zero is a valid value.
-        let mut uts: libc::utsname = unsafe { std::mem::zeroed() };
+        // Not zeroed first (a 390-byte memset): uname fills all of it.
+        let mut uts = std::mem::MaybeUninit::<libc::utsname>::uninit();
         // SAFETY: uname fills the struct it is given.
-        if unsafe { libc::uname(&mut uts) } != 0 {
+        if unsafe { libc::uname(uts.as_mut_ptr()) } != 0 {
             return None;
         }
-        // SAFETY: uname NUL-terminates its fields.
-        self.name_to_machine(unsafe { CStr::from_ptr(uts.machine.as_ptr()) }.to_bytes())
+        // SAFETY: uname succeeded: the struct is initialised and its fields NUL-terminated.
+        let machine = unsafe { CStr::from_ptr((*uts.as_ptr()).machine.as_ptr()) };
+        self.name_to_machine(machine.to_bytes())
     }
 
     /// The machine for a rule's arch field: "b32"/"b64" (this machine's 32 or 64-bit flavour), a
