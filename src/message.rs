@@ -100,6 +100,9 @@ unsafe extern "C" {
 /// (its return goes straight back to the caller). A Rust definition, so that the name is in
 /// rustc's list of exports, the library's only one (build.rs). No boundary of its own: the C
 /// function cannot panic, and its cancellation points (vsyslog, vfprintf) are the original's.
+///
+/// # Safety
+/// As C's audit_msg: `fmt` is NULL or a printf format whose conversions match the arguments.
 #[cfg(target_arch = "x86_64")]
 #[unsafe(naked)]
 #[unsafe(no_mangle)]
@@ -108,6 +111,9 @@ pub unsafe extern "C" fn audit_msg() {
 }
 
 /// As on x86_64.
+///
+/// # Safety
+/// As on x86_64.
 #[cfg(target_arch = "aarch64")]
 #[unsafe(naked)]
 #[unsafe(no_mangle)]
@@ -115,6 +121,9 @@ pub unsafe extern "C" fn audit_msg() {
     std::arch::naked_asm!("b {}", sym libaudit_rs_audit_msg)
 }
 
+/// As on x86_64.
+///
+/// # Safety
 /// As on x86_64.
 #[cfg(target_arch = "riscv64")]
 #[unsafe(naked)]
