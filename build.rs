@@ -49,18 +49,6 @@ fn libc_applies_relr() -> bool {
     fs::read(&path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
 }
 
-/// The directory of the C compiler's libgcc_eh.a, on GNU targets that have one.
-fn static_unwinder() -> Option<PathBuf> {
-    if env::var("CARGO_CFG_TARGET_ENV").ok()? != "gnu" {
-        return None;
-    }
-    let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
-    let out = Command::new(compiler.path()).arg("-print-file-name=libgcc_eh.a").output().ok()?;
-    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    // A bare name: the compiler did not find it.
-    (out.status.success() && path.is_absolute() && path.exists()).then(|| path.parent().unwrap().to_path_buf())
-}
-
 fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let (line, why) = chosen_line();
@@ -72,23 +60,23 @@ fn main() {
     println!("cargo:rerun-if-changed=abi/exports");
     println!("cargo:rerun-if-changed=src/audit_msg.c");
 
-    // The version script lists the line's ABI as global. rustc's own script makes every
-    // Rust-defined export global too, so the names of the other lines are listed as local by
-    // name, which takes precedence over rustc's list (the linker warns that it reassigns them).
-    // No version node: no line versions its symbols.
+    // The line's ABI. rustc's version script, the library's only one (the GNU linker refuses a
+    // second), exports every Rust definition with #[no_mangle]; the names of abi/exports that
+    // this line does not export are made hidden in the object itself (src/lib.rs includes the
+    // directives). No version node: no line versions its symbols.
     let abi = fs::read_to_string("abi/exports").expect("abi/exports");
-    let (mut global, mut local) = (String::new(), String::new());
+    let mut hidden = String::new();
     for entry in abi.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         // name kind size lines...
         let fields: Vec<_> = entry.split_whitespace().collect();
-        let list = if fields[3..].contains(&line.version()) { &mut global } else { &mut local };
-        list.push_str(&format!("    {};\n", fields[0]));
+        if !fields[3..].contains(&line.version()) {
+            hidden.push_str(&format!("    \".hidden {}\",\n", fields[0]));
+        }
     }
-    let map = format!("{{\n  global:\n{global}  local:\n{local}    *;\n}};\n");
-    let map_path = out.join("libaudit.map");
-    fs::write(&map_path, map).unwrap();
+    let directives = if hidden.is_empty() { String::new() } else { format!("std::arch::global_asm!(\n{hidden});\n") };
+    fs::write(out.join("hidden.rs"), directives).unwrap();
 
-    // Nothing in Rust calls audit_msg, so the archive is linked whole for the export to exist.
+    // audit_msg's body (src/message.rs exports it).
     cc::Build::new()
         .file("src/audit_msg.c")
         .warnings(true)
@@ -96,16 +84,12 @@ fn main() {
         .cargo_metadata(false)
         .compile("audit_msg");
     println!("cargo:rustc-link-search=native={}", out.display());
-    println!("cargo:rustc-link-lib=static:+whole-archive=audit_msg");
+    println!("cargo:rustc-link-lib=static=audit_msg");
 
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libaudit.so.1");
-    println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={}", map_path.display());
-    // A name of the list that nothing defines fails the link rather than silently going
-    // unexported (tests/abi.rs proves it).
-    println!("cargo:rustc-cdylib-link-arg=-Wl,--no-undefined-version");
     // Like the original: resolve our own calls at load, and refuse undefined references.
     println!("cargo:rustc-cdylib-link-arg=-Wl,-z,now");
-    // The relative relocations (pointers in our own tables, vtables, panic locations) packed as
+    // The relative relocations (pointers in our own tables and vtables) packed as
     // DT_RELR: a few hundred bytes instead of 24 per relocation, applied faster at load
     // (bench/analysis.md, memory and load time). Only where the C library can apply them
     // (glibc 2.36 on: the linker then adds the GLIBC_ABI_DT_RELR dependency that keeps an
@@ -113,23 +97,14 @@ fn main() {
     if libc_applies_relr() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-z,pack-relative-relocs");
     }
-    // Every segment starting on a page of its own in the file too: rust-lld otherwise starts the
-    // writable data (.data and .bss, under a page) at the file offset's place within its page,
-    // spreading it over two pages, both made private by the first write (bench/analysis.md,
-    // memory). Costs at most a page of file padding per segment.
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,separate-loadable-segments");
+    // The GNU linker, not rust-lld: lld keeps whatever a personality routine in .eh_frame
+    // references, and std's (linked whether or not anything unwinds) reaches all of std's panic
+    // machinery, half the library; ld.bfd drops it with the functions that nothing calls
+    // (bench/analysis.md, size).
+    println!("cargo:rustc-cdylib-link-arg=-fuse-ld=bfd");
     // Except when instrumented (cargo-fuzz's --cfg fuzzing, -Zsanitizer): the instrumentation's
     // hooks are defined by the program that loads the library.
     if env::var_os("CARGO_CFG_FUZZING").is_none() && env::var_os("CARGO_CFG_SANITIZE").is_none() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-z,defs");
-        // The unwinder (catch_unwind at the boundary; glibc's forced unwind of a cancelled
-        // thread through our frames) linked in from libgcc_eh.a, the static twin of
-        // libgcc_s.so.1, as `gcc -static-libgcc` does; --as-needed then leaves libgcc_s.so.1
-        // out, whose loading was most of our load time (bench/analysis.md). Its symbols stay
-        // local (the version script).
-        if let Some(dir) = static_unwinder() {
-            println!("cargo:rustc-link-search=native={}", dir.display());
-            println!("cargo:rustc-link-lib=static:-bundle=gcc_eh");
-        }
     }
 }

@@ -2,7 +2,7 @@
 """Builds libaudit.so with cargo and places it in meson's build directory as libaudit.so.1.0.0,
 with the libaudit.so.1 and libaudit.so links beside it.
 
-cargo owns the link step (build.rs: SONAME, version script, the C shim for audit_msg), so the
+cargo owns the link step (build.rs: SONAME, the line's exports, the C shim for audit_msg), so the
 library meson installs is byte for byte the one `cargo rustc --release --lib --crate-type cdylib`
 makes (the cdylib alone: built together with the rlib, as `cargo build` does, it gets no LTO).
 """

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a built libaudit.so.1.0.0: SONAME libaudit.so.1, and its exports are exactly one
-release line's set in abi/exports (the version script hides everything else, Rust's std
-included). With --line=<line> (meson's chosen line), exactly that line's. Other arguments
+release line's set in abi/exports (build.rs hides the other lines' names, rustc's version
+script Rust's std). With --line=<line> (meson's chosen line), exactly that line's. Other arguments
 (`meson test --test-args` gives them to every test) are ignored.
 
 usage: check-abi.py <libaudit.so.1.0.0> <abi/exports> [--line=<line>]"""

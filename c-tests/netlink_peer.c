@@ -322,9 +322,10 @@ static void fake_peer(void)
 
 	/* Non-ACK datagrams ahead of the ACK (deviation N3): the original ends the wait at the first
 	 * one with success and leaves the ACK queued; ours keeps them for audit_get_reply and takes
-	 * the request's own ACK. */
+	 * the request's own ACK. Here the record answers an earlier request (its sequence number). */
 	set_aumessage_mode(MSG_QUIET, DBG_NO);
 	plan_reply(1300, "first", 6);
+	plan[nplan - 1].seq_delta = -1;
 	plan_ack(-EPERM, 0);
 	rc = audit_send(fake_fd, AUDIT_USER, "hi", 3);
 	if (h_is_ours())
@@ -339,6 +340,25 @@ static void fake_peer(void)
 	else
 		h_check(rc > 0 && rep.type == NLMSG_ERROR && rep.error->error == -EPERM, "the original: ACK left queued");
 	printf("record ahead of the ACK: pinned\n");
+	errno = 0;
+
+	/* The request's own answer ahead of its ACK (deviation N3): the kernel answers only a request
+	 * it accepted (its ACK may have been read by another reader of the socket, a forked child), so
+	 * both end the wait with success there and keep the answer for audit_get_reply. The original
+	 * leaves the ACK queued, and audit_get_reply hands it out next; ours swallows the late ACK of
+	 * a request its answer settled. */
+	plan_reply(1300, "answer", 7);
+	plan_ack(-EPERM, 0);
+	rc = audit_send(fake_fd, AUDIT_USER, "hi", 3);
+	h_check(rc > 0, "success at the request's own answer");
+	rc = audit_get_reply(fake_fd, &rep, GET_REPLY_NONBLOCKING, 0);
+	h_check(rc > 0 && rep.type == 1300 && !strcmp(rep.message, "answer"), "the answer comes next");
+	rc = audit_get_reply(fake_fd, &rep, GET_REPLY_NONBLOCKING, 0);
+	if (h_is_ours())
+		h_check(rc == -EAGAIN, "ours: the late ACK swallowed");
+	else
+		h_check(rc > 0 && rep.type == NLMSG_ERROR && rep.error->error == -EPERM, "the original: ACK left queued");
+	printf("answer ahead of the ACK: pinned\n");
 	errno = 0;
 
 	/* A stale ACK ahead of the request's own (deviation N3). */

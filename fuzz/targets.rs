@@ -110,7 +110,9 @@ fn reply_parsing(input: &[u8]) {
 /// The ACK wait's bookkeeping driven by a script of received datagrams, waits and reads:
 /// datagrams kept for audit_get_reply come out unchanged and in order, within KEPT_MAX and
 /// KEPT_BYTES (the newest; dropping older ones is reported once), ACKs reach exactly the
-/// requests that wait for them, and nothing is left behind once the fd is forgotten.
+/// requests that wait for them, the late ACK of a request settled by the kernel's answer is
+/// swallowed once (the newest SETTLED_MAX such requests remembered), and nothing is left behind
+/// once the fd is forgotten.
 pub const ACK_WAIT_BOOKKEEPING: Target =
     Target { name: "ack_wait_bookkeeping", seeds: bookkeeping_seeds, max_len: 4096, run: ack_wait_bookkeeping };
 
@@ -127,6 +129,7 @@ fn ack_wait_bookkeeping(script: &[u8]) {
     let mut kept = std::collections::VecDeque::<Vec<u8>>::new();
     let mut dropped = false;
     let mut waiting = Vec::<u32>::new();
+    let mut settled = std::collections::VecDeque::<u32>::new();
     let mut out = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let mut rest = script;
     while let Some((&op, tail)) = rest.split_first() {
@@ -137,9 +140,12 @@ fn ack_wait_bookkeeping(script: &[u8]) {
             0 => match netlink::sort_received(chunk, true, 0) {
                 Seen::Ack { seq, error } => {
                     let delivered = fdstate::deliver_ack(FD, seq, error);
-                    assert_eq!(delivered, waiting.contains(&seq));
-                    if delivered {
+                    if waiting.contains(&seq) {
+                        assert!(delivered);
                         assert_eq!(fdstate::take_ack(FD, seq), Some(error));
+                    } else {
+                        let swallowed = settled.iter().position(|&s| s == seq).map(|i| settled.remove(i));
+                        assert_eq!(delivered, swallowed.is_some(), "swallowed");
                     }
                 }
                 Seen::Other => {
@@ -158,10 +164,19 @@ fn ack_wait_bookkeeping(script: &[u8]) {
             1 => {
                 let seq = u32::from(n as u8);
                 if waiting.contains(&seq) {
-                    assert_eq!(fdstate::stop_awaiting(FD, seq), None);
+                    // Ended by the kernel's answer (remembered as settled), or by its ACK.
+                    let answered = chunk.first().is_some_and(|b| b & 1 == 1);
+                    assert_eq!(fdstate::stop_awaiting(FD, seq, answered), None);
                     waiting.retain(|&s| s != seq);
+                    if answered {
+                        if settled.len() == fdstate::SETTLED_MAX {
+                            settled.pop_front();
+                        }
+                        settled.push_back(seq);
+                    }
                 } else {
                     fdstate::await_ack(FD, seq);
+                    settled.retain(|&s| s != seq);
                     waiting.push(seq);
                 }
             }
@@ -192,9 +207,12 @@ fn ack_wait_bookkeeping(script: &[u8]) {
 /// here independently: the request's own ACK decides (its error field), stale ACKs and spoofed
 /// datagrams are dropped, EINTR is retried, ENOBUFS fails the request once the queue is empty,
 /// any other error fails it, and without its ACK it gives up with EAGAIN 40.5 s (virtual) after
-/// it started, whatever arrives. Exactly one datagram is sent, framed right, and the datagrams
-/// read ahead of the ACK are then handed out by audit_get_reply in order, within KEPT_MAX and
-/// KEPT_BYTES (the newest kept, the drop reported once as ENOBUFS).
+/// it started, whatever arrives. The kernel's answer to the request (a datagram from the kernel
+/// that is not an ACK, whose header fits and carries the request's sequence number) settles it
+/// with success unless the queue overflowed first; its ACK, read later, is then swallowed once.
+/// Exactly one datagram is sent, framed right, and the datagrams read ahead of the ACK are then
+/// handed out by audit_get_reply in order, within KEPT_MAX and KEPT_BYTES (the newest kept, the
+/// drop reported once as ENOBUFS).
 pub const ACK_WAIT_SCRIPTED: Target =
     Target { name: "ack_wait_scripted", seeds: scripted_seeds, max_len: 2048, run: ack_wait_scripted };
 
@@ -208,6 +226,8 @@ fn scripted_seeds() -> Vec<Vec<u8>> {
         vec![3, 7, 200, 6, 255, 6, 255], // a record, then silence past the deadline
         vec![7, 20, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 4],
         vec![5, 0, 5, 2, 0, 4], // EINTR, EAGAIN, our ACK
+        vec![2, 0, 2, 5, 0, 4], // answers to the request before and to ours, then our ACK -EPERM
+        vec![5, 1, 2, 5, 0, 4], // ENOBUFS, our answer (no longer settles), our ACK -EPERM
     ]
 }
 
@@ -225,6 +245,8 @@ fn script_of(input: &[u8]) -> Vec<linux_audit::script::Incoming> {
                 delta: i32::from(arg % 3) - 1,
                 error: [0, -libc::EPERM, -libc::EINVAL, 5][usize::from(arg >> 2 & 3)],
             },
+            // The kernel's answer (a status) to the request or its neighbours.
+            2 if arg % 5 == 0 => Incoming::Answer { delta: i32::from(arg / 5 % 3) - 1, msg_type: AUDIT_GET },
             // A record from the kernel, of the length the next byte gives.
             2 | 3 => {
                 let len = rest.first().map_or(0, |&n| usize::from(n));
@@ -249,36 +271,57 @@ fn script_of(input: &[u8]) -> Vec<linux_audit::script::Incoming> {
 }
 
 /// What the ACK wait of request `seq` must make of a script: the outcome (the ACK's error field,
-/// or an errno) and the datagrams it reads ahead of it, in order.
-fn expected_wait(script: &[linux_audit::script::Incoming], seq: u32) -> (Result<i32, i32>, Vec<Vec<u8>>) {
+/// or an errno), the datagrams it reads ahead of it, in order, and whether the kernel's answer
+/// settled it.
+fn expected_wait(script: &[linux_audit::script::Incoming], seq: u32) -> (Result<i32, i32>, Vec<Vec<u8>>, bool) {
     use linux_audit::script::Incoming;
     use std::time::Duration;
     const DEADLINE: Duration = Duration::from_millis(40_500);
     let (mut read, mut overrun, mut elapsed) = (Vec::new(), false, Duration::ZERO);
     for entry in script {
         match entry {
-            Incoming::Ack { delta: 0, error } => return (Ok(*error), read),
+            Incoming::Ack { delta: 0, error } => return (Ok(*error), read, false),
+            // The kernel answers only a request it accepted: kept, and the request succeeded
+            // (after an overflow, its ACK may be what was lost: the ENOBUFS rule stands).
+            Incoming::Answer { delta, msg_type } => {
+                read.push(linux_audit::script::answer(seq.wrapping_add_signed(*delta), *msg_type));
+                if *delta == 0 && !overrun {
+                    return (Ok(0), read, true);
+                }
+            }
             Incoming::Ack { .. } | Incoming::Error(libc::EINTR) => {}
             Incoming::Error(libc::ENOBUFS) => overrun = true,
-            Incoming::Error(libc::EAGAIN) if overrun => return (Err(libc::ENOBUFS), read),
+            Incoming::Error(libc::EAGAIN) if overrun => return (Err(libc::ENOBUFS), read, false),
             Incoming::Error(libc::EAGAIN) => {}
-            Incoming::Error(e) => return (Err(*e), read),
-            Incoming::Pause(_) if overrun => return (Err(libc::ENOBUFS), read),
+            Incoming::Error(e) => return (Err(*e), read, false),
+            Incoming::Pause(_) if overrun => return (Err(libc::ENOBUFS), read, false),
             Incoming::Pause(d) => {
                 elapsed += *d;
                 if elapsed >= DEADLINE {
-                    return (Err(libc::EAGAIN), read);
+                    return (Err(libc::EAGAIN), read, false);
                 }
             }
             Incoming::Datagram { data, port } => match netlink::sort_received(data, true, *port) {
                 // Raw bytes may make an ACK for this very request.
-                Seen::Ack { seq: acked, error } if acked == seq => return (Ok(error), read),
+                Seen::Ack { seq: acked, error } if acked == seq => return (Ok(error), read, false),
                 Seen::Ack { .. } | Seen::Spoofed => {}
-                Seen::Other => read.push(data[..data.len().min(RECEIVE_SIZE)].to_vec()),
+                Seen::Other => {
+                    read.push(data[..data.len().min(RECEIVE_SIZE)].to_vec());
+                    // The kernel's answer to this very request (a header that fits, its
+                    // sequence number) settles it as an ACK of 0 would; it is kept.
+                    let header = netlink::parse_header(data);
+                    if !overrun
+                        && header.is_some_and(|h| {
+                            h.nlmsg_seq == seq && (16..=data.len().min(RECEIVE_SIZE)).contains(&(h.nlmsg_len as usize))
+                        })
+                    {
+                        return (Ok(0), read, true);
+                    }
+                }
             },
         }
     }
-    (Err(if overrun { libc::ENOBUFS } else { libc::EAGAIN }), read)
+    (Err(if overrun { libc::ENOBUFS } else { libc::EAGAIN }), read, false)
 }
 
 fn ack_wait_scripted(input: &[u8]) {
@@ -297,7 +340,7 @@ fn ack_wait_scripted(input: &[u8]) {
     assert_eq!(done.sent.len(), 1, "one datagram sent");
     let header = netlink::parse_header(&done.sent[0]).expect("a header");
     assert_eq!((header.nlmsg_len, header.nlmsg_type, header.nlmsg_flags), (24, AUDIT_USER, 5));
-    let (want, read) = expected_wait(&entries, header.nlmsg_seq);
+    let (want, read, answered) = expected_wait(&entries, header.nlmsg_seq);
     // A negative ACK fails the request with its errno.
     let want = match want {
         Ok(error) if error < 0 => Err(-error),
@@ -305,6 +348,10 @@ fn ack_wait_scripted(input: &[u8]) {
     };
     assert_eq!(got, want, "outcome");
     assert!(done.elapsed <= std::time::Duration::from_millis(41_500), "deadline: {:?}", done.elapsed);
+    // The late ACK of a request its answer settled is swallowed by whoever reads it, once.
+    for swallowed in [answered, false] {
+        assert_eq!(fdstate::deliver_ack(SCRIPTED_FD, header.nlmsg_seq, 0), swallowed, "late ACK");
+    }
     // What was read ahead of the ACK comes out of audit_get_reply (the fd has no socket: EBADF
     // once the kept ones are out), the newest within the bounds, a drop reported first.
     let mut kept = std::collections::VecDeque::new();

@@ -11,7 +11,9 @@
  * symbol table. */
 __attribute__((visibility("hidden"))) int libaudit_rs_message_route(int priority);
 
-void audit_msg(int priority, const char *fmt, ...)
+/* Exported as audit_msg by src/message.rs's jump to it: the library's one list of exports is
+ * rustc's, which names only what Rust defines (build.rs). */
+__attribute__((visibility("hidden"))) void libaudit_rs_audit_msg(int priority, const char *fmt, ...)
 {
 	va_list ap;
 	int saved_errno = errno;

@@ -4,7 +4,9 @@
 //! crate, which knows nothing of C). Every export is a few lines: convert the arguments, call
 //! the core, convert the result, set errno as the original does. Every export is defined with
 //! [`export!`], which runs its body through [`entry`], so a panic never unwinds into the host
-//! process. What is C's alone lives
+//! process: the shipped build (panic=abort) contains no panic at all, which tests/nopanic.rs
+//! checks on the built object, and builds that unwind catch one at the boundary. What is C's
+//! alone lives
 //! here too: libaudit.h's types and macros, audit_msg's routing (message.rs), errno.
 //!
 //! cbindgen reads this crate, and only this one, to write include/<line>/: every export and
@@ -65,6 +67,9 @@ macro_rules! export {
     };
 }
 
+// `.hidden` for each name of abi/exports that the chosen line does not export (build.rs).
+include!(concat!(env!("OUT_DIR"), "/hidden.rs"));
+
 pub mod compat;
 pub mod control;
 pub mod defines;
@@ -77,7 +82,6 @@ pub mod types;
 mod writable;
 
 use std::ffi::{CStr, c_char, c_int};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use linux_audit::cancel;
 use linux_audit::netlink::{Failed, Sent};
@@ -93,8 +97,9 @@ pub(crate) fn set_errno(value: c_int) {
     unsafe { *libc::__errno_location() = value }
 }
 
-/// The boundary: runs an export's body; if it panics, the export returns `on_panic` (with errno
-/// EFAULT) instead of unwinding into C. The body runs with the thread's cancellation disabled:
+/// The boundary: runs an export's body; if it panics (only possible in a build that unwinds: the
+/// shipped one links no panic path), the export returns `on_panic` (with errno EFAULT) instead of
+/// unwinding into C. The body runs with the thread's cancellation disabled:
 /// no cancellation point inside it acts (glibc's forced unwind must never reach catch_unwind);
 /// a pthread_cancel meanwhile takes effect at the caller's next cancellation point. Only
 /// [`export!`] calls it.
@@ -124,11 +129,19 @@ fn entry_cancellable<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
 
 /// [`entry`] for an export marked `pure`: nothing in it can be a cancellation point, so the
 /// thread's cancellation state is left alone.
+#[cfg(panic = "unwind")]
 fn entry_pure<R>(on_panic: R, body: impl FnOnce() -> R) -> R {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or_else(|_| {
         set_errno(libc::EFAULT);
         on_panic
     })
+}
+
+/// [`entry_pure`] where panics abort (the shipped build): nothing is caught because nothing can
+/// panic, which tests/nopanic.rs proves on the built library (no panic entry point is linked).
+#[cfg(not(panic = "unwind"))]
+fn entry_pure<R>(_on_panic: R, body: impl FnOnce() -> R) -> R {
+    body()
 }
 
 fn boundary<R>(points: bool, on_panic: R, body: impl FnOnce() -> R) -> R {

@@ -90,7 +90,50 @@ pub(crate) fn log_pieces(priority: c_int, pieces: &[&[u8]]) {
 
 unsafe extern "C" {
     static mut stderr: *mut libc::FILE;
+    /// audit_msg.c's audit_msg (hidden).
+    fn libaudit_rs_audit_msg();
 }
+
+/// audit_msg(int priority, const char *fmt, ...), the one variadic export: stable Rust cannot
+/// define a C-variadic function, so src/audit_msg.c does, and this is its exported name, a jump
+/// that leaves the arguments, the stack and the vector-register count as the caller set them
+/// (its return goes straight back to the caller). A Rust definition, so that the name is in
+/// rustc's list of exports, the library's only one (build.rs). No boundary of its own: the C
+/// function cannot panic, and its cancellation points (vsyslog, vfprintf) are the original's.
+///
+/// # Safety
+/// As C's audit_msg: `fmt` is NULL or a printf format whose conversions match the arguments.
+#[cfg(target_arch = "x86_64")]
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_msg() {
+    std::arch::naked_asm!("jmp {}", sym libaudit_rs_audit_msg)
+}
+
+/// As on x86_64.
+///
+/// # Safety
+/// As on x86_64.
+#[cfg(target_arch = "aarch64")]
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_msg() {
+    std::arch::naked_asm!("b {}", sym libaudit_rs_audit_msg)
+}
+
+/// As on x86_64.
+///
+/// # Safety
+/// As on x86_64.
+#[cfg(target_arch = "riscv64")]
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn audit_msg() {
+    std::arch::naked_asm!("tail {}", sym libaudit_rs_audit_msg)
+}
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64", target_arch = "riscv64")))]
+compile_error!("audit_msg needs its jump to src/audit_msg.c written for this architecture (src/message.rs)");
 
 /// Writes `pieces` one after another, then a newline, to C's own stderr stream (so that our
 /// lines interleave correctly with the host's): each straight from where it is (a text of any

@@ -6,7 +6,7 @@
 //! caller can still free() it (or audit_rule_free_data it).
 #![allow(non_upper_case_globals)]
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::{c_char, c_int};
 use std::ptr;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicI32, AtomicU32};
@@ -15,6 +15,7 @@ use super::{c_bytes, errno, fail, seq_or_errno, set_errno};
 use crate::compat::LINE;
 use crate::message::{self, AuditMsg, LOG_ERR};
 use crate::writable::{self, Memory};
+use linux_audit::bytes::Bytes;
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
 use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
@@ -167,20 +168,23 @@ export! {
             // SAFETY: per the contract.
             return unsafe { audit_rule_syscallbyname_data(rule, optarg) };
         }
-        // The items, each NUL-terminated in a copy, as strtok_r leaves them.
-        let items: Vec<u8> = list.iter().map(|&b| if b == b',' { 0 } else { b }).chain([0]).collect();
-        let mut at = 0;
-        while at < list.len() {
-            let item = CStr::from_bytes_until_nul(&items[at..]).expect("NUL-terminated");
-            at += item.count_bytes() + 1;
-            if item.is_empty() {
-                continue;
-            }
-            // SAFETY: per the contract; `item` is a string.
-            match unsafe { audit_rule_syscallbyname_data(rule, item.as_ptr()) } {
+        // The items, each NUL-terminated in a copy, as strtok_r leaves them (the original's
+        // strdup failing: -1 with errno ENOMEM).
+        let mut items = Bytes::new();
+        if items.push(list).and_then(|()| items.push_byte(0)).is_err() {
+            set_errno(libc::ENOMEM);
+            return -1;
+        }
+        for b in items.as_mut_slice().iter_mut().filter(|b| **b == b',') {
+            *b = 0;
+        }
+        // Each item is followed by a NUL in `items`: a comma's, or the last one.
+        for item in items.as_slice().split(|&b| b == 0).filter(|item| !item.is_empty()) {
+            // SAFETY: per the contract; `item` is a string (a NUL follows it).
+            match unsafe { audit_rule_syscallbyname_data(rule, item.as_ptr().cast()) } {
                 0 => {}
                 -1 => {
-                    message::log_pieces(LOG_ERR, &[b"Syscall name unknown: ", item.to_bytes()]);
+                    message::log_pieces(LOG_ERR, &[b"Syscall name unknown: ", item]);
                     return -3;
                 }
                 failed => return failed,

@@ -3,7 +3,8 @@
 //! oracle build, scripts/oracle; a line without one is skipped with a message): exactly the
 //! line's names exported (no Rust internals, nothing of another line), functions as FUNC and
 //! data objects as OBJECT symbols of the listed size, SONAME libaudit.so.1, no symbol versions
-//! (no line has any); and a name on the list that nothing defines fails the link.
+//! (no line has any). A name on the list that nothing defines, or a `no_mangle` definition the
+//! list lacks, shows here as missing or unlisted on every line it concerns.
 
 mod common;
 
@@ -176,53 +177,6 @@ fn the_309_line_is_the_system_librarys_abi() {
     assert_eq!(listed, system, "the 3.0.9 entries of abi/exports vs {SYSTEM_LIBRARY}");
     let wrong = problems(Line::V3_0_9, Path::new(SYSTEM_LIBRARY));
     assert!(wrong.is_empty(), "{SYSTEM_LIBRARY}:\n{}", wrong.join("\n"));
-}
-
-/// Copies what builds the library (both crates, build.rs, the ABI list) into `dir`.
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&path, &to.join(entry.file_name()));
-        } else {
-            fs::copy(&path, to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
-/// A name on abi/exports that nothing defines fails the link (build.rs passes
-/// --no-undefined-version) instead of leaving the export silently missing.
-#[test]
-fn the_link_fails_when_a_listed_export_is_undefined() {
-    let repo = common::repo();
-    let tree = common::work_dir().join("abi-undefined");
-    let _ = fs::remove_dir_all(tree.join("src-tree"));
-    let src = tree.join("src-tree");
-    for dir in ["src", "linux-audit", "abi"] {
-        copy_tree(&repo.join(dir), &src.join(dir));
-    }
-    for file in ["Cargo.toml", "Cargo.lock", "build.rs"] {
-        fs::copy(repo.join(file), src.join(file)).unwrap();
-    }
-    let list = src.join("abi/exports");
-    let mut text = fs::read_to_string(&list).unwrap();
-    text.push_str("audit_never_defined func - 3.0.9 3.1.2 4.0.2 4.1.2 4.2.1\n");
-    fs::write(&list, text).unwrap();
-    // The workspace's bench and test targets are not copied: only the library is built.
-    let manifest = fs::read_to_string(src.join("Cargo.toml")).unwrap();
-    let sections: Vec<_> = manifest.split("\n\n").filter(|s| !s.starts_with("[[")).collect();
-    fs::write(src.join("Cargo.toml"), sections.join("\n\n")).unwrap();
-    let out = Command::new(env!("CARGO"))
-        .args(["build", "--offline", "--lib", "-p", "libaudit-rs", "--target-dir"])
-        .arg(tree.join("target"))
-        .current_dir(&src)
-        .output()
-        .expect("cargo build");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "linked with an undefined export");
-    assert!(stderr.contains("audit_never_defined"), "failed for another reason:\n{stderr}");
 }
 
 /// _audit_parse_syscall (4.0.2 on; 4.x auditctl's -S): c-tests/rules_parse_syscall.c, compiled

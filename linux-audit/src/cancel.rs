@@ -42,8 +42,18 @@ struct BlockingCall {
     addr_len: *mut libc::socklen_t,
 }
 
+// Both may end the thread by glibc's forced unwind through their callers' frames, which then
+// hold nothing to drop. Under panic=unwind they are "C-unwind": a caller's landing pads must let
+// the unwind through. Under panic=abort, "C": a "C-unwind" call would get a landing pad that
+// aborts on a foreign exception, and its abort path links all of std's panic machinery, while
+// panic=abort changes nothing for a forced unwind through frames without destructors (RFC 2945).
+#[cfg(panic = "unwind")]
 unsafe extern "C-unwind" {
-    // Both may unwind (glibc's forced unwind) through their callers' frames.
+    fn pthread_testcancel();
+    fn pthread_exit(retval: *mut c_void) -> !;
+}
+#[cfg(not(panic = "unwind"))]
+unsafe extern "C" {
     fn pthread_testcancel();
     fn pthread_exit(retval: *mut c_void) -> !;
 }

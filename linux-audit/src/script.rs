@@ -23,6 +23,9 @@ pub enum Incoming {
     Datagram { data: Vec<u8>, port: u32 },
     /// An ACK (NLMSG_ERROR from the kernel) for the last request sent plus `delta`, with `error`.
     Ack { delta: i32, error: i32 },
+    /// The kernel's answer of type `msg_type` (not an ACK: a status, a rule...) to the last
+    /// request sent plus `delta`, as [`answer`] makes it.
+    Answer { delta: i32, msg_type: u16 },
     /// The next receive fails with this errno (EINTR, ENOBUFS, ...).
     Error(Errno),
     /// Nothing is readable until this much virtual time has passed.
@@ -100,6 +103,7 @@ pub(crate) fn recv(fd: RawFd, buf: &mut [MaybeUninit<u8>], flags: i32) -> Option
                 Incoming::Error(e) => return Err(e),
                 Incoming::Datagram { data, port } => (data, port),
                 Incoming::Ack { delta, error } => (ack(s.last_seq().wrapping_add_signed(delta), error), 0),
+                Incoming::Answer { delta, msg_type } => (answer(s.last_seq().wrapping_add_signed(delta), msg_type), 0),
                 Incoming::Pause(_) => unreachable!("handled above"),
             };
             let n = data.len().min(buf.len());
@@ -145,6 +149,19 @@ impl Script {
     fn last_seq(&self) -> u32 {
         self.sent.last().and_then(|d| d.get(8..12)).map_or(0, |b| u32::from_ne_bytes(b.try_into().unwrap()))
     }
+}
+
+/// The kernel's answer of type `msg_type` to request `seq`, with a 4-byte payload.
+pub fn answer(seq: u32, msg_type: u16) -> Vec<u8> {
+    let len = (NLMSG_HDRLEN + 4) as u32;
+    let mut d = Vec::with_capacity(len as usize);
+    d.extend_from_slice(&len.to_ne_bytes());
+    d.extend_from_slice(&msg_type.to_ne_bytes());
+    d.extend_from_slice(&[0; 2]);
+    d.extend_from_slice(&seq.to_ne_bytes());
+    d.extend_from_slice(&[0; 4]);
+    d.extend_from_slice(b"ans\0");
+    d
 }
 
 /// An ACK datagram for `seq` carrying `error`.

@@ -1,9 +1,12 @@
 //! What the library knows about each audit socket between calls: datagrams it consumed while
 //! looking for an ACK (handed to the next audit_get_reply), ACKs read by one thread on behalf
-//! of another thread waiting on the same fd, and the threads inside audit_get_reply on it.
+//! of another thread waiting on the same fd, requests settled by the kernel's answer before
+//! their ACK came (that late ACK is swallowed by whoever reads it), and the threads inside
+//! audit_get_reply on it.
 //!
 //! Bounded. A state exists while it holds something (kept datagrams, requests waiting for their
-//! ACK, ACKs read for them, threads inside audit_get_reply), in a table hashed by fd; once empty
+//! ACK, ACKs read for them, settled requests, threads inside audit_get_reply), in a table hashed
+//! by fd; once empty
 //! it is removed, except that up to `RETAINED` empty ones stay so that a busy fd does not
 //! allocate per request. At most `KEPT_MAX` datagrams are kept per fd: beyond, the oldest is
 //! dropped, and the next audit_get_reply on the fd fails once with ENOBUFS, as a receive does
@@ -47,6 +50,43 @@ pub const KEPT_MAX: usize = 1024;
 pub const KEPT_BYTES: usize = 256 * 1024;
 /// Empty states kept for reuse.
 const RETAINED: usize = 16;
+/// Requests settled without their ACK remembered per fd: beyond, the oldest is forgotten (its
+/// ACK, should it still come, is then handed out as any stale ACK is).
+pub const SETTLED_MAX: usize = 4;
+
+/// The sequence numbers of requests settled by the kernel's answer (see `Request::send`) whose
+/// ACK has not been read yet, oldest first; a fixed array, so that recording one never allocates.
+#[derive(Default)]
+struct Settled {
+    seqs: [u32; SETTLED_MAX],
+    len: usize,
+}
+
+impl Settled {
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Remembers `seq`, forgetting the oldest when full.
+    fn insert(&mut self, seq: u32) {
+        if self.len == SETTLED_MAX {
+            self.seqs.rotate_left(1);
+            self.len -= 1;
+        }
+        self.seqs[self.len] = seq;
+        self.len += 1;
+    }
+
+    /// Forgets `seq`; true if it was remembered.
+    fn take(&mut self, seq: u32) -> bool {
+        let Some(i) = self.seqs[..self.len].iter().position(|&s| s == seq) else {
+            return false;
+        };
+        self.seqs[i..self.len].rotate_left(1);
+        self.len -= 1;
+        true
+    }
+}
 
 #[derive(Default)]
 struct FdState {
@@ -60,6 +100,8 @@ struct FdState {
     pending: Vec<u32>,
     /// ACKs read by another thread: (sequence, error field).
     acks: Vec<(u32, i32)>,
+    /// Requests settled by the kernel's answer whose late ACK is to be swallowed.
+    settled: Settled,
     /// Threads inside audit_get_reply on this fd.
     readers: usize,
 }
@@ -67,7 +109,11 @@ struct FdState {
 impl FdState {
     /// Nothing stored (readers aside): what BUSY counts.
     fn is_empty(&self) -> bool {
-        self.stash.is_empty() && !self.dropped && self.pending.is_empty() && self.acks.is_empty()
+        self.stash.is_empty()
+            && !self.dropped
+            && self.pending.is_empty()
+            && self.acks.is_empty()
+            && self.settled.is_empty()
     }
 
     /// Keeps a datagram, dropping the oldest beyond KEPT_MAX datagrams or KEPT_BYTES bytes; one
@@ -299,14 +345,28 @@ pub fn forget(fd: RawFd) {
 /// path: nothing is recorded).
 pub fn await_ack(fd: RawFd, seq: u32) -> usize {
     // Without memory to record it, the wait goes on as on the plain path.
-    with(fd, true, |s| if try_push(&mut s.pending, seq).is_ok() { s.pending.len() } else { 1 }).unwrap_or(1)
+    with(fd, true, |s| {
+        // A sequence number used again (after 2^31 requests) names a new request.
+        s.settled.take(seq);
+        if try_push(&mut s.pending, seq).is_ok() { s.pending.len() } else { 1 }
+    })
+    .unwrap_or(1)
 }
 
-/// Ends the wait for `seq`; returns its ACK if another thread stored it.
-pub fn stop_awaiting(fd: RawFd, seq: u32) -> Option<i32> {
+/// Ends the wait for `seq`; returns its ACK if another thread stored it. `answered`: the wait
+/// ended at the kernel's answer to the request, not at its ACK; unless the ACK was stored, the
+/// request is then remembered as settled, so that its ACK, if it still comes, is swallowed by
+/// whoever reads it (`deliver_ack`) rather than handed to a caller of audit_get_reply. Done in
+/// the same lock as the wait's end: an ACK read before goes to `acks`, one read after is
+/// swallowed.
+pub fn stop_awaiting(fd: RawFd, seq: u32, answered: bool) -> Option<i32> {
     with(fd, false, |s| {
         s.pending.retain(|&p| p != seq);
-        take(&mut s.acks, seq)
+        let ack = take(&mut s.acks, seq);
+        if answered && ack.is_none() {
+            s.settled.insert(seq);
+        }
+        ack
     })
     .flatten()
 }
@@ -324,8 +384,9 @@ pub fn take_ack(fd: RawFd, seq: u32) -> Option<i32> {
     with(fd, false, |s| take(&mut s.acks, seq)).flatten()
 }
 
-/// Stores an ACK for another waiter on `fd`. Returns false when nobody waits for `seq`
-/// (a stale ACK: the caller drops it).
+/// Stores an ACK for another waiter on `fd`, or swallows the late ACK of a request settled by
+/// the kernel's answer. Returns false when nobody waits for `seq` and it was not settled so
+/// (a stale ACK: an ACK wait drops it, audit_get_reply hands it out).
 pub fn deliver_ack(fd: RawFd, seq: u32, error: i32) -> bool {
     if !anything_stored() {
         return false;
@@ -334,8 +395,10 @@ pub fn deliver_ack(fd: RawFd, seq: u32, error: i32) -> bool {
 }
 
 fn deliver_in(s: &mut FdState, seq: u32, error: i32) -> bool {
-    let awaited = s.pending.contains(&seq);
-    awaited && try_push(&mut s.acks, (seq, error)).is_ok()
+    if s.pending.contains(&seq) {
+        return try_push(&mut s.acks, (seq, error)).is_ok();
+    }
+    s.settled.take(seq)
 }
 
 /// What a reader finds kept for it.
@@ -524,12 +587,51 @@ mod tests {
         let base = 1_000_000;
         for fd in base..base + 50_000 {
             await_ack(fd, 7);
-            assert_eq!(stop_awaiting(fd, 7), None);
+            assert_eq!(stop_awaiting(fd, 7, false), None);
             let (reader, kept) = Reader::enter(fd, &mut out, false);
             assert_eq!(kept, Kept::Nothing);
             drop(reader);
         }
         assert!(states_held() <= RETAINED + 8, "{} states held", states_held());
+    }
+
+    #[test]
+    fn late_acks_of_answered_requests_are_swallowed_once_and_bounded() {
+        let fd = 3_000_000;
+        // Settled by the answer: its late ACK is swallowed once; then it is a stale ACK again.
+        await_ack(fd, 1);
+        assert_eq!(stop_awaiting(fd, 1, true), None);
+        assert!(deliver_ack(fd, 1, 0));
+        assert!(!deliver_ack(fd, 1, 0));
+        // An ACK stored before the wait ended is the request's: nothing is left to swallow.
+        await_ack(fd, 2);
+        assert!(deliver_ack(fd, 2, -libc::EPERM));
+        assert_eq!(stop_awaiting(fd, 2, true), Some(-libc::EPERM));
+        assert!(!deliver_ack(fd, 2, 0));
+        // Ended by its ACK (or a timeout): nothing remembered.
+        await_ack(fd, 3);
+        assert_eq!(stop_awaiting(fd, 3, false), None);
+        assert!(!deliver_ack(fd, 3, 0));
+        // At most SETTLED_MAX per fd, the oldest forgotten.
+        let seqs = 10..10 + SETTLED_MAX as u32 + 2;
+        for seq in seqs.clone() {
+            await_ack(fd, seq);
+            stop_awaiting(fd, seq, true);
+        }
+        let swallowed: Vec<bool> = seqs.map(|seq| deliver_ack(fd, seq, 0)).collect();
+        assert_eq!(swallowed, [false, false, true, true, true, true]);
+        // A sequence number awaited again names a new request.
+        await_ack(fd, 20);
+        stop_awaiting(fd, 20, true);
+        await_ack(fd, 20);
+        assert!(deliver_ack(fd, 20, 0));
+        assert_eq!(stop_awaiting(fd, 20, false), Some(0));
+        assert!(!deliver_ack(fd, 20, 0));
+        // The state goes with the last settled request.
+        await_ack(fd, 21);
+        stop_awaiting(fd, 21, true);
+        forget(fd);
+        assert!(!deliver_ack(fd, 21, 0));
     }
 
     #[test]

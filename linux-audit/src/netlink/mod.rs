@@ -145,15 +145,18 @@ impl Request {
         let sharers = fdstate::await_ack(fd, seq);
         let outcome = match sys::send_to_kernel(fd, datagram) {
             Ok(n) if n == datagram.len() => wait_for_ack(fd, seq, sharers > 1, diag),
-            Ok(0) => Ok(0),
+            Ok(0) => Ok(Settled::Ack(0)),
             Ok(_) => Err(libc::EINVAL),
             Err(e) => Err(e),
         };
-        let stored = fdstate::stop_awaiting(fd, seq);
+        let stored = fdstate::stop_awaiting(fd, seq, outcome == Ok(Settled::Answered));
         // An ACK another thread stored for us answers the request, whatever the wait saw after.
         let ack = match (outcome, stored) {
-            (Err(_), Some(ack)) => Ok(ack),
-            (outcome, _) => outcome,
+            (Ok(Settled::Ack(ack)), _) => Ok(ack),
+            (_, Some(ack)) => Ok(ack),
+            // The kernel answers only a request it accepted.
+            (Ok(Settled::Answered), None) => Ok(0),
+            (Err(e), None) => Err(e),
         };
         match ack {
             Ok(ack) if ack >= 0 => Ok(Sent { seq, ack }),
@@ -301,9 +304,30 @@ pub fn sort_received(data: &[u8], address_ok: bool, sender_port: u32) -> Seen {
     }
 }
 
+/// A kernel datagram other than an ACK that answers request `seq` (a status, a rule list, a
+/// signal info...): the kernel answers only a request it accepted, so the request succeeded even
+/// if its ACK never reaches this reader: a forked child reading the shared socket may have
+/// consumed it. The original's check_ack takes any non-ACK datagram at the head for success,
+/// ours only one that answers this request, and only where no thread of ours reads the fd (one
+/// that does hands the ACK over). The ACK, should it come after all, is swallowed (fdstate).
+fn answers(data: &[u8], seq: u32) -> bool {
+    parse_header(data).is_some_and(|h| nlmsg_ok(&h, data.len()) && h.nlmsg_seq == seq)
+}
+
+/// How an ACK wait ended well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Settled {
+    /// The request's own ACK, with its error field.
+    Ack(i32),
+    /// The kernel's answer to the request, its ACK not read (`answers`).
+    Answered,
+}
+
 /// What one receive of the ACK wait came to.
 enum Step {
     Acked(i32),
+    /// The kernel's answer to the request, kept for audit_get_reply.
+    Answered,
     /// A datagram filed (kept, handed over or dropped): read on.
     Filed,
     /// Nothing to read for the ACK wait.
@@ -325,14 +349,18 @@ enum Idle {
 
 /// Reads datagrams until the ACK for `seq` comes, keeping whatever else arrives first, or,
 /// while a thread is inside audit_get_reply on the fd, leaving it in the socket for that thread.
-fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Result<i32, Errno> {
+fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Result<Settled, Errno> {
     // Started when the first receive is not our ACK: the common path reads no clock.
     let mut deadline = None;
     let mut buf = [MaybeUninit::uninit(); RECEIVE_SIZE];
     let mut overrun = false;
     loop {
         let idle = match receive_once(fd, seq, &mut buf, diag) {
-            Step::Acked(error) => return Ok(error),
+            Step::Acked(error) => return Ok(Settled::Ack(error)),
+            // After an overflow the request fails with ENOBUFS, as the original's does: its ACK
+            // was lost, and what ACK was lost is not known.
+            Step::Answered if !overrun => return Ok(Settled::Answered),
+            Step::Answered => None,
             // The receive buffer overflowed: datagrams were dropped, our ACK perhaps among them.
             // The kernel queued it before sendto returned, so it is in what is left, or lost.
             Step::Overrun => {
@@ -348,13 +376,14 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
         let left = deadline.saturating_sub(sys::now_ms());
         let Some(idle) = idle else {
             if left == 0 {
-                return fdstate::take_ack(fd, seq).ok_or(if overrun { libc::ENOBUFS } else { libc::EAGAIN });
+                let ack = fdstate::take_ack(fd, seq).map(Settled::Ack);
+                return ack.ok_or(if overrun { libc::ENOBUFS } else { libc::EAGAIN });
             }
             continue;
         };
         // Another thread may have read our ACK and stored it.
         if let Some(ack) = fdstate::take_ack(fd, seq) {
-            return Ok(ack);
+            return Ok(Settled::Ack(ack));
         }
         if overrun && idle != Idle::LeftForReader {
             return Err(libc::ENOBUFS);
@@ -374,12 +403,14 @@ fn wait_for_ack(fd: RawFd, seq: u32, shared: bool, diag: &dyn Diagnostics) -> Re
 }
 
 /// Receives one datagram for the ACK wait and files it: without a reader on the fd, consumes
-/// whatever comes (one recvfrom on the common path); with one, peeks first and consumes only an
-/// ACK (any: ours, another waiter's, a stale one) or a spoofed datagram.
+/// whatever comes (one recvfrom on the common path), and the kernel's answer to the request
+/// settles it; with one, peeks first and consumes only an ACK (any: ours, another waiter's, a
+/// stale one) or a spoofed datagram.
 fn receive_once(fd: RawFd, seq: u32, buf: &mut [MaybeUninit<u8>; RECEIVE_SIZE], diag: &dyn Diagnostics) -> Step {
     let mut turn = fdstate::Turn::take(fd);
     if turn.reader_here() {
         match sys::recv(fd, buf, libc::MSG_PEEK | libc::MSG_DONTWAIT) {
+            // Left for the reader, even the request's own answer: the reader hands the ACK over.
             Ok(r) if sort_received(r.data, r.address_ok, r.sender_port) == Seen::Other => {
                 return Step::Empty(Idle::LeftForReader);
             }
@@ -406,7 +437,8 @@ fn receive_once(fd: RawFd, seq: u32, buf: &mut [MaybeUninit<u8>; RECEIVE_SIZE], 
             }
             Seen::Other => {
                 turn.stash(r.data);
-                Step::Filed
+                // With a reader here, the head it took was an ACK, perhaps ours: it hands it over.
+                if answers(r.data, seq) && !turn.reader_here() { Step::Answered } else { Step::Filed }
             }
         },
         Err(libc::ENOBUFS) => Step::Overrun,
@@ -683,6 +715,28 @@ mod tests {
         let reply = get_reply(FD, &mut out, 0, &Silent).expect("the kept record");
         assert_eq!((reply.len, reply.header.nlmsg_type), (NLMSG_HDRLEN + 4, 1300));
         assert_eq!(get_reply(FD, &mut out, 0, &Silent), Err(ReplyError::Receive(libc::EBADF)));
+
+        // The ACK taken by another reader of the socket (a forked child): the kernel's answer to
+        // the request settles it, and stays for audit_get_reply, after the answer to an earlier
+        // request; the late ACK, should it come after all, is swallowed by the reader.
+        script::install(
+            FD,
+            vec![
+                Incoming::Answer { delta: -1, msg_type: 1000 },
+                Incoming::Answer { delta: 0, msg_type: 1000 },
+                Incoming::Ack { delta: 0, error: -libc::EPERM },
+            ],
+        );
+        let sent = request(FD, AUDIT_GET, None, 0, &Silent);
+        assert_eq!(sent.map(|s| s.ack), Ok(0));
+        for delta in [-1, 0] {
+            let reply = get_reply(FD, &mut out, 0, &Silent).expect("the answers are kept");
+            let seq = sent.unwrap().seq.wrapping_add_signed(delta);
+            assert_eq!((reply.header.nlmsg_type, reply.header.nlmsg_seq), (1000, seq));
+        }
+        assert_eq!(get_reply(FD, &mut out, 0, &Silent), Err(ReplyError::Receive(libc::EAGAIN)));
+        let done = script::remove().expect("installed");
+        assert_eq!(done.receives, 4, "the wait ends at the answer; the reader reads the ACK, then nothing");
 
         // Nothing but records: the deadline holds in virtual time, and none is lost.
         script::install(FD, vec![Incoming::Pause(Duration::from_secs(60))]);
