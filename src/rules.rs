@@ -18,7 +18,7 @@ use crate::writable::{self, Memory};
 use linux_audit::bytes::Bytes;
 use linux_audit::diag::Diagnostics;
 use linux_audit::netlink::{Failed, Sent};
-use linux_audit::rules::{self, Added, Globals, RULE_SIZE, Split};
+use linux_audit::rules::{self, Added, Flag, RULE_SIZE, Split, State};
 use linux_audit::tables::Tables;
 use linux_audit::wire::audit_rule_data;
 
@@ -43,43 +43,37 @@ pub static _audit_exeadded: AtomicI32 = AtomicI32::new(0);
 #[unsafe(no_mangle)]
 pub static _audit_filterfsadded: AtomicI32 = AtomicI32::new(0);
 
-/// Each call sees what the host program stored in between.
-fn load_globals() -> Globals {
-    Globals {
-        elf: _audit_elf.load(Relaxed),
-        syscall_added: _audit_syscalladded.load(Relaxed),
-        perm_added: _audit_permadded.load(Relaxed),
-        arch_added: _audit_archadded.load(Relaxed),
-        exe_added: _audit_exeadded.load(Relaxed),
-        filterfs_added: _audit_filterfsadded.load(Relaxed),
+/// The exported variables as the core's rule-building [`State`]: each is read and written
+/// where the original's code reads and writes it, so each call sees what the host program
+/// stored in between, and a field that needs none of them (a number) touches none.
+struct Exported;
+
+fn flag_variable(flag: Flag) -> &'static AtomicI32 {
+    match flag {
+        Flag::Syscall => &_audit_syscalladded,
+        Flag::Perm => &_audit_permadded,
+        Flag::Arch => &_audit_archadded,
+        Flag::Exe => &_audit_exeadded,
+        Flag::FilterFs => &_audit_filterfsadded,
     }
 }
 
-/// Writes back what the core changed, and only that.
-fn store_globals(before: Globals, after: Globals) {
-    if before.elf != after.elf {
-        _audit_elf.store(after.elf, Relaxed);
+impl State for Exported {
+    fn elf(&self) -> u32 {
+        _audit_elf.load(Relaxed)
     }
-    for (was, now, slot) in [
-        (before.syscall_added, after.syscall_added, &_audit_syscalladded),
-        (before.perm_added, after.perm_added, &_audit_permadded),
-        (before.arch_added, after.arch_added, &_audit_archadded),
-        (before.exe_added, after.exe_added, &_audit_exeadded),
-        (before.filterfs_added, after.filterfs_added, &_audit_filterfsadded),
-    ] {
-        if was != now {
-            slot.store(now, Relaxed);
-        }
-    }
-}
 
-/// Runs `f` on the globals, storing back what it changed.
-fn with_globals<R>(f: impl FnOnce(&mut Globals) -> R) -> R {
-    let before = load_globals();
-    let mut globals = before;
-    let result = f(&mut globals);
-    store_globals(before, globals);
-    result
+    fn set_elf(&mut self, elf: u32) {
+        _audit_elf.store(elf, Relaxed);
+    }
+
+    fn added(&self, flag: Flag) -> bool {
+        flag_variable(flag).load(Relaxed) != 0
+    }
+
+    fn mark(&mut self, flag: Flag) {
+        flag_variable(flag).store(1, Relaxed);
+    }
 }
 
 export! {
@@ -128,7 +122,7 @@ export! {
     pub unsafe fn audit_rule_syscall_data(rule: *mut audit_rule_data, scall: c_int) -> c_int {
         // SAFETY: per the contract.
         let Some(rule) = (unsafe { rule.as_mut() }) else { return -1 };
-        with_globals(|g| rules::syscall(rule, scall, g, LINE))
+        rules::syscall(rule, scall, &mut Exported, LINE)
     }
 }
 
@@ -141,7 +135,7 @@ export! {
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        let outcome = with_globals(|g| rules::add_syscall_by_name(Tables::of(LINE), rule, name, g, LINE));
+        let outcome = rules::add_syscall_by_name(Tables::of(LINE), rule, name, &mut Exported, LINE);
         if let Some(e) = outcome.errno {
             set_errno(e);
         }
@@ -203,7 +197,7 @@ export! {
         let (Some(rule), Some(name)) = (unsafe { rule.as_mut() }, unsafe { c_bytes(scall) }) else {
             return -1;
         };
-        let outcome = with_globals(|g| rules::add_uringop_by_name(Tables::of(LINE), rule, name, g));
+        let outcome = rules::add_uringop_by_name(Tables::of(LINE), rule, name, &mut Exported);
         if let Some(e) = outcome.errno {
             set_errno(e);
         }
@@ -401,9 +395,7 @@ export! {
     ) -> c_int {
         // Some fields depend on the kernel's features: the process's one probe, made when first needed.
         let features = || crate::control::features().0;
-        let add = |text, rule| {
-            with_globals(|g| rules::fieldpair(Tables::of(LINE), rule, text, flags, LINE, g, &features, &AuditMsg))
-        };
+        let add = |text, rule| rules::fieldpair(Tables::of(LINE), rule, text, flags, LINE, &mut Exported, &features, &AuditMsg);
         let done = |added| match added {
             Added::Done => 0,
             // SAFETY: *rulep is the caller's malloc'd rule.
@@ -493,7 +485,7 @@ export! {
             *rulep = grown;
             ptr::write_bytes(grown.cast::<u8>(), 0, size);
             let buf = std::slice::from_raw_parts_mut(grown.cast::<u8>().add(RULE_SIZE), path.len());
-            with_globals(|g| rules::fill_watch(&mut *grown, buf, kind, &path, g));
+            rules::fill_watch(&mut *grown, buf, kind, &path, &mut Exported);
         }
         0
     }

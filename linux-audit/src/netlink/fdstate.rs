@@ -70,20 +70,26 @@ impl Settled {
 
     /// Remembers `seq`, forgetting the oldest when full.
     fn insert(&mut self, seq: u32) {
-        if self.len == SETTLED_MAX {
+        if self.len >= SETTLED_MAX {
             self.seqs.rotate_left(1);
-            self.len -= 1;
+            self.len = SETTLED_MAX - 1;
         }
-        self.seqs[self.len] = seq;
-        self.len += 1;
+        // Always Some (len < SETTLED_MAX): `get_mut`, not indexing, so no panic path is linked.
+        if let Some(slot) = self.seqs.get_mut(self.len) {
+            *slot = seq;
+            self.len += 1;
+        }
     }
 
     /// Forgets `seq`; true if it was remembered.
     fn take(&mut self, seq: u32) -> bool {
-        let Some(i) = self.seqs[..self.len].iter().position(|&s| s == seq) else {
+        let Some(remembered) = self.seqs.get_mut(..self.len) else { return false };
+        let Some(i) = remembered.iter().position(|&s| s == seq) else {
             return false;
         };
-        self.seqs[i..self.len].rotate_left(1);
+        if let Some(after) = remembered.get_mut(i..) {
+            after.rotate_left(1);
+        }
         self.len -= 1;
         true
     }

@@ -5,7 +5,7 @@
 //! string at the operator (the original overwrites the operator with NULs, so the caller's text
 //! ends at the field name afterwards; auditctl prints it that way in its error messages).
 
-use super::{Globals, add_perm_syscalls, next_slot};
+use super::{Flag, State, add_perm_syscalls, next_slot};
 use crate::Line;
 use crate::bytes::Lossy;
 use crate::diag::{Diagnostics, Level};
@@ -161,7 +161,7 @@ fn refused<T>(split: Option<Split>, error: i32) -> Outcome<T> {
 /// What adding a field reads and changes besides the rule: the process-wide flags, the errno
 /// the original leaves, the kernel's feature bitmap, and where diagnostics go.
 struct Context<'c> {
-    globals: &'c mut Globals,
+    globals: &'c mut dyn State,
     errno: Option<i32>,
     /// Asked only when a check depends on the kernel (the C library probes the kernel once per
     /// process, at the first such check).
@@ -208,7 +208,7 @@ pub fn fieldpair<'p>(
     pair: &'p [u8],
     flags: i32,
     line: Line,
-    globals: &mut Globals,
+    globals: &mut dyn State,
     features: &dyn Fn() -> u32,
     diag: &dyn Diagnostics,
 ) -> Outcome<Added<'p>> {
@@ -446,7 +446,7 @@ fn text<'v>(f: &Field<'v>, value: &mut u32, cx: &mut Context) -> Result<Added<'v
     ) {
         f.exit_only()?;
         if field == AUDIT_WATCH || field == AUDIT_DIR {
-            g.perm_added = 1;
+            g.mark(Flag::Perm);
         }
     }
     if field == AUDIT_EXE {
@@ -456,10 +456,10 @@ fn text<'v>(f: &Field<'v>, value: &mut u32, cx: &mut Context) -> Result<Added<'v
         if !equality(f.op) {
             return Err(-EAU_OPEQNOTEQ);
         }
-        g.exe_added = 1;
+        g.mark(Flag::Exe);
     }
     if field == AUDIT_FILTERKEY {
-        if g.syscall_added == 0 && g.perm_added == 0 && g.exe_added == 0 && g.filterfs_added == 0 {
+        if ![Flag::Syscall, Flag::Perm, Flag::Exe, Flag::FilterFs].into_iter().any(|flag| g.added(flag)) {
             return Err(-EAU_KEYDEP);
         }
         if v.len() > AUDIT_MAX_KEY_LEN {
@@ -476,7 +476,7 @@ fn text<'v>(f: &Field<'v>, value: &mut u32, cx: &mut Context) -> Result<Added<'v
 /// The architecture, before any syscall: an ELF machine number, or what
 /// audit_determine_machine makes of a name. It becomes the rule's machine (`elf`).
 fn arch(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
-    if cx.globals.syscall_added != 0 {
+    if cx.globals.added(Flag::Syscall) {
         return Err(-EAU_ARCHMISPLACED);
     }
     f.equality_only()?;
@@ -484,8 +484,9 @@ fn arch(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     if starts_with_digit(v) {
         // The global takes the number before it is known to be a machine.
         cx.errno = Some(0);
-        cx.globals.elf = cx.ul(v);
-        if cx.errno != Some(0) || cx.tables.elf_to_machine(cx.globals.elf).is_none() {
+        let elf = cx.ul(v);
+        cx.globals.set_elf(elf);
+        if cx.errno != Some(0) || cx.tables.elf_to_machine(elf).is_none() {
             return Err(-EAU_ELFUNKNOWN);
         }
     } else {
@@ -494,12 +495,12 @@ fn arch(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
             cx.errno = machine.errno;
         }
         match Some(machine.value).filter(|&m| m >= 0).and_then(|m| cx.tables.machine_to_elf(m)) {
-            Some(elf) if elf != 0 => cx.globals.elf = elf,
+            Some(elf) if elf != 0 => cx.globals.set_elf(elf),
             _ => return Err(-EAU_ELFUNKNOWN),
         }
     }
-    *value = cx.globals.elf;
-    cx.globals.arch_added = 1;
+    *value = cx.globals.elf();
+    cx.globals.mark(Flag::Arch);
     Ok(())
 }
 
@@ -557,7 +558,7 @@ fn fs_type(f: &Field, value: &mut u32, cx: &mut Context) -> Result<(), i32> {
     if *value == u32::MAX {
         return Err(-EAU_FSTYPEUNKNOWN);
     }
-    cx.globals.filterfs_added = 1;
+    cx.globals.mark(Flag::FilterFs);
     Ok(())
 }
 

@@ -5,7 +5,8 @@
 //! The core works on the fixed part in place; where a string value must be appended, it says so
 //! and the C layer grows the caller's allocation (the caller owns it, and may free() it).
 //! The process-wide state the original keeps in exported variables (`_audit_elf` and the
-//! `_audit_*added` flags, which auditctl reads and writes) is passed in as [`Globals`].
+//! `_audit_*added` flags, which auditctl reads and writes) is reached through [`State`]: a
+//! [`Globals`] value, or the C library's variables themselves.
 
 mod fields;
 
@@ -39,6 +40,60 @@ pub struct Globals {
     pub filterfs_added: i32,
 }
 
+/// One of the flags of [`Globals`]: which kind of field a rule has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    Syscall,
+    Perm,
+    Arch,
+    Exe,
+    FilterFs,
+}
+
+/// Where the rule-building state is kept and how it is reached: a [`Globals`] value (Rust
+/// callers), or the C library's exported variables themselves, each read and written where the
+/// original reads and writes it (so a rule's numeric fields touch none of them).
+pub trait State {
+    /// The ELF machine of the rule being built (0: this machine).
+    fn elf(&self) -> u32;
+    fn set_elf(&mut self, elf: u32);
+    /// Whether `flag` is set (non-zero).
+    fn added(&self, flag: Flag) -> bool;
+    /// Sets `flag` (to 1, as the original does).
+    fn mark(&mut self, flag: Flag);
+}
+
+impl Globals {
+    fn flag(&mut self, flag: Flag) -> &mut i32 {
+        match flag {
+            Flag::Syscall => &mut self.syscall_added,
+            Flag::Perm => &mut self.perm_added,
+            Flag::Arch => &mut self.arch_added,
+            Flag::Exe => &mut self.exe_added,
+            Flag::FilterFs => &mut self.filterfs_added,
+        }
+    }
+}
+
+impl State for Globals {
+    fn elf(&self) -> u32 {
+        self.elf
+    }
+
+    fn set_elf(&mut self, elf: u32) {
+        self.elf = elf;
+    }
+
+    fn added(&self, flag: Flag) -> bool {
+        let mut copy = *self;
+        *copy.flag(flag) != 0
+    }
+
+    fn mark(&mut self, flag: Flag) {
+        *self.flag(flag) = 1;
+    }
+}
+
 /// The slot the next field goes into, if there is room for one more (the original keeps the
 /// last of the 64 slots free).
 fn next_slot(rule: &audit_rule_data) -> Option<usize> {
@@ -48,10 +103,10 @@ fn next_slot(rule: &audit_rule_data) -> Option<usize> {
 
 /// audit_rule_syscall_data: sets syscall `nr` in the mask (0), or -1 if it is beyond the mask.
 /// From 3.1 on, a set bit also sets `syscall_added`.
-pub fn syscall(rule: &mut audit_rule_data, nr: i32, globals: &mut Globals, line: Line) -> i32 {
+pub fn syscall(rule: &mut audit_rule_data, nr: i32, globals: &mut dyn State, line: Line) -> i32 {
     let value = add_syscall(rule, nr);
     if value == 0 && line >= Line::V3_1_2 {
-        globals.syscall_added = 1;
+        globals.mark(Flag::Syscall);
     }
     value
 }
@@ -91,7 +146,7 @@ fn add_found(
     rule: &mut audit_rule_data,
     name: &[u8],
     found: Option<i32>,
-    globals: &mut Globals,
+    globals: &mut dyn State,
     line: Line,
 ) -> tables::Outcome {
     let (nr, errno) = match found {
@@ -115,13 +170,13 @@ pub fn add_syscall_by_name(
     tables: &Tables,
     rule: &mut audit_rule_data,
     name: &[u8],
-    globals: &mut Globals,
+    globals: &mut dyn State,
     line: Line,
 ) -> tables::Outcome {
     if name == b"all" {
         return tables::Outcome { value: add_all(rule), errno: None };
     }
-    let elf = globals.elf;
+    let elf = globals.elf();
     let machine = if elf == 0 { tables.detect_machine() } else { tables.elf_to_machine(elf) };
     let Some(machine) = machine else {
         return tables::Outcome { value: -2, errno: None };
@@ -177,16 +232,16 @@ pub(crate) fn add_perm_syscalls(
     tables: &Tables,
     rule: &mut audit_rule_data,
     perm: u32,
-    globals: &mut Globals,
+    globals: &mut dyn State,
     line: Line,
     diag: &dyn Diagnostics,
 ) -> i32 {
-    if globals.elf == 0 {
+    if globals.elf() == 0 {
         diag.report(Level::Info, format_args!("perm used without an arch is slower"));
         return 0;
     }
     let all = perm_syscalls(perm, line);
-    let machine = tables.elf_to_machine(globals.elf);
+    let machine = tables.elf_to_machine(globals.elf());
     let known = |name: &&[u8]| machine.is_some_and(|m| tables.name_to_syscall(name, m).is_some());
     let mut filtered = line >= Line::V4_1_2;
     if filtered && !all.split(|&b| b == b',').any(|name| known(&name)) {
@@ -206,7 +261,7 @@ pub(crate) fn add_perm_syscalls(
             failed => return failed,
         }
     }
-    globals.syscall_added = 1;
+    globals.mark(Flag::Syscall);
     0
 }
 
@@ -232,19 +287,19 @@ pub fn add_uringop_by_name(
     tables: &Tables,
     rule: &mut audit_rule_data,
     name: &[u8],
-    globals: &mut Globals,
+    globals: &mut dyn State,
 ) -> tables::Outcome {
     if name == b"all" {
         for op in (0..uring_all_bound(tables.line())).filter(|&op| tables.uringop_to_name(op).is_some()) {
             // Below 37, every bit fits the mask.
             add_syscall(rule, op);
-            globals.syscall_added = 1;
+            globals.mark(Flag::Syscall);
         }
         return tables::Outcome { value: 0, errno: None };
     }
     let outcome = add_found(rule, name, tables.name_to_uringop(name), globals, Line::NEWEST);
     if outcome.value == 0 {
-        globals.syscall_added = 1;
+        globals.mark(Flag::Syscall);
     }
     outcome
 }
@@ -310,7 +365,7 @@ pub fn watch_allowed(rule: Option<&audit_rule_data>, kind: i32, line: Line, diag
 
 /// Fills a zeroed rule as a watch on `path` (its `buf` is `path`): exit list, always, every
 /// syscall, all four permissions.
-pub fn fill_watch(rule: &mut audit_rule_data, buf: &mut [u8], kind: i32, path: &[u8], globals: &mut Globals) {
+pub fn fill_watch(rule: &mut audit_rule_data, buf: &mut [u8], kind: i32, path: &[u8], globals: &mut dyn State) {
     rule.flags = AUDIT_FILTER_EXIT as u32;
     rule.action = AUDIT_ALWAYS;
     add_all(rule);
@@ -323,7 +378,7 @@ pub fn fill_watch(rule: &mut audit_rule_data, buf: &mut [u8], kind: i32, path: &
     rule.fields[1] = AUDIT_PERM;
     rule.fieldflags[1] = AUDIT_EQUAL;
     rule.values[1] = AUDIT_PERM_READ | AUDIT_PERM_WRITE | AUDIT_PERM_EXEC | AUDIT_PERM_ATTR;
-    globals.perm_added = 1;
+    globals.mark(Flag::Perm);
 }
 
 /// The size of the request that carries a rule: the fixed part and `buflen` bytes of strings.

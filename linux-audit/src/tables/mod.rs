@@ -166,7 +166,14 @@ impl Table {
         // Most names fit one word: folded, hashed and compared without a loop.
         if name.len() <= 8 {
             let word = self.fold.word(load_word(name));
-            return self.probe(hash_words(&[word]), name.len(), |stored| load_word(stored) == word);
+            // The stored name's bytes, and those after it (its NUL, the next names) masked off:
+            // one load where eight bytes follow the name's start.
+            let mask = u64::MAX.checked_shr(8 * (8 - name.len() as u32)).unwrap_or(0);
+            let same = |stored: &[u8]| match stored.first_chunk::<8>() {
+                Some(&bytes) => u64::from_le_bytes(bytes) & mask == word,
+                None => stored.get(..name.len()).is_some_and(|stored| load_word(stored) == word),
+            };
+            return self.probe(hash_words(&[word]), name.len(), same);
         }
         let mut words = [0u64; NAME_MAX / 8];
         let used = name.len().div_ceil(8);
@@ -174,12 +181,15 @@ impl Table {
             *word = self.fold.word(load_word(bytes));
         }
         let words = words.get(..used)?;
-        let same = |stored: &[u8]| stored.chunks(8).zip(words).all(|(bytes, &word)| load_word(bytes) == word);
+        let same = |stored: &[u8]| {
+            let all = |stored: &[u8]| stored.chunks(8).zip(words).all(|(bytes, &word)| load_word(bytes) == word);
+            stored.get(..name.len()).is_some_and(all)
+        };
         self.probe(hash_words(words), name.len(), same)
     }
 
     /// The number of the name of length `len` and `hash` that is the `same` as the one looked
-    /// for, stored from its hash's slot on.
+    /// for, stored from its hash's slot on (`same` gets the text from the stored name's start).
     #[inline(always)]
     fn probe(&self, hash: u32, len: usize, same: impl Fn(&[u8]) -> bool) -> Option<i32> {
         let mask = self.slots.len() - 1;
@@ -188,7 +198,7 @@ impl Table {
             let position = usize::from(*self.slots.get(slot)?).checked_sub(1)?;
             let &(span, number) = self.names.get(position)?;
             let (at, stored_len) = offset_len(span);
-            if stored_len == len && same(self.text.get(at..at + len)?) {
+            if stored_len == len && same(self.text.get(at..)?) {
                 return Some(number);
             }
             slot = (slot + 1) & mask;
