@@ -49,6 +49,18 @@ fn libc_applies_relr() -> bool {
     fs::read(&path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
 }
 
+/// The directory of the C compiler's libgcc_eh.a, on GNU targets that have one.
+fn static_unwinder() -> Option<PathBuf> {
+    if env::var("CARGO_CFG_TARGET_ENV").ok()? != "gnu" {
+        return None;
+    }
+    let compiler = cc::Build::new().cargo_metadata(false).get_compiler();
+    let out = Command::new(compiler.path()).arg("-print-file-name=libgcc_eh.a").output().ok()?;
+    let path = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    // A bare name: the compiler did not find it.
+    (out.status.success() && path.is_absolute() && path.exists()).then(|| path.parent().unwrap().to_path_buf())
+}
+
 fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let (line, why) = chosen_line();
@@ -106,5 +118,15 @@ fn main() {
     // hooks are defined by the program that loads the library.
     if env::var_os("CARGO_CFG_FUZZING").is_none() && env::var_os("CARGO_CFG_SANITIZE").is_none() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-z,defs");
+        // std's references to the unwinder (_Unwind_*) resolved from libgcc_eh.a, the static
+        // twin of libgcc_s.so.1: ld.bfd decides --as-needed before it drops unused code, so
+        // references that go with that code would still make libgcc_s.so.1 a dependency, and
+        // loading it would be most of our load time (bench/analysis.md). Where panics abort,
+        // nothing of it is left after --gc-sections; where they unwind (tests), it is the
+        // unwinder, its symbols local (rustc's version script).
+        if let Some(dir) = static_unwinder() {
+            println!("cargo:rustc-link-search=native={}", dir.display());
+            println!("cargo:rustc-link-lib=static:-bundle=gcc_eh");
+        }
     }
 }
