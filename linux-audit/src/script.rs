@@ -151,28 +151,27 @@ impl Script {
     }
 }
 
-/// The kernel's answer of type `msg_type` to request `seq`, with a 4-byte payload.
-pub fn answer(seq: u32, msg_type: u16) -> Vec<u8> {
-    let len = (NLMSG_HDRLEN + 4) as u32;
-    let mut d = Vec::with_capacity(len as usize);
-    d.extend_from_slice(&len.to_ne_bytes());
+/// A datagram's netlink header: `len` bytes in all, of `msg_type`, for request `seq`.
+fn header(len: usize, msg_type: u16, seq: u32) -> Vec<u8> {
+    let mut d = Vec::with_capacity(len);
+    d.extend_from_slice(&(len as u32).to_ne_bytes());
     d.extend_from_slice(&msg_type.to_ne_bytes());
     d.extend_from_slice(&[0; 2]);
     d.extend_from_slice(&seq.to_ne_bytes());
     d.extend_from_slice(&[0; 4]);
+    d
+}
+
+/// The kernel's answer of type `msg_type` to request `seq`, with a 4-byte payload.
+pub fn answer(seq: u32, msg_type: u16) -> Vec<u8> {
+    let mut d = header(NLMSG_HDRLEN + 4, msg_type, seq);
     d.extend_from_slice(b"ans\0");
     d
 }
 
 /// An ACK datagram for `seq` carrying `error`.
 fn ack(seq: u32, error: i32) -> Vec<u8> {
-    let len = (2 * NLMSG_HDRLEN + 4) as u32;
-    let mut d = Vec::with_capacity(len as usize);
-    d.extend_from_slice(&len.to_ne_bytes());
-    d.extend_from_slice(&NLMSG_ERROR.to_ne_bytes());
-    d.extend_from_slice(&[0; 2]);
-    d.extend_from_slice(&seq.to_ne_bytes());
-    d.extend_from_slice(&[0; 4]);
+    let mut d = header(2 * NLMSG_HDRLEN + 4, NLMSG_ERROR, seq);
     d.extend_from_slice(&error.to_ne_bytes());
     // The request's header, as the kernel echoes it (here only its sequence number).
     d.extend_from_slice(&[0; 8]);
